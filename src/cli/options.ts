@@ -1,0 +1,41 @@
+// Parsers for option values shared by several commands; each throws a VcrError that says what to pass instead.
+import { InvalidArgumentError } from 'commander';
+
+export const parsePort = (value: string): number => {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a port; pass a whole number from 0 to 65535 (0 picks a free one).`,
+    );
+  }
+  return port;
+};
+
+export const parseNonNegative = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`"${value}" is not a number >= 0.`);
+  return n;
+};
+
+export const parsePositive = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a number > 0.`);
+  return n;
+};
+
+export const parseUrl = (value: string): URL => {
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+    return url;
+  } catch {
+    throw new InvalidArgumentError(
+      `"${value}" is not an http(s) URL; pass e.g. http://gws.example.com:8080.`,
+    );
+  }
+};
+
+/** Commander collector for repeatable options (`--redact-header A --redact-header B`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export const DEFAULT_DB = 'recordings/gws-vcr.sqlite';

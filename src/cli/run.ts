@@ -1,0 +1,72 @@
+// How every command runs: prints the contract lines, turns VcrError into a one-line message, and closes on signals.
+import { isVcrError } from '../common/errors.js';
+
+/** A started long-running command: its servers' URLs and how to stop everything it started. */
+export interface Running {
+  /** one per server, printed as `listening on URL` */
+  urls: string[];
+  /** closes in the reverse order of start, flushing the store; idempotent */
+  close(): Promise<void>;
+  /** resolves when the command is finished on its own (e.g. `demo --once`); never resolves for plain servers */
+  done?: Promise<void>;
+}
+
+/** Prints a VcrError the way users see it, or a stack for anything else (a bug), and sets the exit code. */
+export const reportError = (err: unknown): void => {
+  if (isVcrError(err)) {
+    process.stderr.write(`gws-vcr: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+  } else {
+    process.stderr.write(
+      `gws-vcr: unexpected error (a bug; please report it)\n${(err as Error)?.stack ?? String(err)}\n`,
+    );
+  }
+  process.exitCode = 1;
+};
+
+/** Runs a short command (a report, an export): errors become exit 1. */
+export const runTask = async (task: () => Promise<void> | void): Promise<void> => {
+  try {
+    await task();
+  } catch (err) {
+    reportError(err);
+  }
+};
+
+/**
+ * Runs a server command: starts it, prints `listening on URL` per server, and on SIGINT/SIGTERM
+ * closes it and exits 0. A second signal while closing exits at once.
+ */
+export const runServer = async (start: () => Promise<Running>): Promise<void> => {
+  let running: Running;
+  try {
+    running = await start();
+  } catch (err) {
+    reportError(err);
+    return;
+  }
+  for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
+  let closing: Promise<void> | null = null;
+  const stop = (exitCode: number): Promise<void> => {
+    if (!closing) {
+      closing = running.close().then(
+        () => process.exit(exitCode),
+        (err: unknown) => {
+          reportError(err);
+          process.exit(1);
+        },
+      );
+    }
+    return closing;
+  };
+  const onSignal = (): void => {
+    if (closing) process.exit(0);
+    void stop(0);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (running.done) {
+    await running.done;
+    await stop(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  }
+};

@@ -1,0 +1,57 @@
+// Every error code gws-vcr raises, and the one JSON shape errors take when they cross HTTP.
+
+/** All codes in one place, as fastify keeps them; each is documented in README "Errors". */
+export type ErrorCode =
+  | 'VCR_BAD_OPTION'
+  | 'VCR_STORE_NOT_VCR_DB'
+  | 'VCR_STORE_CORRUPT'
+  | 'VCR_STORE_TOO_NEW'
+  | 'VCR_STORE_WRITE_FAILED'
+  | 'VCR_SESSION_NOT_FOUND'
+  | 'VCR_NO_SESSIONS'
+  | 'VCR_UPSTREAM_UNREACHABLE'
+  | 'VCR_REPLAY_NO_MATCH'
+  | 'VCR_HAR_INVALID'
+  | 'VCR_LISTEN_FAILED'
+  | 'VCR_DASHBOARD_UNSAFE_HOST';
+
+export interface VcrErrorOptions {
+  /** what the user can do next, printed after the message */
+  hint?: string;
+  /** HTTP status when the error is answered over HTTP */
+  statusCode?: number;
+  cause?: unknown;
+}
+
+export class VcrError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+  readonly statusCode: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: VcrErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'VcrError';
+    this.code = code;
+    this.hint = options.hint;
+    this.statusCode = options.statusCode;
+  }
+}
+
+export const isVcrError = (err: unknown): err is VcrError => err instanceof VcrError;
+
+/** The single JSON shape of an error sent over HTTP: `{ error, message, ...details }`. */
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  [detail: string]: unknown;
+}
+
+export const errorBody = (
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): ErrorBody => ({
+  error: code,
+  message,
+  ...details,
+});
