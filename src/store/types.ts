@@ -39,6 +39,8 @@ export interface Session {
   /** upstream origin the proxy forwarded to (e.g. "http://127.0.0.1:8080"); for an import, the origin seen in the HAR */
   upstream: string;
   source: SessionSource;
+  /** origin the recorder served clients on ("http://127.0.0.1:8090"): absolute URLs in recorded client requests use it; null for imports */
+  listenOrigin: string | null;
   /** wall-clock ms since the epoch of atMs 0 */
   originWallMs: number;
   /** ISO-8601 of originWallMs */
@@ -141,6 +143,7 @@ export interface NewSession {
   name: string | null;
   upstream: string;
   source: SessionSource;
+  listenOrigin: string | null;
   originWallMs: number;
   notificationsPath: string;
 }
