@@ -56,6 +56,10 @@ export interface SessionSummary extends Session {
   exchanges: number;
   /** Bayeux messages, both directions, both transports */
   messages: number;
+  /** WebSocket frames, both directions */
+  frames: number;
+  /** time of the latest thing recorded (ms since origin: an exchange's end or start, a message, a frame); null if nothing */
+  lastAtMs: number | null;
 }
 
 /** 'http' plain REST; 'bayeux' a long-poll POST on the notifications path; 'websocket' an upgrade and its connection */
@@ -167,4 +171,29 @@ export interface RowFilter {
   text?: string;
   offset?: number;
   limit?: number;
+}
+
+// Per-table filters. Times: fromMs and toMs are both inclusive, on startMs (exchanges) or atMs (messages, frames).
+// `channel` is exact, or a Bayeux wildcard: "/v2/me/*" (one more segment), "/v2/**" (any depth).
+// `text` is a case-insensitive (ASCII) substring. Fields a table does not have are ignored
+// (`channel` for exchanges and frames, `direction` for exchanges).
+
+export interface ExchangeFilter extends RowFilter {
+  kind?: ExchangeKind;
+  /** exact, e.g. "POST" */
+  method?: string;
+  /** exact path without the query */
+  path?: string;
+}
+
+export interface MessageFilter extends RowFilter {
+  clientId?: string;
+  /** messages carried by this exchange (long-poll POST or WebSocket connection) */
+  exchangeId?: number;
+  transport?: MessageTransport;
+}
+
+export interface FrameFilter extends RowFilter {
+  exchangeId?: number;
+  opcode?: FrameOpcode;
 }

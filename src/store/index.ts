@@ -1,0 +1,10 @@
+// The store's public face: open a recording file, query its sessions and rows, write rows in batches.
+
+export type { MigrationContext, MigrationStep } from './migrations.js';
+export { migrate, migrate0to1, STEPS } from './migrations.js';
+export { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
+export type { RowBatch, SessionWriterOptions } from './session-writer.js';
+export { SessionWriter, WRITER_DEFAULTS } from './session-writer.js';
+export type { StoreOptions } from './store.js';
+export { openStore, STORE_DEFAULTS, Store } from './store.js';
+export type * from './types.js';

@@ -1,0 +1,238 @@
+// Writes one session's rows in batches, one transaction per batch, off the request path; failures are counted, never thrown.
+import type { Database, Statement } from 'better-sqlite3';
+import type { Logger } from '../common/logger.js';
+import { silentLogger } from '../common/logger.js';
+import {
+  EXCHANGE_COLUMNS,
+  exchangeParams,
+  FRAME_COLUMNS,
+  frameParams,
+  MESSAGE_COLUMNS,
+  messageParams,
+} from './row-codec.js';
+import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
+
+export interface SessionWriterOptions {
+  /** how long added rows wait for company before one transaction writes them all */
+  batchWindowMs?: number;
+  /** called once per failed batch, with the error; the rows of that batch are dropped */
+  onError?: (err: Error) => void;
+  /** called after each batch is committed, with how many rows it held */
+  onBatch?: (rows: number) => void;
+  logger?: Logger;
+}
+
+export const WRITER_DEFAULTS = {
+  batchWindowMs: 25,
+  onError: (_err: Error): void => {},
+  onBatch: (_rows: number): void => {},
+  logger: silentLogger,
+} satisfies Required<SessionWriterOptions>;
+
+export interface RowBatch {
+  exchanges?: readonly NewExchange[];
+  messages?: readonly NewBayeuxRow[];
+  frames?: readonly NewFrameRow[];
+}
+
+const insertSql = (table: string, columns: readonly string[], verb = 'INSERT'): string =>
+  `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+
+/** Prepared inserts for the three row tables, shared by the writer and bulk imports. */
+export class RowInserter {
+  private readonly exchange: Statement;
+  private readonly message: Statement;
+  private readonly frame: Statement;
+
+  constructor(db: Database) {
+    // An exchange may be added again with the same id to complete it (e.g. a WebSocket connection stored
+    // at its upgrade and again at its close): the later row replaces the earlier.
+    this.exchange = db.prepare(insertSql('exchanges', EXCHANGE_COLUMNS, 'INSERT OR REPLACE'));
+    this.message = db.prepare(insertSql('bayeux_messages', MESSAGE_COLUMNS));
+    this.frame = db.prepare(insertSql('ws_frames', FRAME_COLUMNS));
+  }
+
+  /** Inserts the rows; the caller owns the transaction. */
+  insert(sessionId: number, rows: RowBatch): void {
+    for (const e of rows.exchanges ?? []) this.exchange.run(exchangeParams(sessionId, e));
+    for (const m of rows.messages ?? []) this.message.run(messageParams(sessionId, m));
+    for (const f of rows.frames ?? []) this.frame.run(frameParams(sessionId, f));
+  }
+}
+
+export interface WriterTarget {
+  db: Database;
+  inserter: RowInserter;
+  sessionId: number;
+  /** highest ids already stored for the session, so a second writer continues the sequences */
+  lastIds: { exchange: number; message: number; frame: number };
+}
+
+/**
+ * Collects one session's rows in memory and writes them in one transaction per batch window.
+ * `add*` are cheap and synchronous and never throw for a storage failure: a failed batch is logged (once
+ * per run of failures), passed to `onError`, counted in `stats` and dropped; the next batch is tried anew.
+ * One writer per session at a time: ids come from this writer's counters.
+ */
+export class SessionWriter {
+  readonly sessionId: number;
+  private readonly db: Database;
+  private readonly inserter: RowInserter;
+  private readonly options: Required<SessionWriterOptions>;
+  private readonly ids: { exchange: number; message: number; frame: number };
+  private exchanges: NewExchange[] = [];
+  private messages: NewBayeuxRow[] = [];
+  private frames: NewFrameRow[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private isClosed = false;
+  private failuresInARow = 0;
+  private readonly counters: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
+
+  constructor(target: WriterTarget, options: SessionWriterOptions = {}) {
+    this.db = target.db;
+    this.inserter = target.inserter;
+    this.sessionId = target.sessionId;
+    this.ids = { ...target.lastIds };
+    this.options = { ...WRITER_DEFAULTS, ...stripUndefined(options) };
+  }
+
+  /** Id for an exchange starting now; rows may reference it before the exchange row is added. */
+  nextExchangeId(): number {
+    this.ids.exchange += 1;
+    return this.ids.exchange;
+  }
+
+  nextMessageId(): number {
+    this.ids.message += 1;
+    return this.ids.message;
+  }
+
+  nextFrameId(): number {
+    this.ids.frame += 1;
+    return this.ids.frame;
+  }
+
+  addExchange(row: NewExchange): void {
+    if (this.accepts(1)) {
+      this.exchanges.push(row);
+      this.schedule();
+    }
+  }
+
+  addMessage(row: NewBayeuxRow): void {
+    if (this.accepts(1)) {
+      this.messages.push(row);
+      this.schedule();
+    }
+  }
+
+  addFrame(row: NewFrameRow): void {
+    if (this.accepts(1)) {
+      this.frames.push(row);
+      this.schedule();
+    }
+  }
+
+  /** Rows added but not yet written. */
+  get pendingRows(): number {
+    return this.exchanges.length + this.messages.length + this.frames.length;
+  }
+
+  /** A snapshot of the counters. */
+  get stats(): WriterStats {
+    return { ...this.counters };
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Writes every pending row now; resolves once they are committed, or counted as failed. Never rejects. */
+  flush(): Promise<void> {
+    this.writeBatch();
+    return Promise.resolve();
+  }
+
+  /** Flushes, stops the timer, and refuses (counts as failed) rows added afterwards. Idempotent. */
+  close(): Promise<void> {
+    this.closeSync();
+    return Promise.resolve();
+  }
+
+  /** close() for owners that must finish synchronously (Store.close). */
+  closeSync(): void {
+    if (this.isClosed) return;
+    this.writeBatch();
+    this.isClosed = true;
+  }
+
+  private accepts(rows: number): boolean {
+    if (!this.isClosed) return true;
+    this.fail(new Error(`row added to the writer of session ${this.sessionId} after it was closed`), rows);
+    return false;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.writeBatch();
+    }, this.options.batchWindowMs);
+  }
+
+  private writeBatch(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const rows = this.pendingRows;
+    if (rows === 0) return;
+    const batch = { exchanges: this.exchanges, messages: this.messages, frames: this.frames };
+    this.exchanges = [];
+    this.messages = [];
+    this.frames = [];
+    try {
+      if (!this.db.open) throw new Error('the database connection is closed');
+      this.db.transaction(() => this.inserter.insert(this.sessionId, batch))();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)), rows);
+      return;
+    }
+    this.counters.rowsWritten += rows;
+    this.counters.batches += 1;
+    if (this.failuresInARow > 0) {
+      this.options.logger.warn(
+        { sessionId: this.sessionId, failedBatches: this.failuresInARow },
+        'store writes recovered',
+      );
+      this.failuresInARow = 0;
+    }
+    this.safely(() => this.options.onBatch(rows));
+  }
+
+  private fail(err: Error, rows: number): void {
+    this.counters.rowsFailed += rows;
+    this.counters.lastError = err.message;
+    this.failuresInARow += 1;
+    // Log the first failure of a run loudly and the rest quietly: a full disk fails every batch.
+    const log = this.failuresInARow === 1 ? this.options.logger.error : this.options.logger.debug;
+    log.call(
+      this.options.logger,
+      { err, sessionId: this.sessionId, rows },
+      'store write failed; traffic continues',
+    );
+    this.safely(() => this.options.onError(err));
+  }
+
+  /** Callbacks belong to the caller; their errors must not break the writer. */
+  private safely(callback: () => void): void {
+    try {
+      callback();
+    } catch (err) {
+      this.options.logger.warn({ err, sessionId: this.sessionId }, 'store writer callback threw');
+    }
+  }
+}
+
+const stripUndefined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
