@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'VCR_REPLAY_NO_MATCH'
   | 'VCR_HAR_INVALID'
   | 'VCR_LISTEN_FAILED'
-  | 'VCR_DASHBOARD_UNSAFE_HOST';
+  | 'VCR_DASHBOARD_UNSAFE_HOST'
+  | 'VCR_BAYEUX_BAD_REQUEST'
+  | 'VCR_BAYEUX_CLOSED';
 
 export interface VcrErrorOptions {
   /** what the user can do next, printed after the message */
