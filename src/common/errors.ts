@@ -19,7 +19,10 @@ export type ErrorCode =
   | 'VCR_LISTEN_FAILED'
   | 'VCR_DASHBOARD_UNSAFE_HOST'
   | 'VCR_BAYEUX_BAD_REQUEST'
-  | 'VCR_BAYEUX_CLOSED';
+  | 'VCR_BAYEUX_CLOSED'
+  | 'VCR_SIM_BAD_REQUEST'
+  | 'VCR_SIM_NOT_FOUND'
+  | 'VCR_SIM_INVALID_STATE';
 
 export interface VcrErrorOptions {
   /** what the user can do next, printed after the message */
