@@ -11,6 +11,8 @@ export interface OpenDatabaseOptions {
   readonly: boolean;
   /** ms a statement waits for another connection's lock before failing with SQLITE_BUSY */
   busyTimeoutMs: number;
+  /** null: no cap */
+  maxSizeBytes: number | null;
   nowWallMs: () => number;
 }
 
@@ -123,6 +125,11 @@ export const openDatabase = (path: string, options: OpenDatabaseOptions): Databa
       migrate(db, version, path, { nowWallMs: options.nowWallMs() });
     }
     db.pragma('foreign_keys = ON');
+    if (options.maxSizeBytes !== null) {
+      const pageSize = Number(db.pragma('page_size', { simple: true }));
+      // SQLite never sets the cap below the pages already used; a file already past it just fills up.
+      db.pragma(`max_page_count = ${Math.max(1, Math.floor(options.maxSizeBytes / pageSize))}`);
+    }
     return db;
   } catch (err) {
     db.close();

@@ -42,6 +42,8 @@ export interface StoreOptions {
   clock?: Clock;
   /** rows fetched per query by the iterate* generators */
   iterateChunkRows?: number;
+  /** cap on the file's size: writes past it fail as on a full disk (SQLITE_FULL); null for no cap */
+  maxSizeBytes?: number | null;
 }
 
 export const STORE_DEFAULTS = {
@@ -50,6 +52,7 @@ export const STORE_DEFAULTS = {
   busyTimeoutMs: 5000,
   clock: systemClock,
   iterateChunkRows: 1000,
+  maxSizeBytes: null,
 } satisfies Required<StoreOptions>;
 
 /**
@@ -76,6 +79,7 @@ export class Store {
     this.db = openDatabase(path, {
       readonly: this.readonly,
       busyTimeoutMs: this.options.busyTimeoutMs,
+      maxSizeBytes: this.options.maxSizeBytes,
       nowWallMs: () => this.options.clock.wallMs(),
     });
   }
