@@ -1,3 +1,19 @@
 // Public face of the bayeux part: protocol types, body parsing, channel matching and the Bayeux server.
 export { channelMatches, isValidChannel } from './channel-match.js';
-export type { Advice, BayeuxMessage, BayeuxParseResult, Reconnect, TransportName } from './types.js';
+export { encodeMessages, parseBayeuxBody } from './codec.js';
+export {
+  BAYEUX_SERVER_DEFAULTS,
+  BayeuxServer,
+  type BayeuxServerEvents,
+  type BayeuxServerOptions,
+  type PublishOptions,
+} from './server.js';
+export { systemTimers, type Timers } from './session.js';
+export type {
+  Advice,
+  BayeuxMessage,
+  BayeuxParseResult,
+  Reconnect,
+  SessionInfo,
+  TransportName,
+} from './types.js';

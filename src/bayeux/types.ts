@@ -40,3 +40,23 @@ export interface BayeuxMessage {
 
 /** Result of reading a body or frame that should hold Bayeux messages; bad input is data, not an exception. */
 export type BayeuxParseResult = { ok: true; messages: BayeuxMessage[] } | { ok: false; reason: string };
+
+/** What the server tells about one client session (a snapshot; it does not change as the session does). */
+export interface SessionInfo {
+  /** the clientId given at handshake: 30 random alphanumerics */
+  id: string;
+  /** who the session belongs to, as `authenticate` said at handshake (e.g. an agent id) */
+  principal: string;
+  /** the transport of the session's latest request */
+  transport: TransportName;
+  /** channels and patterns the session is subscribed to, in subscription order */
+  subscriptions: string[];
+  /** ms on the server clock when the session handshook */
+  connectedAtMs: number;
+  /** ms on the server clock of the latest /meta/connect; null before the first one */
+  lastConnectAtMs: number | null;
+  /** messages queued for the session and not yet sent */
+  queuedCount: number;
+  /** is a /meta/connect of this session being held open right now */
+  isConnectHeld: boolean;
+}

@@ -7,6 +7,8 @@ export interface RunningBayeux {
   /** full Bayeux URL, e.g. http://127.0.0.1:PORT/api/v2/notifications */
   url: string;
   port: number;
+  /** publishes from the server side to every subscriber of `channel` */
+  publish(channel: string, data: unknown): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export const startForeignServer = async (options: ForeignServerOptions = {}): Pr
   return {
     url: `http://127.0.0.1:${port}/api/v2/notifications`,
     port,
+    publish: (channel, data) => cometd.createServerChannel(channel).publish(null, data),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         cometd.close();

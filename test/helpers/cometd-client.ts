@@ -1,5 +1,5 @@
 // The official CometD client (cometd + cometd-nodejs-client) wrapped for tests: one transport, promises, a message queue.
-import { CometD, type Message as CometDMessage, type SubscriptionHandle } from 'cometd';
+import { CometD, type Message as CometDMessage, type Configuration, type SubscriptionHandle } from 'cometd';
 import { adapt } from 'cometd-nodejs-client';
 import { type BayeuxMessage, channelMatches } from '../../src/bayeux/index.js';
 
@@ -20,6 +20,8 @@ export interface ConnectClientOptions {
   handshakeProps?: Record<string, unknown>;
   /** ms to wait for the handshake; default 5000 */
   handshakeTimeoutMs?: number;
+  /** more cometd configuration, e.g. `{ backoffIncrement: 50 }` so retries after a server restart are quick */
+  configuration?: Partial<Configuration>;
 }
 
 export interface TestClient {
@@ -48,8 +50,12 @@ export interface TestClient {
     predicate?: (message: BayeuxMessage) => boolean,
     timeoutMs?: number,
   ): Promise<BayeuxMessage>;
-  /** resolves on the next successful /meta/handshake reply (e.g. after the server forgot the session) */
-  nextHandshake(timeoutMs?: number): Promise<BayeuxMessage>;
+  /**
+   * Resolves once the client has handshaken again by itself (e.g. after a `402` from a restarted server)
+   * and every channel subscribed through this wrapper is subscribed again, as an application does in its
+   * /meta/handshake listener (the official client drops subscriptions on re-handshake).
+   */
+  reestablished(timeoutMs?: number): Promise<void>;
   /** sends /meta/disconnect and resolves when the client is disconnected; leaves no timers behind */
   disconnect(): Promise<void>;
 }
@@ -118,23 +124,20 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
     url,
     logLevel: 'warn',
     requestHeaders: options.transport === 'long-polling' ? headers : {},
+    ...options.configuration,
   });
 
   const received: BayeuxMessage[] = [];
   const incoming: BayeuxMessage[] = [];
   const unclaimed: BayeuxMessage[] = [];
   const waiters = new Set<Waiter>();
-  const handshakeWaiters = new Set<(message: BayeuxMessage) => void>();
+  const reestablishWaiters = new Set<() => void>();
   const handles = new Map<string, SubscriptionHandle>();
 
   cometd.registerExtension('test-client-recorder', {
     incoming: (raw) => {
       const message = asBayeux(raw);
       incoming.push(message);
-      if (message.channel === '/meta/handshake' && message.successful === true) {
-        for (const resolve of handshakeWaiters) resolve(message);
-        handshakeWaiters.clear();
-      }
       if (!message.channel.startsWith('/meta/') && 'data' in message) {
         received.push(message);
         const waiter = [...waiters].find(
@@ -177,6 +180,28 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
       else reject(new Error(`${what} failed: ${JSON.stringify(reply)}`));
     };
 
+  const subscribeRaw = (channel: string): Promise<BayeuxMessage> =>
+    new Promise((resolve, reject) => {
+      const handle = cometd.subscribe(
+        channel,
+        () => {},
+        replyOrReject(`subscribe to ${channel}`, resolve, reject),
+      );
+      handles.set(channel, handle);
+    });
+
+  cometd.addListener('/meta/handshake', (reply) => {
+    if (reply.successful !== true || (reply as { reestablish?: boolean }).reestablish !== true) return;
+    const resubscribed = [...handles.keys()].map(subscribeRaw);
+    Promise.all(resubscribed).then(
+      () => {
+        for (const resolve of reestablishWaiters) resolve();
+        reestablishWaiters.clear();
+      },
+      () => {}, // a waiter times out and says so
+    );
+  });
+
   const client: TestClient = {
     cometd,
     get clientId() {
@@ -185,15 +210,7 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
     transport,
     received,
     incoming,
-    subscribe: (channel) =>
-      new Promise((resolve, reject) => {
-        const handle = cometd.subscribe(
-          channel,
-          () => {},
-          replyOrReject(`subscribe to ${channel}`, resolve, reject),
-        );
-        handles.set(channel, handle);
-      }),
+    subscribe: subscribeRaw,
     unsubscribe: (channel) =>
       new Promise((resolve, reject) => {
         const handle = handles.get(channel);
@@ -226,15 +243,15 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
         return `no message on ${channel} within ${timeoutMs} ms; received there: ${JSON.stringify(seen)}`;
       });
     },
-    nextHandshake: (timeoutMs = DEFAULTS.handshakeTimeoutMs) => {
-      let resolver: ((message: BayeuxMessage) => void) | undefined;
-      const waiting = new Promise<BayeuxMessage>((resolve) => {
+    reestablished: (timeoutMs = DEFAULTS.handshakeTimeoutMs) => {
+      let resolver: (() => void) | undefined;
+      const waiting = new Promise<void>((resolve) => {
         resolver = resolve;
-        handshakeWaiters.add(resolve);
+        reestablishWaiters.add(resolve);
       });
       return withTimeout(waiting, timeoutMs, () => {
-        if (resolver !== undefined) handshakeWaiters.delete(resolver);
-        return `no successful re-handshake within ${timeoutMs} ms`;
+        if (resolver !== undefined) reestablishWaiters.delete(resolver);
+        return `the client did not re-handshake and re-subscribe within ${timeoutMs} ms`;
       });
     },
     disconnect: async () => {

@@ -1,0 +1,18 @@
+// What a Bayeux transport is (long-polling, WebSocket) and what it needs from the server that mounts it.
+import type { Logger } from '../common/logger.js';
+import type { BatchContext, BatchResult } from './message-handler.js';
+import type { BayeuxMessage, TransportName } from './types.js';
+
+/** A way for clients to reach the server; each one ends what it holds open when closed. */
+export interface Transport {
+  readonly name: TransportName;
+  /** ends held requests and open sockets; resolves when they are gone */
+  close(): Promise<void>;
+}
+
+/** The server as a transport sees it. */
+export interface TransportHost {
+  readonly isClosed: boolean;
+  readonly logger: Logger;
+  handleBatch(messages: BayeuxMessage[], ctx: BatchContext): BatchResult;
+}
