@@ -1,0 +1,132 @@
+// The dashboard server: a Fastify app with the security hooks, the JSON API plugins and the static pages.
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { errorBody, isVcrError, VcrError } from '../common/errors.js';
+import { silentLogger } from '../common/logger.js';
+import { AnalysisCache } from './analysis-cache.js';
+import { analysisRoutes } from './analysis-routes.js';
+import { liveRoutes } from './live-routes.js';
+import { rowRoutes } from './row-routes.js';
+import { assertSafeBinding, installSecurity } from './security.js';
+import { sessionRoutes } from './session-routes.js';
+import { DEFAULT_PAGES_DIR, staticRoutes } from './static-routes.js';
+import type { DashboardOptions } from './types.js';
+
+export const DASHBOARD_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 3000,
+  pagesDir: DEFAULT_PAGES_DIR,
+  liveFlushMs: 200,
+  heartbeatMs: 15_000,
+  analysisCacheSessions: 4,
+  logger: silentLogger,
+} satisfies Partial<DashboardOptions>;
+
+/**
+ * Builds the app without listening (for `app.inject()` in tests, and for createDashboard).
+ * Throws VCR_DASHBOARD_UNSAFE_HOST for a non-loopback host without a token.
+ */
+export const buildDashboardApp = async (options: DashboardOptions): Promise<FastifyInstance> => {
+  const o = { ...DASHBOARD_DEFAULTS, ...definedOnly(options), store: options.store };
+  assertSafeBinding(o.host, o.token);
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+
+  installSecurity(app, { ...(o.token === undefined ? {} : { token: o.token }) });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isVcrError(err)) {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) o.logger.error({ err, url: request.url }, 'dashboard request failed');
+      return reply.code(status).send(errorBody(err.code, err.message, err.hint ? { hint: err.hint } : {}));
+    }
+    if (err.validation || (err.statusCode !== undefined && err.statusCode < 500)) {
+      return reply.code(err.statusCode ?? 400).send(
+        errorBody('VCR_DASHBOARD_BAD_QUERY', `bad request to ${request.url.split('?')[0]}: ${err.message}`, {
+          hint: 'See README "Dashboard API" for the parameters each route takes.',
+        }),
+      );
+    }
+    o.logger.error({ err, url: request.url }, 'dashboard request failed');
+    return reply
+      .code(500)
+      .send(
+        errorBody(
+          'VCR_DASHBOARD_FAILED',
+          `the dashboard failed to answer ${request.url.split('?')[0]}: ${err.message}`,
+        ),
+      );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(
+        errorBody('VCR_DASHBOARD_NOT_FOUND', `nothing at ${request.method} ${request.url.split('?')[0]}`),
+      ),
+  );
+
+  const cache = new AnalysisCache(o.store, { maxSessions: o.analysisCacheSessions });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  await app.register(sessionRoutes, {
+    prefix: '/api/sessions',
+    store: o.store,
+    liveSessionId: o.live?.sessionId,
+  });
+  await app.register(rowRoutes, { prefix: '/api/sessions', store: o.store });
+  await app.register(analysisRoutes, { prefix: '/api/sessions', store: o.store, cache });
+  await app.register(liveRoutes, {
+    prefix: '/api/sessions',
+    store: o.store,
+    live: o.live,
+    flushMs: o.liveFlushMs,
+    heartbeatMs: o.heartbeatMs,
+    logger: o.logger,
+  });
+  await app.register(staticRoutes, { pagesDir: o.pagesDir });
+  return app;
+};
+
+export interface Dashboard {
+  /** http://HOST:PORT from the address actually bound */
+  url: string;
+  app: FastifyInstance;
+  /** ends event streams and stops listening; idempotent. The store is the caller's to close. */
+  close(): Promise<void>;
+}
+
+/** Builds the app and listens on host:port (0 picks a free port). */
+export const createDashboard = async (options: DashboardOptions): Promise<Dashboard> => {
+  const host = options.host ?? DASHBOARD_DEFAULTS.host;
+  const port = options.port ?? DASHBOARD_DEFAULTS.port;
+  const app = await buildDashboardApp(options);
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close();
+    throw new VcrError(
+      'VCR_LISTEN_FAILED',
+      `the dashboard could not listen on ${host}:${port} (${(err as Error).message})`,
+      {
+        hint: 'Pick another --port (0 picks a free one) or --host.',
+        cause: err,
+      },
+    );
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${boundPort}`,
+    app,
+    close: () => {
+      closing ??= app.close();
+      return closing;
+    },
+  };
+};
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,0 +1,93 @@
+// JSON schemas of the API's path and query parameters: fastify validates and coerces them before a handler runs.
+import { VcrError } from '../common/errors.js';
+import type { Session, Store } from '../store/index.js';
+
+export const PAGE_DEFAULTS = {
+  limit: 100,
+  /** the most rows one request may ask for; a timeline window asks for this many at most */
+  maxLimit: 5000,
+};
+
+const text = { type: 'string', maxLength: 1000 } as const;
+
+export const windowProperties = {
+  /** inclusive, ms since the session's origin */
+  fromMs: { type: 'number' },
+  toMs: { type: 'number' },
+} as const;
+
+export const pageProperties = {
+  offset: { type: 'integer', minimum: 0, default: 0 },
+  limit: { type: 'integer', minimum: 0, maximum: PAGE_DEFAULTS.maxLimit, default: PAGE_DEFAULTS.limit },
+} as const;
+
+export const sessionParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+
+export const messageQuery = {
+  type: 'object',
+  properties: {
+    ...windowProperties,
+    ...pageProperties,
+    /** exact, or a Bayeux wildcard ("/v2/me/*", "/v2/**") */
+    channel: text,
+    direction: { type: 'string', enum: ['to-server', 'to-client'] },
+    transport: { type: 'string', enum: ['long-polling', 'websocket'] },
+    clientId: text,
+    exchangeId: { type: 'integer', minimum: 1 },
+    /** case-insensitive substring of the message JSON */
+    text,
+  },
+} as const;
+
+export const exchangeQuery = {
+  type: 'object',
+  properties: {
+    ...windowProperties,
+    ...pageProperties,
+    kind: { type: 'string', enum: ['http', 'bayeux', 'websocket'] },
+    method: { type: 'string', maxLength: 20 },
+    path: text,
+    /** case-insensitive substring of the path or query */
+    text,
+  },
+} as const;
+
+export const analysisQuery = {
+  type: 'object',
+  properties: {
+    ...windowProperties,
+    ...pageProperties,
+    /** a call id: that call and its consults */
+    call: text,
+    /** an operationName, e.g. "CompleteTransfer" */
+    operation: text,
+  },
+} as const;
+
+export interface PageQuery {
+  offset: number;
+  limit: number;
+}
+
+export interface WindowQuery {
+  fromMs?: number;
+  toMs?: number;
+}
+
+/** The session, or a 404 that says which sessions exist. */
+export const requireSession = (store: Store, id: number): Session => {
+  const session = store.getSession(id);
+  if (session) return session;
+  throw new VcrError('VCR_SESSION_NOT_FOUND', `no session ${id} in ${store.path}`, {
+    hint: 'GET /api/sessions lists the sessions it holds.',
+    statusCode: 404,
+  });
+};
+
+/** Drops keys whose value is undefined, so optional filters stay absent (exactOptionalPropertyTypes-safe). */
+export const defined = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
