@@ -1,0 +1,409 @@
+// Relays WebSocket upgrades with ws on both sides: subprotocols, close codes and ping/pong passed on, every frame seen.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { SessionClock } from '../common/clock.js';
+import { errorBody } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { Direction, FrameOpcode, HeaderList } from '../store/index.js';
+import { capPayload } from './body-capture.js';
+import { rewriteSetCookie } from './cookies.js';
+import { OriginRewriter, rewriteLocation } from './rewrite-urls.js';
+import type { CapturedExchange, CapturedFrame, IdSource } from './types.js';
+
+export interface WebSocketForwarderOptions {
+  upstream: URL;
+  clock: SessionClock;
+  ids: IdSource;
+  maxBodyBytes: number;
+  isNotificationsPath: (path: string) => boolean;
+  publicOrigin: (req: IncomingMessage) => string;
+  /** called when the upgrade was answered (isFinal false) and again when the connection ended (isFinal true) */
+  onExchange: (exchange: CapturedExchange, isFinal: boolean) => void;
+  onFrame: (frame: CapturedFrame) => void;
+  /** ms a closing peer gets to finish the close handshake when the recorder shuts down */
+  closeGraceMs: number;
+  logger: Logger;
+}
+
+export interface WebSocketForwarder {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every relayed connection (1001 to both sides) and resolves once each was recorded. */
+  close(): Promise<void>;
+}
+
+// Handshake headers belong to each hop; ws writes its own for the upstream leg.
+const NOT_FORWARDED = new Set([
+  'host',
+  'connection',
+  'upgrade',
+  'sec-websocket-key',
+  'sec-websocket-version',
+  'sec-websocket-extensions',
+  'sec-websocket-protocol',
+]);
+
+const pairHeaders = (raw: string[]): HeaderList => {
+  const list: HeaderList = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] as string, raw[i + 1] as string]);
+  return list;
+};
+
+// ws refuses to send 1005/1006 (they only describe what happened) and codes outside RFC 6455 §7.4.
+const isSendableCloseCode = (code: number): boolean =>
+  (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+  (code >= 3000 && code <= 4999);
+
+const closePayload = (code: number, reason: Buffer): Buffer => {
+  if (code === 1005) return Buffer.alloc(0);
+  const payload = Buffer.alloc(2 + reason.length);
+  payload.writeUInt16BE(code, 0);
+  reason.copy(payload, 2);
+  return payload;
+};
+
+/** Passes a close on to the other side: same code and reason, or an abrupt end for an abrupt end. */
+const passClose = (ws: WebSocket, code: number, reason: Buffer): void => {
+  if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) return;
+  if (code === 1006) ws.terminate();
+  else if (isSendableCloseCode(code)) ws.close(code, reason);
+  else ws.close();
+};
+
+interface Connection {
+  captured: CapturedExchange;
+  client: WebSocket | null;
+  upstream: WebSocket;
+  socket: Duplex;
+  isClientClosed: boolean;
+  isUpstreamClosed: boolean;
+}
+
+export const createWebSocketForwarder = (options: WebSocketForwarderOptions): WebSocketForwarder => {
+  const { upstream, clock, ids, maxBodyBytes, logger } = options;
+  const upstreamOrigin = upstream.origin;
+  const upstreamWsOrigin = upstreamOrigin.replace(/^http/, 'ws');
+  const isDowngrade = upstream.protocol === 'https:';
+  const connections = new Set<Connection>();
+  const chosenProtocol = new WeakMap<IncomingMessage, string>();
+  const upgradeCookies = new WeakMap<IncomingMessage, string[]>();
+  let whenIdle: (() => void) | null = null;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    autoPong: false,
+    clientTracking: false,
+    maxPayload: 2 ** 31 - 1,
+    handleProtocols: (_offered, req) => chosenProtocol.get(req) ?? false,
+  });
+  // The client's 101 carries the cookies the upstream set on its own 101.
+  wss.on('headers', (headers, req) => {
+    for (const cookie of upgradeCookies.get(req) ?? []) headers.push(`Set-Cookie: ${cookie}`);
+  });
+
+  const finish = (conn: Connection): void => {
+    if (!connections.delete(conn)) return;
+    conn.captured.endMs = clock.atMs();
+    report(conn.captured, true);
+    if (connections.size === 0) whenIdle?.();
+  };
+
+  const report = (captured: CapturedExchange, isFinal: boolean): void => {
+    try {
+      options.onExchange(captured, isFinal);
+    } catch (err) {
+      logger.error(
+        { err, exchangeId: captured.id },
+        'recording a websocket exchange failed; traffic continues',
+      );
+    }
+  };
+
+  const recordFrame = (
+    conn: Connection,
+    direction: Direction,
+    opcode: FrameOpcode,
+    data: Buffer,
+    isBayeux: boolean,
+  ): void => {
+    const [payload, isTruncated] = capPayload(data, maxBodyBytes);
+    try {
+      options.onFrame({
+        id: ids.nextFrameId(),
+        exchangeId: conn.captured.id,
+        direction,
+        opcode,
+        atMs: clock.atMs(),
+        payload,
+        payloadBytes: data.length,
+        isTruncated,
+        isBayeux: isBayeux && opcode === 'text',
+      });
+    } catch (err) {
+      logger.error({ err, exchangeId: conn.captured.id }, 'recording a frame failed; traffic continues');
+    }
+  };
+
+  /** Answers the client's upgrade with a plain HTTP response (the upstream refused, or was not there). */
+  const answerOnSocket = (
+    socket: Duplex,
+    status: number,
+    reason: string,
+    headers: HeaderList,
+    body: Buffer,
+  ) => {
+    if (socket.destroyed) return;
+    const lines = [`HTTP/1.1 ${status} ${reason}`, ...headers.map(([name, value]) => `${name}: ${value}`)];
+    socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));
+  };
+
+  const relay = (conn: Connection, client: WebSocket, isBayeux: boolean, rewriter: OriginRewriter): void => {
+    const { upstream: up } = conn;
+    conn.client = client;
+    client.on('message', (data: Buffer, isBinary) => {
+      recordFrame(conn, 'to-server', isBinary ? 'binary' : 'text', data, isBayeux);
+      if (up.readyState === WebSocket.OPEN) up.send(data, { binary: isBinary });
+    });
+    up.on('message', (data: Buffer, isBinary) => {
+      recordFrame(conn, 'to-client', isBinary ? 'binary' : 'text', data, isBayeux);
+      if (client.readyState === WebSocket.OPEN)
+        client.send(isBinary ? data : rewriter.rewriteAll(data), { binary: isBinary });
+    });
+    client.on('ping', (data) => {
+      recordFrame(conn, 'to-server', 'ping', data, false);
+      if (up.readyState === WebSocket.OPEN) up.ping(data);
+    });
+    client.on('pong', (data) => {
+      recordFrame(conn, 'to-server', 'pong', data, false);
+      if (up.readyState === WebSocket.OPEN) up.pong(data);
+    });
+    up.on('ping', (data) => {
+      recordFrame(conn, 'to-client', 'ping', data, false);
+      if (client.readyState === WebSocket.OPEN) client.ping(data);
+    });
+    up.on('pong', (data) => {
+      recordFrame(conn, 'to-client', 'pong', data, false);
+      if (client.readyState === WebSocket.OPEN) client.pong(data);
+    });
+    client.on('close', (code, reason) => {
+      if (code === 1006) {
+        if (!conn.isUpstreamClosed) conn.captured.flags.push('client-aborted');
+      } else recordFrame(conn, 'to-server', 'close', closePayload(code, reason), false);
+      conn.isClientClosed = true;
+      passClose(up, code, reason);
+      if (conn.isUpstreamClosed) finish(conn);
+    });
+    up.on('close', (code, reason) => {
+      if (code === 1006) {
+        if (!conn.isClientClosed) {
+          conn.captured.flags.push('upstream-reset');
+          conn.captured.error ??= `upstream ${upstreamOrigin} dropped the WebSocket without a close frame`;
+        }
+      } else recordFrame(conn, 'to-client', 'close', closePayload(code, reason), false);
+      conn.isUpstreamClosed = true;
+      passClose(client, code, reason);
+      if (conn.isClientClosed) finish(conn);
+    });
+    client.on('error', (err) =>
+      logger.debug({ err, exchangeId: conn.captured.id }, 'client websocket error'),
+    );
+  };
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const startMs = clock.atMs();
+    const url = req.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const captured: CapturedExchange = {
+      id: ids.nextExchangeId(),
+      kind: 'websocket',
+      method: req.method ?? 'GET',
+      path,
+      query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+      requestHeaders: pairHeaders(req.rawHeaders),
+      requestBody: null,
+      requestBodyBytes: 0,
+      isRequestTruncated: false,
+      requestEndMs: startMs,
+      status: null,
+      responseHeaders: null,
+      responseBody: null,
+      responseBodyBytes: 0,
+      isResponseTruncated: false,
+      startMs,
+      firstByteMs: null,
+      endMs: null,
+      error: null,
+      flags: [],
+    };
+    const proxyOrigin = options.publicOrigin(req);
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of captured.requestHeaders) {
+      const lower = name.toLowerCase();
+      if (NOT_FORWARDED.has(lower)) continue;
+      const forwarded =
+        lower === 'origin' ? rewriteLocation(value, { from: proxyOrigin, to: upstreamOrigin }) : value;
+      const previous = headers[lower];
+      headers[lower] =
+        previous === undefined
+          ? forwarded
+          : Array.isArray(previous)
+            ? [...previous, forwarded]
+            : [previous, forwarded];
+    }
+    const protocols = (req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0);
+    const up = new WebSocket(upstreamWsOrigin + url, protocols, {
+      headers: headers as Record<string, string>,
+      perMessageDeflate: false,
+      autoPong: false,
+      followRedirects: false,
+      maxPayload: 2 ** 31 - 1,
+      rejectUnauthorized: false,
+    });
+    const conn: Connection = {
+      captured,
+      client: null,
+      upstream: up,
+      socket,
+      isClientClosed: false,
+      isUpstreamClosed: false,
+    };
+    connections.add(conn);
+    let isOpen = false;
+
+    socket.on('error', (err) => logger.debug({ err, exchangeId: captured.id }, 'client socket error'));
+    const onEarlyClose = (): void => {
+      if (isOpen) return;
+      captured.flags.push('client-aborted');
+      captured.error = 'the client went away before the upgrade was answered';
+      up.terminate();
+    };
+    socket.once('close', onEarlyClose);
+
+    up.on('upgrade', (res) => {
+      captured.firstByteMs = clock.atMs();
+      captured.status = res.statusCode ?? 101;
+      captured.responseHeaders = pairHeaders(res.rawHeaders);
+      const cookies = res.headers['set-cookie'];
+      if (cookies)
+        upgradeCookies.set(
+          req,
+          cookies.map((c) => rewriteSetCookie(c, { isDowngrade })),
+        );
+    });
+    up.on('unexpected-response', (_request, res) => {
+      captured.firstByteMs = clock.atMs();
+      captured.status = res.statusCode ?? 502;
+      captured.responseHeaders = pairHeaders(res.rawHeaders);
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const [body, isTruncated] = capPayload(Buffer.concat(chunks), maxBodyBytes);
+        captured.responseBody = body.length > 0 ? body : null;
+        captured.responseBodyBytes = chunks.reduce((n, c) => n + c.length, 0);
+        if (isTruncated) captured.flags.push('truncated');
+        captured.error = `upstream refused the WebSocket upgrade with HTTP ${captured.status}`;
+        const relayed = (captured.responseHeaders ?? []).filter(([name]) => {
+          const lower = name.toLowerCase();
+          return lower !== 'connection' && lower !== 'transfer-encoding' && lower !== 'content-length';
+        });
+        const all = Buffer.concat(chunks);
+        relayed.push(['Content-Length', String(all.length)], ['Connection', 'close']);
+        answerOnSocket(socket, captured.status ?? 502, res.statusMessage ?? '', relayed, all);
+        up.terminate();
+      });
+      res.on('error', () => up.terminate());
+    });
+    up.on('error', (err) => {
+      if (isOpen) {
+        logger.debug({ err, exchangeId: captured.id }, 'upstream websocket error');
+        return;
+      }
+      if (captured.status === null && !captured.flags.includes('client-aborted')) {
+        const what = `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
+        captured.flags.push('upstream-unreachable');
+        captured.error = what;
+        const body = Buffer.from(
+          JSON.stringify(
+            errorBody(
+              'VCR_UPSTREAM_UNREACHABLE',
+              `gws-vcr: ${what}; check that the upstream is running and that --upstream points at it.`,
+              { upstream: upstreamOrigin },
+            ),
+          ),
+        );
+        const responseHeaders: HeaderList = [
+          ['Content-Type', 'application/json'],
+          ['Content-Length', String(body.length)],
+          ['Connection', 'close'],
+        ];
+        captured.status = 502;
+        captured.responseHeaders = responseHeaders;
+        captured.responseBody = body;
+        captured.responseBodyBytes = body.length;
+        answerOnSocket(socket, 502, 'Bad Gateway', responseHeaders, body);
+      }
+    });
+    up.once('close', () => {
+      if (!isOpen) {
+        socket.off('close', onEarlyClose);
+        if (!socket.destroyed && captured.status === null) socket.destroy();
+        finish(conn);
+      }
+    });
+    up.once('open', () => {
+      isOpen = true;
+      socket.off('close', onEarlyClose);
+      if (socket.destroyed) {
+        captured.flags.push('client-aborted');
+        captured.error = 'the client went away before the upgrade was answered';
+        conn.isClientClosed = true;
+        up.on('close', () => finish(conn));
+        up.terminate();
+        return;
+      }
+      if (up.protocol) chosenProtocol.set(req, up.protocol);
+      wss.handleUpgrade(req, socket, head, (client) => {
+        report(captured, false);
+        relay(
+          conn,
+          client,
+          options.isNotificationsPath(path),
+          new OriginRewriter([{ from: upstreamOrigin, to: proxyOrigin }]),
+        );
+      });
+    });
+  };
+
+  const close = async (): Promise<void> => {
+    if (connections.size > 0) {
+      const idle = new Promise<void>((resolve) => {
+        whenIdle = resolve;
+      });
+      for (const conn of connections) {
+        if (conn.client) {
+          passClose(conn.client, 1001, Buffer.from('gws-vcr recorder shutting down'));
+          passClose(conn.upstream, 1001, Buffer.from('gws-vcr recorder shutting down'));
+        } else {
+          conn.upstream.terminate();
+          conn.socket.destroy();
+        }
+      }
+      const timer = setTimeout(() => {
+        for (const conn of connections) {
+          conn.client?.terminate();
+          conn.upstream.terminate();
+        }
+      }, options.closeGraceMs);
+      await idle;
+      clearTimeout(timer);
+    }
+    wss.close();
+  };
+
+  return { handleUpgrade, close };
+};

@@ -1,0 +1,9 @@
+// The proxy's public face: start a recorder, subscribe to what passes, and the pure pieces others may reuse.
+export { readBayeux, underPath } from './bayeux-tap.js';
+export { rewriteSetCookie } from './cookies.js';
+export type { RecorderEventMap, RecorderEventName, RecorderListener } from './events.js';
+export type { Recorder, RecorderOptions, RecorderStats } from './recorder.js';
+export { RECORDER_DEFAULTS, startRecorder } from './recorder.js';
+export { DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_JSON_KEYS, REDACTED } from './redact.js';
+export type { RedactOptions } from './redactor.js';
+export { OriginRewriter, rewriteLocation } from './rewrite-urls.js';

@@ -1,0 +1,194 @@
+// Turns what the forwarders captured into the rows the recorder emits: redacted, flagged, Bayeux decoded.
+import type { BayeuxMessage } from '../bayeux/index.js';
+import type { HeaderList, NewBayeuxRow, NewExchange, NewFrameRow, RowFlag } from '../store/index.js';
+import {
+  callbackPollingMessages,
+  readBayeux,
+  type TapContext,
+  toMessageRows,
+  unwrapJsonp,
+} from './bayeux-tap.js';
+import type { Redactor } from './redactor.js';
+import type { CapturedExchange, CapturedFrame, IdSource } from './types.js';
+
+const contentTypeOf = (headers: HeaderList | null): string => {
+  for (const [name, value] of headers ?? [])
+    if (name.toLowerCase() === 'content-type') return value.toLowerCase();
+  return '';
+};
+
+const addFlag = (flags: RowFlag[], flag: RowFlag): void => {
+  if (!flags.includes(flag)) flags.push(flag);
+};
+
+/** A body's messages, redacted; `body` is the stored body (re-serialized only if a message was redacted). */
+interface DecodedBody {
+  body: Buffer | null;
+  rows: NewBayeuxRow[];
+  flag: RowFlag | null;
+  isRedacted: boolean;
+}
+
+/**
+ * Builds rows for one session. Redaction happens here, off the forwarding path and before anything is
+ * emitted: every row that leaves this class is safe to show and to store.
+ */
+export class RowBuilder {
+  readonly #redactor: Redactor;
+  readonly #ids: IdSource;
+
+  constructor(redactor: Redactor, ids: IdSource) {
+    this.#redactor = redactor;
+    this.#ids = ids;
+  }
+
+  exchange(c: CapturedExchange): { exchange: NewExchange; messages: NewBayeuxRow[] } {
+    const r = this.#redactor;
+    const flags = [...c.flags];
+    // The response may name the CSRF header (X-CSRF-HEADER); learn it before redacting either side.
+    r.learnFromResponse(c.responseHeaders);
+    const requestHeaders = r.headers(c.requestHeaders);
+    const responseHeaders = r.headers(c.responseHeaders);
+    const path = r.text(c.path);
+    const query = r.text(c.query);
+    let isRedacted =
+      requestHeaders.isRedacted || responseHeaders.isRedacted || path.isRedacted || query.isRedacted;
+    const messages: NewBayeuxRow[] = [];
+    let requestBody: Buffer | null;
+    let responseBody: Buffer | null;
+
+    if (c.kind === 'bayeux') {
+      const param = c.method === 'GET' ? callbackPollingMessages(c.query) : null;
+      const request = this.#decode(
+        param === null ? c.requestBody : Buffer.from(param),
+        c.isRequestTruncated,
+        {
+          direction: 'to-server',
+          transport: 'long-polling',
+          exchangeId: c.id,
+          atMs: c.requestEndMs ?? c.startMs,
+        },
+        false,
+      );
+      // Only a successful answer holds messages: an error page or the proxy's own 502 is not Bayeux.
+      const isAnswer =
+        c.status !== null && c.status >= 200 && c.status < 300 && !c.flags.includes('upstream-reset');
+      const response = isAnswer
+        ? this.#decode(
+            c.responseBody,
+            c.isResponseTruncated,
+            {
+              direction: 'to-client',
+              transport: 'long-polling',
+              exchangeId: c.id,
+              atMs: c.endMs ?? c.firstByteMs ?? c.startMs,
+            },
+            c.method === 'GET',
+          )
+        : { ...this.#plain(c.responseBody, contentTypeOf(c.responseHeaders)), rows: [], flag: null };
+      requestBody = param === null ? request.body : r.bytes(c.requestBody, false).data;
+      responseBody = response.body;
+      messages.push(...request.rows, ...response.rows);
+      for (const flag of [request.flag, response.flag]) if (flag) addFlag(flags, flag);
+      isRedacted ||= request.isRedacted || response.isRedacted;
+    } else {
+      const request = this.#plain(c.requestBody, contentTypeOf(c.requestHeaders));
+      const response = this.#plain(c.responseBody, contentTypeOf(c.responseHeaders));
+      requestBody = request.body;
+      responseBody = response.body;
+      isRedacted ||= request.isRedacted || response.isRedacted;
+    }
+    if (isRedacted) addFlag(flags, 'redacted');
+
+    return {
+      exchange: {
+        id: c.id,
+        kind: c.kind,
+        method: c.method,
+        path: path.text,
+        query: query.text,
+        requestHeaders: requestHeaders.headers,
+        requestBody,
+        requestBodyBytes: c.requestBodyBytes,
+        status: c.status,
+        responseHeaders: responseHeaders.headers,
+        responseBody,
+        responseBodyBytes: c.responseBodyBytes,
+        startMs: c.startMs,
+        firstByteMs: c.firstByteMs,
+        endMs: c.endMs,
+        error: c.error,
+        flags,
+      },
+      messages,
+    };
+  }
+
+  frame(f: CapturedFrame): { frame: NewFrameRow; messages: NewBayeuxRow[] } {
+    const flags: RowFlag[] = f.isTruncated ? ['truncated'] : [];
+    let payload: Buffer;
+    let messages: NewBayeuxRow[] = [];
+    let isRedacted: boolean;
+    if (f.isBayeux) {
+      const decoded = this.#decode(
+        f.payload,
+        f.isTruncated,
+        { direction: f.direction, transport: 'websocket', exchangeId: f.exchangeId, atMs: f.atMs },
+        false,
+      );
+      payload = decoded.body ?? Buffer.alloc(0);
+      messages = decoded.rows;
+      isRedacted = decoded.isRedacted;
+      if (decoded.flag) addFlag(flags, decoded.flag);
+    } else {
+      const first = f.payload[0];
+      const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
+      const result = this.#redactor.bytes(f.payload, looksJson);
+      payload = result.data ?? Buffer.alloc(0);
+      isRedacted = result.isRedacted;
+    }
+    if (isRedacted) addFlag(flags, 'redacted');
+    return {
+      frame: {
+        id: f.id,
+        exchangeId: f.exchangeId,
+        direction: f.direction,
+        opcode: f.opcode,
+        atMs: f.atMs,
+        payload,
+        payloadBytes: f.payloadBytes,
+        flags,
+      },
+      messages,
+    };
+  }
+
+  #plain(body: Buffer | null, contentType: string): { body: Buffer | null; isRedacted: boolean } {
+    const result = this.#redactor.bytes(body, contentType.includes('json'));
+    return { body: result.data, isRedacted: result.isRedacted };
+  }
+
+  #decode(body: Buffer | null, isTruncated: boolean, context: TapContext, isJsonp: boolean): DecodedBody {
+    const scrubbed = this.#redactor.bytes(body, false);
+    if (!scrubbed.data || scrubbed.data.length === 0) {
+      return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
+    }
+    // A cut body cannot be read; it is stored as far as it goes and flagged 'truncated' by the caller.
+    if (isTruncated) return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
+    const text = scrubbed.data.toString('utf8');
+    const read = readBayeux(isJsonp ? unwrapJsonp(text) : text);
+    if (read.flag) return { body: scrubbed.data, rows: [], flag: read.flag, isRedacted: scrubbed.isRedacted };
+    let isKeyRedacted = false;
+    const messages = read.messages.map((message) => {
+      const result = this.#redactor.json<BayeuxMessage>(message);
+      isKeyRedacted ||= result.isRedacted;
+      return result.value;
+    });
+    return {
+      body: isKeyRedacted ? Buffer.from(JSON.stringify(messages)) : scrubbed.data,
+      rows: toMessageRows(messages, context, () => this.#ids.nextMessageId()),
+      flag: null,
+      isRedacted: scrubbed.isRedacted || isKeyRedacted,
+    };
+  }
+}

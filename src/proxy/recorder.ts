@@ -1,0 +1,273 @@
+// The recorder: a reverse proxy in front of a GWS server that records one session (HTTP, CometD, WebSocket) to the store.
+import { createServer, Agent as HttpAgent, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
+import { VcrError } from '../common/errors.js';
+import { type Logger, silentLogger } from '../common/logger.js';
+import { openStore, type Session, type SessionWriter, type Store } from '../store/index.js';
+import { underPath } from './bayeux-tap.js';
+import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
+import { createHttpForwarder } from './forward-http.js';
+import { createWebSocketForwarder } from './forward-websocket.js';
+import { RowBuilder } from './record-rows.js';
+import { type RedactOptions, Redactor } from './redactor.js';
+
+export interface RecorderOptions {
+  /** the GWS server to forward to, e.g. "http://127.0.0.1:8080"; only its origin is used */
+  upstream: string | URL;
+  /** port to listen on; 0 picks a free one */
+  port?: number;
+  host?: string;
+  /** the store to record into (the caller keeps owning it) ... */
+  store?: Store;
+  /** ... or the path of a file the recorder opens and closes itself */
+  dbPath?: string;
+  /** label of the session (--name) */
+  name?: string | null;
+  /** Bayeux path prefix: the path itself and every suffix under it are decoded as CometD */
+  notificationsPath?: string;
+  redact?: RedactOptions;
+  /** bodies and frames longer than this are streamed through whole and stored cut, flagged 'truncated' */
+  maxBodyBytes?: number;
+  /** how long rows wait before one transaction writes them */
+  batchWindowMs?: number;
+  /** ms WebSocket peers get to finish their close handshake when the recorder closes */
+  closeGraceMs?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+export const RECORDER_DEFAULTS = {
+  port: 8090,
+  host: '127.0.0.1',
+  name: null,
+  notificationsPath: '/api/v2/notifications',
+  redact: {},
+  maxBodyBytes: 10 * 1024 * 1024,
+  batchWindowMs: 25,
+  closeGraceMs: 1000,
+  logger: silentLogger,
+  clock: systemClock,
+} satisfies Required<Omit<RecorderOptions, 'upstream' | 'store' | 'dbPath'>>;
+
+export interface RecorderStats {
+  /** rows emitted so far, by kind (an exchange completed in two steps counts once) */
+  exchanges: number;
+  messages: number;
+  frames: number;
+  /** rows committed to the store */
+  rowsWritten: number;
+  /** rows the store could not write (counted, dropped; traffic went on) */
+  rowsFailed: number;
+  batches: number;
+  /** the store's most recent failure; null if none */
+  lastError: string | null;
+}
+
+export interface Recorder {
+  /** where clients reach the proxy, from the address really bound, e.g. "http://127.0.0.1:8090" */
+  readonly url: string;
+  readonly sessionId: number;
+  readonly session: Session;
+  readonly stats: RecorderStats;
+  /** Subscribes to redacted rows as they pass (the store writer is one subscriber); returns the unsubscriber. */
+  on<K extends RecorderEventName>(name: K, listener: RecorderListener<K>): () => void;
+  off<K extends RecorderEventName>(name: K, listener: RecorderListener<K>): void;
+  /** Writes the rows emitted so far; resolves once they are committed (or counted as failed). */
+  flush(): Promise<void>;
+  /**
+   * Stops accepting, ends connections in flight (held polls, WebSockets: 1001), records them, flushes,
+   * stamps the session's end time and closes the store if the recorder opened it. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+const parseUpstream = (upstream: string | URL): URL => {
+  let url: URL;
+  try {
+    url = new URL(upstream);
+  } catch (err) {
+    throw new VcrError('VCR_BAD_OPTION', `upstream "${String(upstream)}" is not a URL`, {
+      hint: 'Pass --upstream http://HOST:PORT of the GWS server (or simulator) to record.',
+      cause: err,
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new VcrError('VCR_BAD_OPTION', `upstream "${url.href}" is not http or https`, {
+      hint: 'Pass --upstream http://HOST:PORT; WebSocket upgrades are relayed on the same origin.',
+    });
+  }
+  return url;
+};
+
+// Only a plain host[:port] may become the origin written into bodies; anything else falls back to the bound URL.
+const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/** Starts the recorder; resolves once it listens and its session exists. */
+export const startRecorder = async (options: RecorderOptions): Promise<Recorder> => {
+  const opts = { ...RECORDER_DEFAULTS, ...definedOnly(options) };
+  const upstream = parseUpstream(options.upstream);
+  const logger = opts.logger;
+  if (!options.store && !options.dbPath) {
+    throw new VcrError('VCR_BAD_OPTION', 'the recorder needs a store or a dbPath to record into');
+  }
+  const clock = startSessionClock(opts.clock);
+  const server = createServer({ keepAlive: true });
+  // A held /meta/connect lasts as long as the upstream wants; Node must not time it out on its own.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.timeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        new VcrError('VCR_LISTEN_FAILED', `cannot listen on ${opts.host}:${opts.port}: ${err.message}`, {
+          hint:
+            err.code === 'EADDRINUSE'
+              ? 'Another process uses that port; pass --port with a free one (0 picks any).'
+              : 'Check --host and --port.',
+          cause: err,
+        }),
+      ),
+    );
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+
+  let store: Store;
+  let writer: SessionWriter;
+  let session: Session;
+  const ownsStore = !options.store;
+  try {
+    store = options.store ?? openStore(opts.dbPath as string, { logger });
+    session = store.createSession({
+      name: opts.name,
+      upstream: upstream.origin,
+      source: 'record',
+      listenOrigin: url,
+      originWallMs: clock.originWallMs,
+      notificationsPath: opts.notificationsPath,
+    });
+    writer = store.createWriter(session.id, { batchWindowMs: opts.batchWindowMs, logger });
+  } catch (err) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw err;
+  }
+
+  const events = new RecorderEvents(logger);
+  const counts = { exchanges: 0, messages: 0, frames: 0 };
+  events.on('exchange', (row) => writer.addExchange(row));
+  events.on('bayeux-message', (row) => writer.addMessage(row));
+  events.on('frame', (row) => writer.addFrame(row));
+
+  const rows = new RowBuilder(new Redactor(opts.redact), writer);
+  const isNotificationsPath = underPath(opts.notificationsPath);
+  const publicOrigin = (req: IncomingMessage): string => {
+    const hostHeader = req.headers.host;
+    return hostHeader !== undefined && HOST_HEADER.test(hostHeader) ? `http://${hostHeader}` : url;
+  };
+  const agent =
+    upstream.protocol === 'https:'
+      ? new HttpsAgent({
+          keepAlive: true,
+          maxFreeSockets: 256,
+          scheduling: 'lifo',
+          rejectUnauthorized: false,
+        })
+      : new HttpAgent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
+
+  const http = createHttpForwarder({
+    upstream,
+    agent,
+    clock,
+    ids: writer,
+    maxBodyBytes: opts.maxBodyBytes,
+    isNotificationsPath,
+    publicOrigin,
+    logger,
+    onExchange: (captured) => {
+      const built = rows.exchange(captured);
+      counts.exchanges += 1;
+      events.emit('exchange', built.exchange);
+      for (const message of built.messages) {
+        counts.messages += 1;
+        events.emit('bayeux-message', message);
+      }
+    },
+  });
+  const websocket = createWebSocketForwarder({
+    upstream,
+    clock,
+    ids: writer,
+    maxBodyBytes: opts.maxBodyBytes,
+    isNotificationsPath,
+    publicOrigin,
+    closeGraceMs: opts.closeGraceMs,
+    logger,
+    onExchange: (captured, isFinal) => {
+      if (isFinal) counts.exchanges += 1;
+      events.emit('exchange', rows.exchange(captured).exchange);
+    },
+    onFrame: (captured) => {
+      const built = rows.frame(captured);
+      counts.frames += 1;
+      events.emit('frame', built.frame);
+      for (const message of built.messages) {
+        counts.messages += 1;
+        events.emit('bayeux-message', message);
+      }
+    },
+  });
+  server.on('request', http.handle);
+  server.on('upgrade', websocket.handleUpgrade);
+  server.on('clientError', (err, socket) => {
+    logger.debug({ err }, 'malformed request from a client');
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  logger.info({ url, upstream: upstream.origin, sessionId: session.id }, 'recorder listening');
+
+  let closing: Promise<void> | null = null;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await Promise.all([http.close(), websocket.close()]);
+    server.closeAllConnections();
+    await closed;
+    agent.destroy();
+    await writer.close();
+    try {
+      store.endSession(session.id, clock.originWallMs + clock.atMs());
+    } catch (err) {
+      logger.error({ err, sessionId: session.id }, 'could not stamp the session end time');
+    }
+    if (ownsStore) store.close();
+  };
+
+  return {
+    url,
+    sessionId: session.id,
+    session,
+    get stats(): RecorderStats {
+      const w = writer.stats;
+      return {
+        ...counts,
+        rowsWritten: w.rowsWritten,
+        rowsFailed: w.rowsFailed,
+        batches: w.batches,
+        lastError: w.lastError,
+      };
+    },
+    on: (name, listener) => events.on(name, listener),
+    off: (name, listener) => events.off(name, listener),
+    flush: () => writer.flush(),
+    close: () => {
+      closing ??= close();
+      return closing;
+    },
+  };
+};
+
+const definedOnly = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

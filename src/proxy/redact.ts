@@ -1,0 +1,143 @@
+// Removes secrets from what is recorded (headers, JSON keys, known secret values); the client's traffic is untouched.
+import type { HeaderList } from '../store/index.js';
+
+export const REDACTED = '[REDACTED]';
+
+/** GWS-NOTES §2: Basic auth on every request, the JSESSIONID cookie, the CSRF token (plus the header X-CSRF-HEADER names). */
+export const DEFAULT_REDACTED_HEADERS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+];
+
+/** JSON keys whose values are redacted wherever they occur, besides the redacted header names. */
+export const DEFAULT_REDACTED_JSON_KEYS: readonly string[] = ['password'];
+
+/** Secrets shorter than this are redacted where they stand but not searched for elsewhere (too many false hits). */
+export const MIN_SCRUBBED_SECRET_LENGTH = 8;
+
+/**
+ * The redacted form of one header value. Keeps what helps reading a recording and is not secret: the
+ * auth scheme, cookie names and Set-Cookie attributes.
+ */
+export const redactHeaderValue = (name: string, value: string): string => {
+  switch (name.toLowerCase()) {
+    case 'authorization':
+    case 'proxy-authorization': {
+      const scheme = /^([A-Za-z][\w-]*) +\S/.exec(value);
+      return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
+    }
+    case 'cookie':
+      return value
+        .split(';')
+        .map((pair) => {
+          const eq = pair.indexOf('=');
+          return eq === -1 ? ` ${REDACTED}` : `${pair.slice(0, eq + 1)}${REDACTED}`;
+        })
+        .join(';')
+        .trimStart();
+    case 'set-cookie': {
+      const semicolon = value.indexOf(';');
+      const pair = semicolon === -1 ? value : value.slice(0, semicolon);
+      const attributes = semicolon === -1 ? '' : value.slice(semicolon);
+      const eq = pair.indexOf('=');
+      return `${eq === -1 ? '' : pair.slice(0, eq + 1)}${REDACTED}${attributes}`;
+    }
+    default:
+      return REDACTED;
+  }
+};
+
+/** The secret parts of a header value, to be searched for and removed everywhere else in the recording. */
+export const secretsOf = (name: string, value: string): string[] => {
+  switch (name.toLowerCase()) {
+    case 'authorization':
+    case 'proxy-authorization': {
+      const space = value.indexOf(' ');
+      return space === -1 ? [value] : [value, value.slice(space + 1).trim()];
+    }
+    case 'cookie':
+      return value.split(';').map((pair) => pair.slice(pair.indexOf('=') + 1).trim());
+    case 'set-cookie': {
+      const pair = value.split(';', 1)[0] ?? '';
+      return [pair.slice(pair.indexOf('=') + 1).trim()];
+    }
+    default:
+      return [value.trim()];
+  }
+};
+
+/** Redacts the headers whose lower-cased names are in `names`; returns the same list when nothing matched. */
+export const redactHeaders = (
+  headers: HeaderList,
+  names: ReadonlySet<string>,
+): { headers: HeaderList; isRedacted: boolean } => {
+  let out: HeaderList | null = null;
+  headers.forEach(([name, value], index) => {
+    if (!names.has(name.toLowerCase())) return;
+    out ??= headers.slice();
+    out[index] = [name, redactHeaderValue(name, value)];
+  });
+  return out ? { headers: out, isRedacted: true } : { headers, isRedacted: false };
+};
+
+/**
+ * Replaces the value of every key in `keys` (lower-cased, matched case-insensitively), at any depth, with
+ * "[REDACTED]". Returns the same object when nothing matched, a redacted copy otherwise.
+ */
+export const redactJson = (
+  value: unknown,
+  keys: ReadonlySet<string>,
+): { value: unknown; isRedacted: boolean } => {
+  if (keys.size === 0 || value === null || typeof value !== 'object') return { value, isRedacted: false };
+  if (Array.isArray(value)) {
+    let out: unknown[] | null = null;
+    value.forEach((item, index) => {
+      const result = redactJson(item, keys);
+      if (!result.isRedacted) return;
+      out ??= value.slice();
+      out[index] = result.value;
+    });
+    return out ? { value: out, isRedacted: true } : { value, isRedacted: false };
+  }
+  let out: Record<string, unknown> | null = null;
+  for (const [key, item] of Object.entries(value)) {
+    const result = keys.has(key.toLowerCase())
+      ? { value: REDACTED, isRedacted: true }
+      : redactJson(item, keys);
+    if (!result.isRedacted) continue;
+    out ??= { ...(value as Record<string, unknown>) };
+    out[key] = result.value;
+  }
+  return out ? { value: out, isRedacted: true } : { value, isRedacted: false };
+};
+
+/** Could this text hold one of the keys as a JSON key? A cheap test before parsing a body just to redact it. */
+export const mayHoldJsonKey = (text: string, keys: ReadonlySet<string>): boolean => {
+  if (keys.size === 0) return false;
+  const lower = text.toLowerCase();
+  for (const key of keys) if (lower.includes(`"${key}"`)) return true;
+  return false;
+};
+
+/** Replaces every occurrence of each secret in `data` with "[REDACTED]"; returns `data` itself if none occurs. */
+export const scrubSecrets = (data: Buffer, secrets: Iterable<string>): Buffer => {
+  let out = data;
+  for (const secret of secrets) {
+    if (out.indexOf(secret) === -1) continue;
+    out = Buffer.from(
+      out.toString('latin1').replaceAll(Buffer.from(secret).toString('latin1'), REDACTED),
+      'latin1',
+    );
+  }
+  return out;
+};
+
+/** Same as scrubSecrets, for text. */
+export const scrubSecretsInText = (text: string, secrets: Iterable<string>): string => {
+  let out = text;
+  for (const secret of secrets) if (out.includes(secret)) out = out.replaceAll(secret, REDACTED);
+  return out;
+};

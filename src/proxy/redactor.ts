@@ -1,0 +1,114 @@
+// One recording session's redaction policy: which headers and JSON keys are secret, and the secret values seen so far.
+import type { HeaderList } from '../store/index.js';
+import {
+  DEFAULT_REDACTED_HEADERS,
+  DEFAULT_REDACTED_JSON_KEYS,
+  MIN_SCRUBBED_SECRET_LENGTH,
+  mayHoldJsonKey,
+  redactHeaders,
+  redactJson,
+  scrubSecrets,
+  scrubSecretsInText,
+  secretsOf,
+} from './redact.js';
+
+export interface RedactOptions {
+  /** more header names to redact (any case), besides DEFAULT_REDACTED_HEADERS */
+  headers?: string[];
+  /** more JSON keys to redact wherever they occur (any case), besides DEFAULT_REDACTED_JSON_KEYS */
+  jsonKeys?: string[];
+  /** record secrets as they came (--keep-secrets); default false */
+  keepSecrets?: boolean;
+}
+
+/** How many distinct secret values a session remembers for scrubbing; the oldest are forgotten first. */
+const MAX_REMEMBERED_SECRETS = 256;
+
+/**
+ * Redacts what a session records. Header names and JSON keys are redacted where they stand; the values
+ * they held are remembered and scrubbed from every later body, frame, path and query, so a token the
+ * client also puts in a URL or a Bayeux `ext` does not survive there either.
+ * GWS-NOTES §2: the header that `X-CSRF-HEADER` names is learned from responses and redacted from then on.
+ */
+export class Redactor {
+  readonly isOff: boolean;
+  readonly #headerNames: Set<string>;
+  readonly #jsonKeys: Set<string>;
+  readonly #secrets = new Set<string>();
+
+  constructor(options: RedactOptions = {}) {
+    this.isOff = options.keepSecrets === true;
+    this.#headerNames = new Set([...DEFAULT_REDACTED_HEADERS, ...(options.headers ?? [])].map(lower));
+    // A secret header's name used as a JSON key (a Bayeux `ext: { authorization }`) is just as secret.
+    this.#jsonKeys = new Set(
+      [...DEFAULT_REDACTED_JSON_KEYS, ...(options.jsonKeys ?? []), ...this.#headerNames].map(lower),
+    );
+  }
+
+  /** Learns from a response which header carries the CSRF token (`X-CSRF-HEADER: <name>`). */
+  learnFromResponse(headers: HeaderList | null): void {
+    if (this.isOff || !headers) return;
+    for (const [name, value] of headers) {
+      if (name.toLowerCase() !== 'x-csrf-header') continue;
+      const named = value.trim().toLowerCase();
+      if (named.length === 0 || this.#headerNames.has(named)) continue;
+      this.#headerNames.add(named);
+      this.#jsonKeys.add(named);
+    }
+  }
+
+  headers(list: HeaderList): { headers: HeaderList; isRedacted: boolean };
+  headers(list: HeaderList | null): { headers: HeaderList | null; isRedacted: boolean };
+  headers(list: HeaderList | null): { headers: HeaderList | null; isRedacted: boolean } {
+    if (this.isOff || !list) return { headers: list, isRedacted: false };
+    for (const [name, value] of list) {
+      if (this.#headerNames.has(name.toLowerCase()))
+        for (const secret of secretsOf(name, value)) this.#remember(secret);
+    }
+    return redactHeaders(list, this.#headerNames);
+  }
+
+  /** Scrubs remembered secrets from bytes; for JSON, also redacts secret keys (re-serializing only if one was found). */
+  bytes(data: Buffer | null, isJson: boolean): { data: Buffer | null; isRedacted: boolean } {
+    if (this.isOff || !data) return { data, isRedacted: false };
+    const scrubbed = scrubSecrets(data, this.#secrets);
+    let isRedacted = scrubbed !== data;
+    if (!isJson) return { data: scrubbed, isRedacted };
+    const text = scrubbed.toString('utf8');
+    if (!mayHoldJsonKey(text, this.#jsonKeys)) return { data: scrubbed, isRedacted };
+    try {
+      const result = redactJson(JSON.parse(text), this.#jsonKeys);
+      if (!result.isRedacted) return { data: scrubbed, isRedacted };
+      isRedacted = true;
+      return { data: Buffer.from(JSON.stringify(result.value)), isRedacted };
+    } catch {
+      // Not JSON after all: a key-shaped string in plain text is left as is (scrubbing already ran).
+      return { data: scrubbed, isRedacted };
+    }
+  }
+
+  /** Scrubs remembered secrets from a text (a path, a query string). */
+  text(value: string): { text: string; isRedacted: boolean } {
+    if (this.isOff || this.#secrets.size === 0) return { text: value, isRedacted: false };
+    const text = scrubSecretsInText(value, this.#secrets);
+    return { text, isRedacted: text !== value };
+  }
+
+  /** Redacts secret keys in parsed JSON (a Bayeux message). */
+  json<T>(value: T): { value: T; isRedacted: boolean } {
+    if (this.isOff) return { value, isRedacted: false };
+    const result = redactJson(value, this.#jsonKeys);
+    return { value: result.value as T, isRedacted: result.isRedacted };
+  }
+
+  #remember(secret: string): void {
+    if (secret.length < MIN_SCRUBBED_SECRET_LENGTH || this.#secrets.has(secret)) return;
+    this.#secrets.add(secret);
+    if (this.#secrets.size > MAX_REMEMBERED_SECRETS) {
+      const oldest = this.#secrets.values().next().value;
+      if (oldest !== undefined) this.#secrets.delete(oldest);
+    }
+  }
+}
+
+const lower = (name: string): string => name.toLowerCase();

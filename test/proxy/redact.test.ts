@@ -1,0 +1,117 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  REDACTED,
+  redactHeaders,
+  redactHeaderValue,
+  redactJson,
+  scrubSecrets,
+  secretsOf,
+} from '../../src/proxy/redact.js';
+
+const NAMES = new Set(['authorization', 'cookie', 'set-cookie', 'x-csrf-token']);
+/** Secrets as servers make them (tokens, session ids, base64): long enough to mean something. */
+const secret = fc.stringMatching(/^[A-Za-z0-9+/=_-]{8,40}$/).filter((s) => !REDACTED.includes(s));
+
+describe('redactHeaderValue', () => {
+  it('keeps the auth scheme, cookie names and Set-Cookie attributes, nothing secret', () => {
+    expect(redactHeaderValue('Authorization', 'Basic YWdlbnQ6cGFzcw==')).toBe(`Basic ${REDACTED}`);
+    expect(redactHeaderValue('Cookie', 'JSESSIONID=abc123; other=x')).toBe(
+      `JSESSIONID=${REDACTED}; other=${REDACTED}`,
+    );
+    expect(redactHeaderValue('Set-Cookie', 'JSESSIONID=abc; Path=/; HttpOnly')).toBe(
+      `JSESSIONID=${REDACTED}; Path=/; HttpOnly`,
+    );
+    expect(redactHeaderValue('X-CSRF-TOKEN', '4a92be65-ec55')).toBe(REDACTED);
+  });
+
+  it('never lets a secret survive, whatever header carries it and however it is written', () => {
+    fc.assert(
+      fc.property(
+        secret,
+        fc.constantFrom(
+          ['Authorization', (s: string) => `Basic ${s}`],
+          ['authorization', (s: string) => `Bearer  ${s}`],
+          ['AUTHORIZATION', (s: string) => s],
+          ['Cookie', (s: string) => `JSESSIONID=${s}`],
+          ['cookie', (s: string) => `a=1; JSESSIONID=${s}; b=2`],
+          ['Set-Cookie', (s: string) => `JSESSIONID=${s}; Path=/; HttpOnly`],
+          ['set-cookie', (s: string) => `${s}`],
+          ['X-CSRF-Token', (s: string) => s],
+        ) as fc.Arbitrary<[string, (s: string) => string]>,
+        (value, [name, format]) => {
+          const { headers, isRedacted } = redactHeaders(
+            [
+              ['Accept', 'application/json'],
+              [name, format(value)],
+            ],
+            NAMES,
+          );
+          expect(isRedacted).toBe(true);
+          expect(JSON.stringify(headers)).not.toContain(value);
+          expect(headers[0]).toEqual(['Accept', 'application/json']);
+        },
+      ),
+    );
+  });
+
+  it('names the secret parts, so they can be scrubbed elsewhere', () => {
+    expect(secretsOf('Authorization', 'Basic dG9rZW4=')).toContain('dG9rZW4=');
+    expect(secretsOf('Cookie', 'a=one; JSESSIONID=two')).toEqual(['one', 'two']);
+    expect(secretsOf('Set-Cookie', 'JSESSIONID=three; Path=/')).toEqual(['three']);
+  });
+});
+
+describe('redactHeaders', () => {
+  it('returns the very same list when nothing is secret', () => {
+    const list: Array<[string, string]> = [['Content-Type', 'application/json']];
+    expect(redactHeaders(list, NAMES).headers).toBe(list);
+  });
+});
+
+describe('redactJson', () => {
+  it('redacts a key at any depth and in any case, and copies only what changed', () => {
+    const message = {
+      channel: '/meta/handshake',
+      ext: { Authorization: 'Basic x', nested: [{ password: 'p' }] },
+      data: { a: 1 },
+    };
+    const result = redactJson(message, new Set(['authorization', 'password']));
+    expect(result.isRedacted).toBe(true);
+    expect(result.value).toEqual({
+      channel: '/meta/handshake',
+      ext: { Authorization: REDACTED, nested: [{ password: REDACTED }] },
+      data: { a: 1 },
+    });
+    expect((result.value as typeof message).data).toBe(message.data);
+    expect(message.ext.Authorization).toBe('Basic x');
+  });
+
+  it('never lets the value of a secret key survive', () => {
+    fc.assert(
+      fc.property(
+        fc.jsonValue(),
+        secret,
+        fc.constantFrom('password', 'Authorization', 'x-csrf-token'),
+        (value, s, key) => {
+          const doc = { wrapper: [value, { [key]: s }] };
+          expect(
+            JSON.stringify(redactJson(doc, new Set(['password', 'authorization', 'x-csrf-token'])).value),
+          ).not.toContain(s);
+        },
+      ),
+    );
+  });
+});
+
+describe('scrubSecrets', () => {
+  it('removes every occurrence of a known secret from bytes, multi-byte text around it intact', () => {
+    const out = scrubSecrets(Buffer.from('é token=s3cr3t-value and s3cr3t-value ü'), ['s3cr3t-value']);
+    expect(out.toString('utf8')).toBe(`é token=${REDACTED} and ${REDACTED} ü`);
+  });
+
+  it('returns the same buffer when no secret occurs', () => {
+    const data = Buffer.from('{"statusCode":0}');
+    expect(scrubSecrets(data, ['s3cr3t-value'])).toBe(data);
+  });
+});
