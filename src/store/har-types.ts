@@ -6,7 +6,6 @@
 import type {
   BayeuxRow,
   ExchangeKind,
-  FrameOpcode,
   MessageTransport,
   NewBayeuxRow,
   NewExchange,
@@ -118,6 +117,11 @@ export interface HarFrameExtra {
   isBase64?: boolean;
 }
 
+/** A frame kept at the log level, with the exchange it belongs to. */
+export interface HarOrphanFrame extends HarWebSocketMessage {
+  exchangeId: number;
+}
+
 /** What HAR has no place for, per exchange: exact times and ids, flags, sizes, absent-vs-empty. */
 export interface HarEntryExtra {
   id: number;
@@ -173,15 +177,8 @@ export interface HarLogExtra {
   };
   /** messages whose exchange is not in the file (a killed recorder never wrote it), or with none */
   orphanMessages: HarMessageRow[];
-  /** frames whose upgrade exchange is not in the file */
-  orphanFrames: Array<
-    {
-      exchangeId: number;
-      direction: NewFrameRow['direction'];
-      opcode: FrameOpcode;
-      data: string;
-    } & HarFrameExtra
-  >;
+  /** frames whose upgrade exchange is not in the file (or is not a WebSocket entry) */
+  orphanFrames: HarOrphanFrame[];
 }
 
 export interface HarEntry {
@@ -235,6 +232,8 @@ export interface HarImport {
   frames: NewFrameRow[];
   /** Bayeux rows a gws-vcr export carried, restored as recorded; empty for a HAR from elsewhere */
   messages: NewBayeuxRow[];
+  /** wall-clock end of the session: as exported (null if the recording never ended cleanly), else its last row */
+  endedAtWallMs: number | null;
   /** true when the HAR came from `gws-vcr export` and its Bayeux rows are in `messages`: nothing to decode */
   hasRecordedMessages: boolean;
   skipped: HarSkipped;

@@ -40,6 +40,12 @@ const timeRange = (w: WhereBuilder, column: string, f: RowFilter): void => {
  * (Bayeux 1.0 §3.3 wildcards). substr/instr rather than GLOB so '[' or '?' in a channel stay literal.
  */
 const channelMatch = (w: WhereBuilder, channel: string): void => {
+  if (channel.endsWith('/*')) {
+    // A range on the prefix lets the (session_id, channel) index narrow the scan: in byte order every
+    // channel starting "/a/" sorts between "/a/" and "/a0" ('0' follows '/').
+    const prefix = channel.slice(0, channel.lastIndexOf('/') + 1);
+    w.add('channel >= ? AND channel < ?', prefix, `${prefix.slice(0, -1)}0`);
+  }
   if (channel.endsWith('/**')) {
     const prefix = channel.slice(0, -2);
     w.add('substr(channel, 1, ?) = ? AND length(channel) > ?', prefix.length, prefix, prefix.length);

@@ -66,7 +66,7 @@ CREATE TABLE exchanges (
   PRIMARY KEY (session_id, id)
 );
 CREATE INDEX exchanges_by_time ON exchanges (session_id, start_ms, id);
-CREATE INDEX exchanges_by_path ON exchanges (session_id, path, start_ms);
+CREATE INDEX exchanges_by_path ON exchanges (session_id, path, start_ms, id);
 
 -- One row per Bayeux message, either direction, either transport.
 CREATE TABLE bayeux_messages (
@@ -84,9 +84,9 @@ CREATE TABLE bayeux_messages (
   PRIMARY KEY (session_id, id)
 );
 CREATE INDEX bayeux_by_time ON bayeux_messages (session_id, at_ms, id);
-CREATE INDEX bayeux_by_channel ON bayeux_messages (session_id, channel, at_ms);
-CREATE INDEX bayeux_by_client ON bayeux_messages (session_id, client_id, at_ms);
-CREATE INDEX bayeux_by_exchange ON bayeux_messages (session_id, exchange_id, at_ms);
+CREATE INDEX bayeux_by_channel ON bayeux_messages (session_id, channel, at_ms, id);
+CREATE INDEX bayeux_by_client ON bayeux_messages (session_id, client_id, at_ms, id);
+CREATE INDEX bayeux_by_exchange ON bayeux_messages (session_id, exchange_id, at_ms, id);
 
 -- One row per WebSocket frame, either direction.
 CREATE TABLE ws_frames (
@@ -102,5 +102,5 @@ CREATE TABLE ws_frames (
   PRIMARY KEY (session_id, id)
 );
 CREATE INDEX frames_by_time ON ws_frames (session_id, at_ms, id);
-CREATE INDEX frames_by_exchange ON ws_frames (session_id, exchange_id, at_ms);
+CREATE INDEX frames_by_exchange ON ws_frames (session_id, exchange_id, at_ms, id);
 `;

@@ -231,10 +231,22 @@ export class Store {
     );
   }
 
-  /** A batched writer for the session's rows (the recorder's path). Closed with the store at the latest. */
+  /**
+   * A batched writer for the session's rows (the recorder's path); one open writer per session, since it
+   * allocates the ids. Its ids continue after the rows already stored. Closed with the store at the latest.
+   */
   createWriter(sessionId: number, options: SessionWriterOptions = {}): SessionWriter {
     this.assertWritable('record');
     this.requireSession(sessionId);
+    for (const open of this.writers) {
+      if (open.closed) this.writers.delete(open);
+      else if (open.sessionId === sessionId) {
+        // Two writers would hand out the same ids.
+        throw new VcrError('VCR_STORE_WRITE_FAILED', `session ${sessionId} already has an open writer`, {
+          hint: 'Close the first writer (await writer.close()) before creating another for the session.',
+        });
+      }
+    }
     const maxId = (table: string): number =>
       Number(
         this.stmt(`SELECT coalesce(max(id), 0) FROM ${table} WHERE session_id = ?`).pluck().get(sessionId),

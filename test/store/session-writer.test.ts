@@ -54,6 +54,7 @@ describe('session writer', () => {
     expect(wb.nextMessageId()).toBe(1);
     wa.addMessage(makeMessage({ id: 1 }));
     wa.addExchange(makeExchange({ id: 2 }));
+    expect(() => store.createWriter(a.id)).toThrow(/session 1 already has an open writer/);
     await wa.close();
     const again = store.createWriter(a.id);
     expect([again.nextExchangeId(), again.nextMessageId(), again.nextFrameId()]).toEqual([3, 2, 1]);
