@@ -22,6 +22,9 @@ export const startForeignServer = async (options: ForeignServerOptions = {}): Pr
   const cometd = createCometDServer({
     timeout: options.timeoutMs ?? 30_000,
     maxInterval: options.maxIntervalMs ?? 10_000,
+    // Every test client shares one cookie jar (cometd-nodejs-client's adapt()), so to this server they
+    // are tabs of one browser; allow any number instead of slowing the second one down.
+    maxSessionsPerBrowser: -1,
   });
   const http = createServer((req, res) => cometd.handle(req, res));
   await new Promise<void>((resolve, reject) => {

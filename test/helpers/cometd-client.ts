@@ -108,7 +108,7 @@ const withTimeout = <T>(promise: Promise<T>, timeoutMs: number, what: () => stri
 
 const asBayeux = (message: CometDMessage): BayeuxMessage => message as BayeuxMessage;
 
-/** Creates a CometD client forced onto one transport and resolves once its handshake succeeded. */
+/** Creates a CometD client forced onto one transport; resolves once it handshook and its first connect was answered. */
 export const connectClient = async (options: ConnectClientOptions): Promise<TestClient> => {
   ensureAdapted();
   const headers = options.headers ?? {};
@@ -153,15 +153,23 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
     },
   });
 
-  const handshake = new Promise<BayeuxMessage>((resolve, reject) => {
+  // Connected means handshaken and a first /meta/connect answered, so the session is fully up.
+  const connected = new Promise<void>((resolve, reject) => {
+    const listener = cometd.addListener('/meta/connect', (reply) => {
+      if (reply.successful !== true) return;
+      cometd.removeListener(listener);
+      resolve();
+    });
     cometd.handshake(options.handshakeProps ?? {}, (reply) => {
-      if (reply.successful === true) resolve(asBayeux(reply));
-      else reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
+      if (reply.successful !== true) {
+        cometd.removeListener(listener);
+        reject(new Error(`handshake failed: ${JSON.stringify(reply)}`));
+      }
     });
   });
   try {
-    await withTimeout(handshake, options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs, () => {
-      return `no handshake reply from ${options.url} over ${options.transport}`;
+    await withTimeout(connected, options.handshakeTimeoutMs ?? DEFAULTS.handshakeTimeoutMs, () => {
+      return `no handshake and first connect from ${options.url} over ${options.transport}`;
     });
   } catch (err) {
     if (!cometd.isDisconnected()) cometd.disconnect();
