@@ -1,5 +1,10 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
+export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
+export { HAR_EXPORT_DEFAULTS, harEntry, writeHar } from './har-export.js';
+export type { HarReadOptions, HarSaveOptions } from './har-import.js';
+export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, readHar, saveHarImport } from './har-import.js';
+export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
 export { migrate, migrate0to1, STEPS } from './migrations.js';
 export { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';

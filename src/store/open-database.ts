@@ -24,20 +24,26 @@ const sqliteCode = (err: unknown): string | undefined =>
     ? err.code
     : undefined;
 
+/** VCR_STORE_CORRUPT for an SQLite error meaning the file is damaged or not SQLite; null for any other. */
+export const corruption = (path: string, err: unknown): VcrError | null => {
+  const code = sqliteCode(err) ?? '';
+  if (code !== 'SQLITE_NOTADB' && !code.startsWith('SQLITE_CORRUPT')) return null;
+  const reason = err instanceof Error ? err.message : String(err);
+  return new VcrError(
+    'VCR_STORE_CORRUPT',
+    `${path} is not a readable SQLite database (${reason}); it is damaged or not a database at all`,
+    {
+      hint: `Pass --db a file written by \`gws-vcr record\`, or move ${path} away to start a new one.`,
+      cause: err,
+    },
+  );
+};
+
 /** Turns an SQLite failure while opening or checking the file into a VcrError saying what to do. */
 const refusal = (path: string, err: unknown): VcrError => {
-  const code = sqliteCode(err) ?? '';
+  const damaged = corruption(path, err);
+  if (damaged) return damaged;
   const reason = err instanceof Error ? err.message : String(err);
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-    return new VcrError(
-      'VCR_STORE_CORRUPT',
-      `${path} is not a readable SQLite database (${reason}); it is damaged or not a database at all`,
-      {
-        hint: `Pass --db a file written by \`gws-vcr record\`, or move ${path} away to start a new one.`,
-        cause: err,
-      },
-    );
-  }
   return new VcrError('VCR_STORE_CANNOT_OPEN', `cannot open ${path} (${reason})`, {
     hint: 'Check that the path is a file you may read (and write, to record), or pass --db another file.',
     cause: err,

@@ -5,7 +5,7 @@ import { systemClock } from '../common/clock.js';
 import { VcrError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { openDatabase } from './open-database.js';
+import { corruption, openDatabase } from './open-database.js';
 import {
   type ExchangeSqlRow,
   type FrameSqlRow,
@@ -114,8 +114,9 @@ export class Store {
 
   /** Every session, oldest first, with row counts. */
   listSessions(): SessionSummary[] {
-    const rows = this.stmt(
-      `SELECT s.*,
+    const rows = this.read(() =>
+      this.stmt(
+        `SELECT s.*,
          (SELECT count(*) FROM exchanges WHERE session_id = s.id) AS exchanges,
          (SELECT count(*) FROM bayeux_messages WHERE session_id = s.id) AS messages,
          (SELECT count(*) FROM ws_frames WHERE session_id = s.id) AS frames,
@@ -123,9 +124,8 @@ export class Store {
          (SELECT max(at_ms) FROM bayeux_messages WHERE session_id = s.id) AS m_ms,
          (SELECT max(at_ms) FROM ws_frames WHERE session_id = s.id) AS f_ms
        FROM sessions s ORDER BY s.id`,
-    ).all() as Array<
-      SessionSummarySqlRow & { e_ms: number | null; m_ms: number | null; f_ms: number | null }
-    >;
+      ).all(),
+    ) as Array<SessionSummarySqlRow & { e_ms: number | null; m_ms: number | null; f_ms: number | null }>;
     return rows.map((r) => {
       const times = [r.e_ms, r.m_ms, r.f_ms].filter((t): t is number => t !== null);
       return toSessionSummary({ ...r, last_at_ms: times.length ? Math.max(...times) : null });
@@ -133,7 +133,9 @@ export class Store {
   }
 
   getSession(id: number): Session | null {
-    const row = this.stmt('SELECT * FROM sessions WHERE id = ?').get(id) as SessionSqlRow | undefined;
+    const row = this.read(() => this.stmt('SELECT * FROM sessions WHERE id = ?').get(id)) as
+      | SessionSqlRow
+      | undefined;
     return row ? toSession(row) : null;
   }
 
@@ -177,9 +179,9 @@ export class Store {
   }
 
   exchange(sessionId: number, id: number): Exchange | null {
-    const row = this.stmt('SELECT * FROM exchanges WHERE session_id = ? AND id = ?').get(sessionId, id) as
-      | ExchangeSqlRow
-      | undefined;
+    const row = this.read(() =>
+      this.stmt('SELECT * FROM exchanges WHERE session_id = ? AND id = ?').get(sessionId, id),
+    ) as ExchangeSqlRow | undefined;
     return row ? toExchange(row) : null;
   }
 
@@ -305,17 +307,18 @@ export class Store {
     filter: { offset?: number; limit?: number },
   ): R[] {
     const p = page(filter);
-    return this.stmt(`SELECT * FROM ${table} ${where.sql} ORDER BY ${orderBy} ${p.sql}`).all(
-      ...where.params,
-      ...p.params,
-    ) as R[];
+    const sql = `SELECT * FROM ${table} ${where.sql} ORDER BY ${orderBy} ${p.sql}`;
+    return this.read(() => this.stmt(sql).all(...where.params, ...p.params)) as R[];
   }
 
   private count(table: string, where: Where): number {
+    const sql = `SELECT count(*) FROM ${table} ${where.sql}`;
     return Number(
-      this.stmt(`SELECT count(*) FROM ${table} ${where.sql}`)
-        .pluck()
-        .get(...where.params),
+      this.read(() =>
+        this.stmt(sql)
+          .pluck()
+          .get(...where.params),
+      ),
     );
   }
 
@@ -333,15 +336,23 @@ export class Store {
       const chunk = Math.min(this.options.iterateChunkRows, remaining);
       // Keyset pagination on the (session_id, at_ms, id) index: each chunk starts after the last row seen.
       const keyset = after.length ? ' AND (at_ms, id) > (?, ?)' : '';
-      const rows = this.stmt(
-        `SELECT * FROM ${table} ${where.sql}${keyset} ORDER BY at_ms, id LIMIT ? OFFSET ?`,
-      ).all(...where.params, ...after, chunk, offset) as R[];
+      const sql = `SELECT * FROM ${table} ${where.sql}${keyset} ORDER BY at_ms, id LIMIT ? OFFSET ?`;
+      const rows = this.read(() => this.stmt(sql).all(...where.params, ...after, chunk, offset)) as R[];
       for (const row of rows) yield convert(row);
       const last = rows[rows.length - 1];
       if (rows.length < chunk || !last) return;
       remaining -= rows.length;
       offset = 0;
       after = [last.at_ms, last.id];
+    }
+  }
+
+  /** Runs a query, turning "the file is damaged" into VCR_STORE_CORRUPT: opening only checks the schema pages. */
+  private read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (err) {
+      throw corruption(this.path, err) ?? err;
     }
   }
 

@@ -1,4 +1,5 @@
 // The store's sessions and queries against a real SQLite file: every field round-trips, filters and order hold.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from '../../src/store/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -382,6 +383,32 @@ describe('store', () => {
     store.deleteSession(id);
     expect(store.getSession(id)).toBeNull();
     expect(store.countMessages(id) + store.countExchanges(id)).toBe(0);
+  });
+
+  it('reports a recording damaged past its schema pages as VCR_STORE_CORRUPT when rows are read', () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    const { id } = store.createSession(makeSession());
+    const messages = Array.from({ length: 2000 }, (_, i) =>
+      makeMessage({ id: i + 1, message: { pad: 'x'.repeat(500) } }),
+    );
+    store.writeRows(id, { messages });
+    store.close(); // checkpoints the WAL into the file
+    const bytes = readFileSync(path);
+    bytes.fill(0x5a, Math.floor(bytes.length * 0.5), Math.floor(bytes.length * 0.6));
+    writeFileSync(path, bytes);
+    const damaged = openStore(path, { readonly: true });
+    try {
+      expect(damaged.getSession(id)).not.toBeNull(); // the schema and sessions pages are intact
+      expect(() => damaged.messages(id)).toThrow(
+        expect.objectContaining({
+          code: 'VCR_STORE_CORRUPT',
+          message: `${path} is not a readable SQLite database (database disk image is malformed); it is damaged or not a database at all`,
+        }),
+      );
+    } finally {
+      damaged.close();
+    }
   });
 
   it('closes idempotently, flushing writers the caller forgot', () => {
