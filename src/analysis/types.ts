@@ -8,9 +8,11 @@
 //   (CallStateChangeMessage, DeviceStateChangeMessage, ErrorMessage). `messageRowId` is its `BayeuxRow.id`.
 // - An "operation" is one REST request with `{"operationName": ...}` in its body; `exchangeId` is its `Exchange.id`.
 // - Call states are strings as GWS sent them; the known ones are in `KnownCallState`, others are kept as they came.
+import type { CallState } from '../gws/index.js';
 import type { Session } from '../store/index.js';
 
-export type KnownCallState = 'Ringing' | 'Dialing' | 'Established' | 'Held' | 'Released';
+/** The states GWS documents; `StateSpan.state` may also hold one it does not. */
+export type KnownCallState = CallState;
 
 /** A time interval a call spent in one state. */
 export interface StateSpan {

@@ -146,7 +146,7 @@ export class RecordingScript {
       callType: call.callType,
       capabilities: [...capabilities],
       ...(call.parentId ? { parentCallUri: `${this.origin}/api/v2/me/calls/${call.parentId}` } : {}),
-      duration: String(options.durationS ?? Math.floor((atMs - first) / 1000)),
+      duration: String(options.durationS ?? Math.max(0, Math.floor((atMs - first) / 1000))),
       mute: 'Off',
       supervisorListeningIn: false,
       monitoredUserMuted: false,
@@ -237,17 +237,20 @@ export const SEED_CALL_B: ScriptCall = {
   parentId: SEED_CALL_A.id,
 };
 
-/** Times of the seed scenario (ms since origin): what the step latencies below are computed from. */
+/**
+ * Times of the seed scenario (ms since origin), placed so each call's `duration` comes out as in the seed
+ * (A: 0, 10, 36, 48; B: 0, 12); the step latencies below are computed from them.
+ */
 export const SEED_TIMES = {
   ringing: 1000,
-  answer: 3000,
-  established: 3042,
-  initiate: 8000,
-  held: 8051,
-  dialing: 8083,
-  complete: 12000,
-  releasedA: 12061,
-  releasedB: 12090,
+  answer: 10_950,
+  established: 11_042,
+  initiate: 36_900,
+  held: 37_051,
+  dialing: 37_083,
+  complete: 48_900,
+  releasedA: 49_061,
+  releasedB: 49_090,
 } as const;
 
 /** The steps `analyze` must report for the seed scenario. */
@@ -260,12 +263,12 @@ export const SEED_STEPS = {
 /** Seed Sample 2 up to the consult Dialing (GWS-NOTES §9 rows 1-3). */
 export const seedUpToConsult = (script = new RecordingScript()): RecordingScript => {
   const t = SEED_TIMES;
-  script.notify(SEED_CALL_A, 'Ringing', t.ringing, { durationS: 0 });
+  script.notify(SEED_CALL_A, 'Ringing', t.ringing);
   script.post(SEED_CALL_A, 'Answer', t.answer);
-  script.notify(SEED_CALL_A, 'Established', t.established, { durationS: 10 });
+  script.notify(SEED_CALL_A, 'Established', t.established);
   script.post(SEED_CALL_A, 'InitiateTransfer', t.initiate, { destination: { phoneNumber: '5001' } });
-  script.notify(SEED_CALL_A, 'Held', t.held, { durationS: 36 });
-  script.notify(SEED_CALL_B, 'Dialing', t.dialing, { durationS: 0 });
+  script.notify(SEED_CALL_A, 'Held', t.held);
+  script.notify(SEED_CALL_B, 'Dialing', t.dialing);
   return script;
 };
 
@@ -274,8 +277,8 @@ export const seedTwoStepTransfer = (script = new RecordingScript()): RecordingSc
   const t = SEED_TIMES;
   seedUpToConsult(script);
   script.post(SEED_CALL_B, 'CompleteTransfer', t.complete);
-  script.notify(SEED_CALL_A, 'Released', t.releasedA, { durationS: 48 });
-  script.notify(SEED_CALL_B, 'Released', t.releasedB, { durationS: 12 });
+  script.notify(SEED_CALL_A, 'Released', t.releasedA);
+  script.notify(SEED_CALL_B, 'Released', t.releasedB);
   return script;
 };
 
@@ -340,8 +343,8 @@ export const outOfOrderRelease = (script = new RecordingScript()): RecordingScri
   const t = SEED_TIMES;
   seedUpToConsult(script);
   script.post(SEED_CALL_B, 'CompleteTransfer', t.complete);
-  script.notify(SEED_CALL_B, 'Released', t.releasedA, { durationS: 12 });
-  script.notify(SEED_CALL_A, 'Released', t.releasedB, { durationS: 48 });
+  script.notify(SEED_CALL_B, 'Released', t.releasedA);
+  script.notify(SEED_CALL_A, 'Released', t.releasedB);
   return script;
 };
 

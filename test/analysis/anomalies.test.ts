@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import type { Anomaly } from '../../src/analysis/index.js';
+import { analyzeSession } from '../../src/analysis/index.js';
+import {
+  heldWhileRinging,
+  makeExchange,
+  outOfOrderRelease,
+  RecordingScript,
+  SEED_CALL_A,
+  SEED_CALL_B,
+  seedTwoStepTransfer,
+} from '../helpers/rows.js';
+
+const kinds = (anomalies: Anomaly[]) =>
+  anomalies.map((a) => (a.kind === 'out-of-order' ? `${a.kind}:${a.reason}` : a.kind));
+
+describe('anomalies', () => {
+  it('flags a request whose statusCode is not 0, one refused by HTTP, and one that got no response', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Established', 100);
+    script.post(
+      SEED_CALL_A,
+      'Hold',
+      200,
+      {},
+      { statusCode: 4, statusMessage: 'Voice service is not available at this time', httpStatus: 503 },
+    );
+    script.notify(SEED_CALL_A, 'Released', 300);
+    const { session, exchanges, messages } = script.rows();
+    const unreachable = makeExchange({
+      id: 90,
+      startMs: 250,
+      status: 502,
+      responseBody: Buffer.from('{"error":"VCR_UPSTREAM_UNREACHABLE"}'),
+      requestBody: Buffer.from('{"operationName":"Retrieve"}'),
+      path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
+    });
+    const aborted = makeExchange({
+      id: 91,
+      startMs: 260,
+      status: null,
+      responseBody: null,
+      firstByteMs: null,
+      endMs: null,
+    });
+    const analysis = analyzeSession({ session, exchanges: [...exchanges, unreachable, aborted], messages });
+    expect(analysis.anomalies.filter((a) => a.kind === 'request-failed')).toEqual([
+      expect.objectContaining({
+        statusCode: 4,
+        httpStatus: 503,
+        atMs: 200,
+        callId: SEED_CALL_A.id,
+        message: `Hold on call ${SEED_CALL_A.id} at 200.0 ms failed with statusCode 4 (Voice service is not available at this time)`,
+      }),
+      expect.objectContaining({ operationName: 'Retrieve', statusCode: null, httpStatus: 502 }),
+      expect.objectContaining({
+        operationName: 'Answer',
+        message: expect.stringContaining('got no response'),
+      }),
+    ]);
+  });
+
+  it('flags a state change the capabilities did not allow', () => {
+    const analysis = analyzeSession(heldWhileRinging().rows());
+    expect(analysis.anomalies).toEqual([
+      expect.objectContaining({
+        kind: 'capability-violation',
+        callId: SEED_CALL_A.id,
+        atMs: 1500,
+        fromState: 'Ringing',
+        toState: 'Held',
+        capabilities: ['UpdateUserData', 'DeleteUserData', 'AttachUserData', 'DeleteUserDataPair', 'Answer'],
+      }),
+    ]);
+  });
+
+  it('lets the other party cause what it can: answering, hanging up', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Ringing', 100, { capabilities: [] });
+    script.notify(SEED_CALL_A, 'Established', 200);
+    script.notify(SEED_CALL_A, 'Released', 300);
+    expect(analyzeSession(script.rows()).anomalies).toEqual([]);
+  });
+
+  it('accepts leaving Held through a linked request on the other call of the pair (CompleteConference)', () => {
+    const heldCaps = ['Hangup', 'UpdateUserData'];
+    const withRequest = new RecordingScript();
+    withRequest.notify(SEED_CALL_A, 'Held', 100, { capabilities: heldCaps });
+    withRequest.notify(SEED_CALL_B, 'Established', 150);
+    withRequest.post(SEED_CALL_B, 'CompleteConference', 200);
+    withRequest.notify(SEED_CALL_B, 'Released', 240);
+    withRequest.notify(SEED_CALL_A, 'Established', 260, { notificationType: 'ParticipantsUpdated' });
+    withRequest.notify(SEED_CALL_A, 'Released', 400);
+    expect(kinds(analyzeSession(withRequest.rows()).anomalies)).toEqual([]);
+
+    const without = new RecordingScript();
+    without.notify(SEED_CALL_A, 'Held', 100, { capabilities: heldCaps });
+    without.notify(SEED_CALL_A, 'Established', 260);
+    without.notify(SEED_CALL_A, 'Released', 400);
+    expect(kinds(analyzeSession(without.rows()).anomalies)).toEqual(['capability-violation']);
+  });
+
+  it('flags notifications out of the documented order within an operation', () => {
+    const analysis = analyzeSession(outOfOrderRelease().rows());
+    expect(analysis.anomalies).toEqual([
+      expect.objectContaining({ kind: 'out-of-order', reason: 'sequence', callId: SEED_CALL_A.id }),
+    ]);
+    expect(analysis.anomalies[0]?.message).toContain('original call Released');
+  });
+
+  it('flags a call that changes state after it was Released, and a duration that goes back', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Established', 100, { durationS: 10 });
+    script.notify(SEED_CALL_A, 'Held', 200, { durationS: 8 });
+    script.notify(SEED_CALL_A, 'Released', 300, { durationS: 12 });
+    script.notify(SEED_CALL_A, 'Established', 400, { durationS: 13 });
+    expect(kinds(analyzeSession(script.rows()).anomalies)).toEqual([
+      'out-of-order:duration-went-back',
+      'out-of-order:after-released',
+      'never-released',
+    ]);
+  });
+
+  it('flags a notification stored after another but stamped earlier', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Ringing', 100);
+    script.notify(SEED_CALL_A, 'Released', 90);
+    expect(analyzeSession(script.rows()).anomalies).toEqual([
+      expect.objectContaining({ kind: 'out-of-order', reason: 'time-went-back', atMs: 90, messageRowId: 2 }),
+    ]);
+  });
+
+  it('flags an ErrorMessage from the server', () => {
+    const script = new RecordingScript();
+    script.message(100, {
+      messageType: 'ErrorMessage',
+      errorCode: 51,
+      errorMessage: 'Invalid destination',
+      callUri: `http://127.0.0.1:8080/api/v2/me/calls/${SEED_CALL_A.id}`,
+    });
+    expect(analyzeSession(script.rows()).anomalies).toEqual([
+      {
+        kind: 'error-notification',
+        callId: SEED_CALL_A.id,
+        atMs: 100,
+        errorCode: 51,
+        messageRowId: 1,
+        message: `ErrorMessage at 100.0 ms for call ${SEED_CALL_A.id} (errorCode 51): Invalid destination`,
+      },
+    ]);
+  });
+
+  it('sorts anomalies by time', () => {
+    const script = seedTwoStepTransfer();
+    script.post(SEED_CALL_A, 'Hangup', 500, {}, { statusCode: 2 });
+    script.notify(SEED_CALL_A, 'Established', 20_000);
+    const times = analyzeSession(script.rows()).anomalies.map((a) => a.atMs);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(times.length).toBeGreaterThan(1);
+  });
+});
