@@ -296,6 +296,10 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
 
     // The recording should hold readable bodies and URLs must be rewritable: ask for identity encoding.
     delete req.headers['accept-encoding'];
+    // Hop-by-hop: the client's `Connection: close` ends its own connection, not the pooled upstream one.
+    delete req.headers.connection;
+    delete req.headers['keep-alive'];
+    delete req.headers['proxy-connection'];
     // Browsers send the proxy's origin; a CSRF-checking upstream expects its own.
     const proxyOrigin = options.publicOrigin(req);
     for (const name of ['origin', 'referer'] as const) {

@@ -177,7 +177,16 @@ export class RowBuilder {
     if (isTruncated) return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
     const text = scrubbed.data.toString('utf8');
     const read = readBayeux(isJsonp ? unwrapJsonp(text) : text);
-    if (read.flag) return { body: scrubbed.data, rows: [], flag: read.flag, isRedacted: scrubbed.isRedacted };
+    if (read.flag) {
+      // Not Bayeux, maybe still JSON: its secret keys go too.
+      const plain = this.#redactor.bytes(scrubbed.data, read.flag === 'not-bayeux');
+      return {
+        body: plain.data,
+        rows: [],
+        flag: read.flag,
+        isRedacted: scrubbed.isRedacted || plain.isRedacted,
+      };
+    }
     let isKeyRedacted = false;
     const messages = read.messages.map((message) => {
       const result = this.#redactor.json<BayeuxMessage>(message);

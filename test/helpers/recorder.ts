@@ -1,0 +1,133 @@
+// Starters for recorder tests: a recorder on port 0 over a temporary store, plain HTTP upstreams, a small HTTP client.
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestListener,
+  request,
+  type Server,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
+import type {
+  Recorder,
+  RecorderEventMap,
+  RecorderEventName,
+  RecorderOptions,
+} from '../../src/proxy/index.js';
+import { startRecorder } from '../../src/proxy/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+
+/** A fresh directory for a test's database, removed when the test ends. */
+export const tempDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-test-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+};
+
+export interface TestRecorder {
+  recorder: Recorder;
+  store: Store;
+  dbPath: string;
+}
+
+/** A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file; closed when the test ends. */
+export const startTestRecorder = async (
+  upstream: string,
+  options: Partial<Omit<RecorderOptions, 'upstream'>> = {},
+): Promise<TestRecorder> => {
+  const dbPath = join(tempDir(), 'rec.sqlite');
+  const store = options.store ?? openStore(dbPath);
+  const recorder = await startRecorder({
+    upstream,
+    store,
+    port: 0,
+    batchWindowMs: 5,
+    closeGraceMs: 200,
+    ...options,
+  });
+  onTestFinished(async () => {
+    await recorder.close();
+    store.close();
+  });
+  return { recorder, store, dbPath };
+};
+
+export interface TestUpstream {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/** A plain node:http upstream on 127.0.0.1:0; closed (connections too) when the test ends. */
+export const startHttpUpstream = async (handler: RequestListener): Promise<TestUpstream> => {
+  const server = createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+  onTestFinished(close);
+  return { url: `http://127.0.0.1:${port}`, server, close };
+};
+
+export interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  rawHeaders: string[];
+  body: Buffer;
+  text: string;
+}
+
+/** One request on a fresh connection; resolves with the whole response. */
+export const send = (
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Reply> =>
+  new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, agent: false },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body,
+            text: body.toString('utf8'),
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(init.body);
+  });
+
+/** The next event of that name that satisfies the predicate. */
+export const nextEvent = <K extends RecorderEventName>(
+  recorder: Recorder,
+  name: K,
+  predicate: (payload: RecorderEventMap[K]) => boolean = () => true,
+): Promise<RecorderEventMap[K]> =>
+  new Promise((resolve) => {
+    const off = recorder.on(name, (payload) => {
+      if (!predicate(payload)) return;
+      off();
+      resolve(payload);
+    });
+  });

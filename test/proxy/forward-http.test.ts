@@ -1,0 +1,323 @@
+import { request } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+describe('HTTP forwarding', () => {
+  it('relays a request and its response unchanged and records both with their times', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'X-Upstream': 'yes' });
+        res.end(
+          json({ statusCode: 0, echo: Buffer.concat(chunks).toString(), url: req.url, method: req.method }),
+        );
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me/calls/A?x=1&y=2`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"operationName":"Answer"}',
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['x-upstream']).toBe('yes');
+    expect(JSON.parse(reply.text)).toEqual({
+      statusCode: 0,
+      echo: '{"operationName":"Answer"}',
+      url: '/api/v2/me/calls/A?x=1&y=2',
+      method: 'POST',
+    });
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({
+      kind: 'http',
+      method: 'POST',
+      path: '/api/v2/me/calls/A',
+      query: 'x=1&y=2',
+      status: 200,
+      requestBodyBytes: 26,
+      flags: [],
+      error: null,
+    });
+    expect(exchange?.requestBody?.toString()).toBe('{"operationName":"Answer"}');
+    expect(exchange?.responseBody?.toString()).toBe(reply.text);
+    expect(exchange?.requestHeaders).toContainEqual(['Content-Type', 'application/json']);
+    expect(exchange?.responseHeaders).toContainEqual(['X-Upstream', 'yes']);
+    const { startMs, firstByteMs, endMs } = exchange ?? {};
+    expect(startMs).toBeGreaterThanOrEqual(0);
+    expect(firstByteMs).toBeGreaterThanOrEqual(startMs ?? Number.NaN);
+    expect(endMs).toBeGreaterThanOrEqual(firstByteMs ?? Number.NaN);
+  });
+
+  it('points upstream URLs in JSON bodies and Location at the proxy, with an exact Content-Length, and records the original', async () => {
+    let upstreamUrl = '';
+    const upstream = await startHttpUpstream((_req, res) => {
+      const body = json({
+        statusCode: 0,
+        call: { uri: `${upstreamUrl}/api/v2/me/calls/A`, deviceUri: `${upstreamUrl}/api/v2/devices/d` },
+      });
+      res.writeHead(201, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Location: `${upstreamUrl}/api/v2/me/calls/A`,
+      });
+      res.end(body);
+    });
+    upstreamUrl = upstream.url;
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me/calls`);
+    expect(reply.headers.location).toBe(`${recorder.url}/api/v2/me/calls/A`);
+    expect(JSON.parse(reply.text).call).toEqual({
+      uri: `${recorder.url}/api/v2/me/calls/A`,
+      deviceUri: `${recorder.url}/api/v2/devices/d`,
+    });
+    expect(Number(reply.headers['content-length'])).toBe(reply.body.length);
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.responseBody?.toString()).toContain(`${upstream.url}/api/v2/me/calls/A`);
+    expect(exchange?.responseHeaders).toContainEqual(['Location', `${upstream.url}/api/v2/me/calls/A`]);
+  });
+
+  it('rewrites a body streamed in pieces, an origin cut across two chunks included', async () => {
+    let upstreamUrl = '';
+    const upstream = await startHttpUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const body = json({ uris: [`${upstreamUrl}/a`, `${upstreamUrl}/b`] });
+      const cut = body.indexOf(upstreamUrl) + 10;
+      res.write(body.slice(0, cut));
+      setImmediate(() => res.end(body.slice(cut)));
+    });
+    upstreamUrl = upstream.url;
+    const { recorder } = await startTestRecorder(upstream.url);
+    const reply = await send(`${recorder.url}/api/v2/me/calls`);
+    expect(JSON.parse(reply.text)).toEqual({ uris: [`${recorder.url}/a`, `${recorder.url}/b`] });
+  });
+
+  it('answers 502 with a JSON error when the upstream is unreachable, and records the attempt', async () => {
+    const gone = await startHttpUpstream(() => {});
+    await gone.close();
+    const { recorder, store } = await startTestRecorder(gone.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me`);
+    expect(reply.status).toBe(502);
+    expect(reply.headers['content-type']).toBe('application/json');
+    const body = JSON.parse(reply.text);
+    expect(body.error).toBe('VCR_UPSTREAM_UNREACHABLE');
+    expect(body.message).toContain(gone.url);
+    expect(body.message).toContain('ECONNREFUSED');
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ status: 502, flags: ['upstream-unreachable'], firstByteMs: null });
+    expect(exchange?.error).toContain('unreachable');
+  });
+
+  it('records a client that aborts mid-request and aborts the upstream request too', async () => {
+    let upstreamSawClose: () => void = () => {};
+    const upstreamClosed = new Promise<void>((resolve) => {
+      upstreamSawClose = resolve;
+    });
+    let upstreamGotData: () => void = () => {};
+    const upstreamData = new Promise<void>((resolve) => {
+      upstreamGotData = resolve;
+    });
+    const upstream = await startHttpUpstream((req) => {
+      req.once('data', () => upstreamGotData());
+      req.on('close', () => upstreamSawClose());
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const req = request(`${recorder.url}/api/v2/me/calls/A`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Length': '1000' },
+      agent: false,
+    });
+    req.on('error', () => {});
+    req.write('{"operationName":');
+    await upstreamData;
+    req.destroy();
+    await upstreamClosed;
+    const row = await recorded;
+    expect(row.flags).toContain('client-aborted');
+    expect(row.status).toBeNull();
+    expect(row.requestBody?.toString()).toBe('{"operationName":');
+    expect(row.requestBodyBytes).toBe(17);
+    await recorder.flush();
+    expect(store.exchanges(recorder.sessionId)).toHaveLength(1);
+  });
+
+  it('answers 502 VCR_UPSTREAM_RESET when the upstream drops a held long-poll, and records it', async () => {
+    const upstream = await startHttpUpstream((req) => {
+      req.resume();
+      req.on('end', () => req.socket.destroy());
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/notifications/connect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '[{"channel":"/meta/connect","clientId":"c1","connectionType":"long-polling","id":"3"}]',
+    });
+    expect(reply.status).toBe(502);
+    expect(JSON.parse(reply.text).error).toBe('VCR_UPSTREAM_RESET');
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ kind: 'bayeux', status: 502, flags: ['upstream-reset'] });
+    // the client's /meta/connect is still a message of the session, even though no answer came
+    expect(store.messages(recorder.sessionId)).toEqual([
+      expect.objectContaining({
+        channel: '/meta/connect',
+        direction: 'to-server',
+        clientId: 'c1',
+        messageId: '3',
+      }),
+    ]);
+  });
+
+  it('cuts the client off when the upstream resets mid-response, and flags the exchange', async () => {
+    const upstream = await startHttpUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': '100' });
+      res.write('partial');
+      setImmediate(() => res.socket?.destroy());
+    });
+    const { recorder } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    await expect(send(`${recorder.url}/big`)).rejects.toThrow();
+    const row = await recorded;
+    expect(row.flags).toContain('upstream-reset');
+    expect(row.responseBody?.toString()).toBe('partial');
+  });
+
+  it('streams a body over maxBodyBytes through whole and stores it cut, flagged', async () => {
+    const big = Buffer.alloc(300_000, 'x');
+    const upstream = await startHttpUpstream((req, res) => {
+      let n = 0;
+      req.on('data', (c: Buffer) => {
+        n += c.length;
+      });
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        res.end(Buffer.concat([Buffer.from(`${n}:`), big]));
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url, { maxBodyBytes: 1000 });
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/upload`, { method: 'PUT', body: big });
+    expect(reply.body.length).toBe(big.length + 7);
+    expect(reply.text.startsWith('300000:')).toBe(true);
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.flags).toEqual(['truncated']);
+    expect(exchange?.requestBody?.length).toBe(1000);
+    expect(exchange?.requestBodyBytes).toBe(300_000);
+    expect(exchange?.responseBody?.length).toBe(1000);
+    expect(exchange?.responseBodyBytes).toBe(300_007);
+  });
+
+  it('relays malformed JSON on the notifications path unchanged, stores it raw and flags it', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('[{"channel":"/meta/connect", oops');
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/notifications`, { method: 'POST', body: '{not json' });
+    expect(reply.text).toBe('[{"channel":"/meta/connect", oops');
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.flags).toEqual(['malformed-json']);
+    expect(exchange?.requestBody?.toString()).toBe('{not json');
+    expect(exchange?.responseBody?.toString()).toBe('[{"channel":"/meta/connect", oops');
+    expect(store.messages(recorder.sessionId)).toEqual([]);
+  });
+
+  it('flags JSON on the notifications path that is not Bayeux as not-bayeux', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('{"statusCode":0}'));
+    });
+    const { recorder } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    await send(`${recorder.url}/api/v2/notifications/connect`, { method: 'POST', body: '{"hello":1}' });
+    expect((await recorded).flags).toEqual(['not-bayeux']);
+  });
+
+  it('decodes a long-poll: each request and response message a row, the response stamped when it passed', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        // hold the poll, as a /meta/connect is held until something happens
+        setTimeout(() => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(
+            json([
+              { channel: '/v2/me/calls', data: { messageType: 'CallStateChangeMessage' } },
+              {
+                channel: '/meta/connect',
+                clientId: 'c1',
+                id: '7',
+                successful: true,
+                advice: { timeout: 30000 },
+              },
+            ]),
+          );
+        }, 30);
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    await send(`${recorder.url}/api/v2/notifications/connect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json;charset=UTF-8' },
+      body: json([{ channel: '/meta/connect', clientId: 'c1', id: '7', connectionType: 'long-polling' }]),
+    });
+    const exchange = await recorded;
+    await recorder.flush();
+    const messages = store.messages(recorder.sessionId);
+    expect(messages.map((m) => [m.direction, m.channel, m.successful, m.transport, m.exchangeId])).toEqual([
+      ['to-server', '/meta/connect', null, 'long-polling', exchange.id],
+      ['to-client', '/v2/me/calls', null, 'long-polling', exchange.id],
+      ['to-client', '/meta/connect', true, 'long-polling', exchange.id],
+    ]);
+    expect(messages[1]?.atMs).toBeGreaterThanOrEqual((messages[0]?.atMs ?? 0) + 25);
+    expect(messages[1]?.atMs).toBe(exchange.endMs);
+    expect(messages[2]?.message).toEqual({
+      channel: '/meta/connect',
+      clientId: 'c1',
+      id: '7',
+      successful: true,
+      advice: { timeout: 30000 },
+    });
+  });
+
+  it('keeps connections to the upstream alive between requests', async () => {
+    const sockets = new Set<unknown>();
+    const upstream = await startHttpUpstream((req, res) => {
+      sockets.add(req.socket);
+      res.end('ok');
+    });
+    const { recorder } = await startTestRecorder(upstream.url);
+    for (let i = 0; i < 5; i++) await send(`${recorder.url}/x`);
+    expect(sockets.size).toBe(1);
+  });
+
+  it('tells the upstream the request came for its own host', async () => {
+    const upstream = await startHttpUpstream((req, res) => res.end(req.headers.host));
+    const { recorder } = await startTestRecorder(upstream.url);
+    const reply = await send(`${recorder.url}/x`);
+    expect(reply.text).toBe(new URL(upstream.url).host);
+  });
+});

@@ -1,0 +1,247 @@
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Logger } from '../../src/common/logger.js';
+import { startRecorder } from '../../src/proxy/index.js';
+import { openStore } from '../../src/store/index.js';
+import { nextEvent, send, startHttpUpstream, startTestRecorder, tempDir } from '../helpers/recorder.js';
+
+const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
+
+/** Secrets a GWS session carries (GWS-NOTES §2), each long and unique enough to search the file for. */
+const SECRETS = {
+  basic: Buffer.from('agent5005:pa55-w0rd-xyz').toString('base64'),
+  jsession: 'JSESSION0123456789abcdef0123456789',
+  csrf: '4a92be65-ec55-4aa2-b9df-9518fd870f2f',
+  custom: 'custom-token-77889900aabb',
+  extAuth: 'ext-auth-secret-5566778899',
+  apiKey: 'api-key-secret-1122334455',
+};
+
+const readAll = (dbPath: string): string =>
+  ['', '-wal', '-shm', '-journal']
+    .map((suffix) => {
+      try {
+        return readFileSync(dbPath + suffix).toString('latin1');
+      } catch {
+        return '';
+      }
+    })
+    .join('\n');
+
+describe('startRecorder', () => {
+  it('records one session per run, with its origin and end time', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const dbPath = join(tempDir(), 'r.sqlite');
+    const recorder = await startRecorder({ upstream: upstream.url, dbPath, port: 0, name: 'morning shift' });
+    expect(recorder.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    await send(`${recorder.url}/api/v2/me`);
+    await recorder.close();
+    await recorder.close(); // idempotent
+    const store = openStore(dbPath, { readonly: true });
+    onTestFinished(() => store.close());
+    const [session] = store.listSessions();
+    expect(session).toMatchObject({
+      id: recorder.sessionId,
+      name: 'morning shift',
+      upstream: upstream.url,
+      source: 'record',
+      listenOrigin: recorder.url,
+      notificationsPath: '/api/v2/notifications',
+      exchanges: 1,
+    });
+    expect(session?.endedAt).not.toBeNull();
+    expect(Date.parse(session?.endedAt ?? '')).toBeGreaterThanOrEqual(session?.originWallMs ?? Number.NaN);
+  });
+
+  it('refuses an upstream that is not http(s), saying what to pass', async () => {
+    await expect(
+      startRecorder({ upstream: 'ftp://x', dbPath: join(tempDir(), 'x.sqlite'), port: 0 }),
+    ).rejects.toMatchObject({
+      code: 'VCR_BAD_OPTION',
+    });
+  });
+
+  it('says so when the port is taken', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const { recorder } = await startTestRecorder(upstream.url);
+    const port = Number(new URL(recorder.url).port);
+    await expect(
+      startRecorder({ upstream: upstream.url, dbPath: join(tempDir(), 'y.sqlite'), port }),
+    ).rejects.toMatchObject({
+      code: 'VCR_LISTEN_FAILED',
+    });
+  });
+
+  it('keeps secrets out of the database file while the client gets them all', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('Set-Cookie', `JSESSIONID=${SECRETS.jsession}; Path=/; HttpOnly`);
+        res.setHeader('X-CSRF-HEADER', 'X-Custom-Token');
+        res.setHeader('X-CSRF-TOKEN', SECRETS.csrf);
+        res.setHeader('Content-Type', 'application/json');
+        if (req.url?.startsWith('/api/v2/notifications')) {
+          res.end(
+            JSON.stringify([
+              { channel: '/meta/handshake', id: '1', successful: true, ext: { apiKey: SECRETS.apiKey } },
+            ]),
+          );
+        } else res.end(JSON.stringify({ statusCode: 0, apiKey: SECRETS.apiKey, user: { id: 'u1' } }));
+      });
+    });
+    const { recorder, dbPath } = await startTestRecorder(upstream.url, { redact: { jsonKeys: ['apiKey'] } });
+    const first = await send(`${recorder.url}/api/v2/me`, {
+      headers: { Authorization: `Basic ${SECRETS.basic}` },
+    });
+    expect(first.headers['set-cookie']).toEqual([`JSESSIONID=${SECRETS.jsession}; Path=/; HttpOnly`]);
+    expect(first.headers['x-csrf-token']).toBe(SECRETS.csrf);
+    expect(JSON.parse(first.text).apiKey).toBe(SECRETS.apiKey);
+    await send(`${recorder.url}/api/v2/me/channels/voice?session=${SECRETS.jsession}`, {
+      method: 'POST',
+      headers: {
+        Cookie: `JSESSIONID=${SECRETS.jsession}`,
+        'X-CSRF-TOKEN': SECRETS.csrf,
+        'X-Custom-Token': SECRETS.custom,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ operationName: 'Ready', echo: SECRETS.jsession }),
+    });
+    await send(`${recorder.url}/api/v2/notifications/handshake`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([
+        { channel: '/meta/handshake', id: '1', ext: { authorization: SECRETS.extAuth } },
+      ]),
+    });
+    await recorder.close();
+    const file = readAll(dbPath);
+    for (const [name, value] of Object.entries(SECRETS)) expect(file.includes(value), name).toBe(false);
+    const store = openStore(dbPath, { readonly: true });
+    onTestFinished(() => store.close());
+    const exchanges = store.exchanges(recorder.sessionId);
+    expect(exchanges.map((e) => e.flags)).toEqual([['redacted'], ['redacted'], ['redacted']]);
+    expect(exchanges[0]?.requestHeaders).toContainEqual(['Authorization', 'Basic [REDACTED]']);
+    expect(exchanges[0]?.responseHeaders).toContainEqual([
+      'Set-Cookie',
+      'JSESSIONID=[REDACTED]; Path=/; HttpOnly',
+    ]);
+    expect(exchanges[1]?.requestHeaders).toContainEqual(['X-Custom-Token', '[REDACTED]']);
+    expect(exchanges[1]?.query).toBe('session=[REDACTED]');
+    expect(store.messages(recorder.sessionId).map((m) => m.message)).toEqual([
+      { channel: '/meta/handshake', id: '1', ext: { authorization: '[REDACTED]' } },
+      { channel: '/meta/handshake', id: '1', successful: true, ext: { apiKey: '[REDACTED]' } },
+    ]);
+  });
+
+  it('keeps secrets with keepSecrets', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const { recorder, store } = await startTestRecorder(upstream.url, { redact: { keepSecrets: true } });
+    await send(`${recorder.url}/api/v2/me`, { headers: { Authorization: `Basic ${SECRETS.basic}` } });
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]?.requestHeaders).toContainEqual([
+      'Authorization',
+      `Basic ${SECRETS.basic}`,
+    ]);
+  });
+
+  it('makes cookies of an https upstream work on the http proxy, recording them as sent', async () => {
+    const server = createHttpsServer(
+      {
+        key: readFileSync(join(TLS, 'localhost-test-key.pem')),
+        cert: readFileSync(join(TLS, 'localhost-test-cert.pem')),
+      },
+      (req, res) => {
+        res.setHeader('Set-Cookie', [
+          'JSESSIONID=abc; Domain=127.0.0.1; Path=/; Secure; HttpOnly; SameSite=None',
+        ]);
+        res.setHeader('Content-Type', 'application/json');
+        res.end(
+          JSON.stringify({
+            uri: `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/me`,
+            proto: req.headers.host,
+          }),
+        );
+      },
+    );
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.on('listening', () => {});
+    const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { recorder, store } = await startTestRecorder(upstream, { redact: { keepSecrets: true } });
+    const reply = await send(`${recorder.url}/api/v2/me`);
+    expect(reply.headers['set-cookie']).toEqual(['JSESSIONID=abc; Path=/; HttpOnly']);
+    expect(JSON.parse(reply.text).uri).toBe(`${recorder.url}/api/v2/me`);
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]?.responseHeaders).toContainEqual([
+      'Set-Cookie',
+      'JSESSIONID=abc; Domain=127.0.0.1; Path=/; Secure; HttpOnly; SameSite=None',
+    ]);
+    server.closeAllConnections();
+  });
+
+  it('goes on forwarding when the database fails, reports it once and counts the lost rows', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('x'.repeat(20_000)));
+    const dbPath = join(tempDir(), 'full.sqlite');
+    const errors: unknown[] = [];
+    const logger: Logger = {
+      debug: () => {},
+      info: () => {},
+      warn: () => {},
+      error: (obj) => errors.push(obj),
+      child: () => logger,
+    };
+    // A file capped at its current size behaves like a full disk.
+    const store = openStore(dbPath, { maxSizeBytes: 1 });
+    const { recorder } = await startTestRecorder(upstream.url, { store, logger });
+    for (let i = 0; i < 5; i++) {
+      const written = nextEvent(recorder, 'exchange');
+      const reply = await send(`${recorder.url}/big/${i}`);
+      expect(reply.text.length).toBe(20_000);
+      await written;
+      await recorder.flush();
+    }
+    expect(recorder.stats.rowsFailed).toBe(5);
+    expect(recorder.stats.lastError).toMatch(/full/i);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('emits redacted rows to subscribers, and a failing subscriber breaks nothing', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    recorder.on('exchange', () => {
+      throw new Error('a broken live view');
+    });
+    const seen = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me`, {
+      headers: { Authorization: `Basic ${SECRETS.basic}` },
+    });
+    expect(reply.text).toBe('ok');
+    const row = await seen;
+    expect(row.requestHeaders).toContainEqual(['Authorization', 'Basic [REDACTED]']);
+    await recorder.flush();
+    expect(store.exchanges(recorder.sessionId)).toHaveLength(1);
+  });
+
+  it('ends a held long-poll when it closes and records it', async () => {
+    const upstream = await startHttpUpstream((req) => req.resume());
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const held = send(`${recorder.url}/api/v2/notifications/connect`, {
+      method: 'POST',
+      body: '[{"channel":"/meta/connect"}]',
+    });
+    held.catch(() => {});
+    await nextEventOnUpstream(upstream.server);
+    await recorder.close();
+    await expect(held).rejects.toThrow();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.endMs).toBeNull();
+    expect(exchange?.error).toContain('recorder closed');
+  });
+});
+
+const nextEventOnUpstream = (server: import('node:http').Server): Promise<unknown> => once(server, 'request');
