@@ -167,7 +167,7 @@ export interface RowFilter {
   toMs?: number;
   channel?: string;
   direction?: Direction;
-  /** substring searched in the message JSON (bayeux) or path (exchanges) */
+  /** substring searched in the message JSON (bayeux), path and query (exchanges), payload (frames) */
   text?: string;
   offset?: number;
   limit?: number;
