@@ -1,0 +1,235 @@
+// The stand-in GWS server: Fastify answers REST from the recording, the Bayeux server shares its port.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type FastifyReply, type FastifyRequest, fastify } from 'fastify';
+import { BayeuxServer, channelMatches } from '../bayeux/index.js';
+import { systemClock } from '../common/clock.js';
+import { VcrError } from '../common/errors.js';
+import { type Logger, silentLogger } from '../common/logger.js';
+import { type Scheduler, timerScheduler } from './client-timeline.js';
+import { inspectionRoutes } from './inspection-routes.js';
+import { cookieValue } from './recorded-response.js';
+import {
+  type EngineReply,
+  ReplayEngine,
+  type ReplayMode,
+  type ReplaySource,
+  type ReplayStatus,
+} from './replay-engine.js';
+
+export interface ReplayServerOptions {
+  source: ReplaySource;
+  /** 0 picks a free port */
+  port?: number;
+  host?: string;
+  /** recorded delays are divided by this (2 = twice as fast) */
+  speed?: number;
+  /** strict: an unmatched request gets a 404 naming the closest recorded ones; lenient: `{"statusCode":0}` */
+  mode?: ReplayMode;
+  /** each notification moves by up to ± this many ms, reproducibly for one seed */
+  jitterMs?: number;
+  seed?: number;
+  /** JSON fields (and query parameters) left out of matching: `referenceId` anywhere, `userData.stamp` from the root */
+  ignoreFields?: string[];
+  /** longest gap (ms) between a request and a notification it caused on the recording */
+  causeWindowMs?: number;
+  sessionCookieName?: string;
+  /** serve /__vcr/* to clients off loopback too; off by default (it can reset the replay) */
+  isInspectionPublic?: boolean;
+  /** the Bayeux server's hold and expiry times */
+  bayeux?: { timeoutMs?: number; maxIntervalMs?: number };
+  /** largest REST body accepted, bytes */
+  maxBodyBytes?: number;
+  scheduler?: Scheduler;
+  logger?: Logger;
+}
+
+export const REPLAY_DEFAULTS = {
+  port: 8090,
+  host: '127.0.0.1',
+  speed: 1,
+  mode: 'strict' as ReplayMode,
+  jitterMs: 0,
+  seed: 1,
+  ignoreFields: [] as string[],
+  causeWindowMs: 2000,
+  sessionCookieName: 'JSESSIONID',
+  isInspectionPublic: false,
+  maxBodyBytes: 10 * 1024 * 1024,
+};
+
+export interface ReplayServer {
+  /** `http://HOST:PORT` as bound */
+  readonly url: string;
+  status(): ReplayStatus;
+  /** every client starts the recording again */
+  reset(): void;
+  /** ends held polls, sockets, timers and the listener; idempotent */
+  close(): Promise<void>;
+}
+
+const HOST_HEADER = /^[A-Za-z0-9.\-_]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
+
+/** The origin a client used, from its Host header; null when absent or not a plain host[:port]. */
+const originOf = (req: IncomingMessage): string | null => {
+  const host = req.headers.host;
+  return host !== undefined && HOST_HEADER.test(host) ? `http://${host.toLowerCase()}` : null;
+};
+
+const pathnameOf = (url: string | undefined): string => (url ?? '/').split('?')[0] as string;
+
+const headerText = (value: string | string[] | undefined): string | null =>
+  value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+
+export const startReplayServer = async (options: ReplayServerOptions): Promise<ReplayServer> => {
+  const config = { ...REPLAY_DEFAULTS, ...withoutUndefined(options) };
+  if (!(config.speed > 0)) {
+    throw new VcrError('VCR_BAD_OPTION', `speed ${config.speed} is not above 0`, {
+      hint: 'Pass --speed 1 for recorded timing, 10 for ten times faster.',
+    });
+  }
+  const logger = (options.logger ?? silentLogger).child({ part: 'replay' });
+  const scheduler = options.scheduler ?? timerScheduler(systemClock);
+  const { session } = options.source;
+  const identity = (req: IncomingMessage) => ({
+    sessionCookie: cookieValue(headerText(req.headers.cookie) ?? undefined, config.sessionCookieName),
+    authorization: headerText(req.headers.authorization),
+  });
+
+  const bayeux = new BayeuxServer({
+    path: session.notificationsPath,
+    ...withoutUndefined(options.bayeux ?? {}),
+    logger,
+    authenticate: (req) => engine.clientForHandshake(identity(req), originOf(req)),
+  });
+  const engine: ReplayEngine = new ReplayEngine({
+    source: options.source,
+    publicOrigin: `http://${config.host}:${config.port}`,
+    speed: config.speed,
+    mode: config.mode,
+    jitterMs: config.jitterMs,
+    seed: config.seed,
+    ignoreFields: config.ignoreFields,
+    causeWindowMs: config.causeWindowMs,
+    sessionCookieName: config.sessionCookieName,
+    scheduler,
+    logger,
+    deliver: (sessionId, message) => {
+      const info = bayeux.session(sessionId);
+      if (!info?.subscriptions.some((pattern) => channelMatches(pattern, message.channel))) return false;
+      return bayeux.deliver(sessionId, message);
+    },
+  });
+  bayeux.on('handshake', (s) => engine.sessionStarted(s.id, s.principal));
+  bayeux.on('subscribe', (s, channel) => engine.subscribed(s.id, channel));
+  bayeux.on('publish', (s, message) => engine.published(s.id, message.channel));
+  bayeux.on('disconnect', (s) => engine.sessionEnded(s.id));
+  bayeux.on('expired', (s) => engine.sessionEnded(s.id));
+
+  const delays = new Set<{ cancel: () => void; resolve: () => void }>();
+  const hold = (delayMs: number): Promise<void> =>
+    new Promise((resolve) => {
+      const entry = {
+        resolve,
+        cancel: scheduler.schedule(() => {
+          delays.delete(entry);
+          resolve();
+        }, delayMs),
+      };
+      delays.add(entry);
+    });
+
+  const app = fastify({
+    bodyLimit: config.maxBodyBytes,
+    exposeHeadRoutes: false,
+    serverFactory: (handler) => {
+      const server = createServer((req, res) => {
+        if (bayeux.matches(pathnameOf(req.url))) bayeux.handleRequest(req, res);
+        else handler(req, res);
+      });
+      server.on('upgrade', (req, socket, head) => {
+        if (bayeux.matches(pathnameOf(req.url))) bayeux.handleUpgrade(req, socket, head);
+        else socket.destroy();
+      });
+      return server;
+    },
+  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  await app.register(inspectionRoutes, {
+    prefix: '/__vcr',
+    isPublic: config.isInspectionPublic,
+    status: () => engine.status(),
+    reset: () => engine.reset(),
+  });
+  app.all('/*', async (request: FastifyRequest, reply: FastifyReply) => {
+    const raw = request.raw;
+    const url = raw.url ?? '/';
+    const question = url.indexOf('?');
+    const answer = engine.handleRequest({
+      method: request.method,
+      path: question === -1 ? url : url.slice(0, question),
+      query: question === -1 ? '' : url.slice(question + 1),
+      body: Buffer.isBuffer(request.body) ? request.body : null,
+      origin: originOf(raw),
+      identity: identity(raw),
+    });
+    if (answer.delayMs > 0) await hold(answer.delayMs);
+    return send(reply, answer);
+  });
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await bayeux.close();
+    throw new VcrError(
+      'VCR_LISTEN_FAILED',
+      `replay could not listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+      {
+        hint: 'Pick another --port (0 takes a free one) or stop what holds this one.',
+        cause: err,
+      },
+    );
+  }
+  const address = (app.server as Server).address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  engine.setPublicOrigin(url);
+  logger.info({ url, sessionId: session.id }, 'replay listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    status: () => engine.status(),
+    reset: () => engine.reset(),
+    close: () => {
+      closing ??= (async () => {
+        await bayeux.close();
+        engine.close();
+        for (const delay of delays) {
+          delay.cancel();
+          delay.resolve();
+        }
+        delays.clear();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+};
+
+const send = (reply: FastifyReply, answer: EngineReply): FastifyReply => {
+  const grouped = new Map<string, { name: string; values: string[] }>();
+  for (const [name, value] of answer.headers) {
+    const entry = grouped.get(name.toLowerCase());
+    if (entry) entry.values.push(value);
+    else grouped.set(name.toLowerCase(), { name, values: [value] });
+  }
+  reply.code(answer.status);
+  for (const { name, values } of grouped.values())
+    reply.header(name, values.length === 1 ? values[0] : values);
+  return reply.send(answer.body);
+};
+
+const withoutUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,0 +1,269 @@
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { BayeuxMessage } from '../../src/bayeux/index.js';
+import { type ReplayServerOptions, startReplayServer } from '../../src/replay/index.js';
+import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
+import {
+  LISTEN_ORIGIN,
+  storedTransferSource,
+  TRANSFER_CALLS,
+  TRANSFER_DELAYS,
+} from '../helpers/replay-rows.js';
+
+const { A, B } = TRANSFER_CALLS;
+// Upper bound on how late a notification may come: generous, because both cores are shared with other
+// test runs; the server's own error is a millisecond or two (see the benchmark).
+const LATE_MS = 150;
+
+const startReplay = async (over: Partial<ReplayServerOptions> = {}) => {
+  const replay = await startReplayServer({ source: storedTransferSource(), port: 0, ...over });
+  onTestFinished(() => replay.close());
+  return replay;
+};
+
+const connect = async (url: string, transport: ClientTransport, user = 'agent5005'): Promise<TestClient> => {
+  const client = await connectClient({
+    url: `${url}/api/v2/notifications`,
+    transport,
+    headers: { Authorization: `Basic ${Buffer.from(`${user}:pw`).toString('base64')}` },
+  });
+  onTestFinished(() => client.disconnect());
+  return client;
+};
+
+const post = (url: string, callId: string, body: unknown, user = 'agent5005') =>
+  fetch(`${url}/api/v2/me/calls/${callId}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(`${user}:pw`).toString('base64')}`,
+    },
+    body: JSON.stringify(body),
+  });
+
+const stateOf = (message: BayeuxMessage): string =>
+  (message.data as { call: { id: string; state: string } }).call.state;
+const callIs = (id: string, state: string) => (m: BayeuxMessage) => {
+  const call = (m.data as { call?: { id: string; state: string } }).call;
+  return call?.id === id && call.state === state;
+};
+
+/** ms from just before `action` to the arrival of the matching notification */
+const timed = async (client: TestClient, action: () => Promise<unknown>, id: string, state: string) => {
+  const started = performance.now();
+  const arrival = client
+    .next('/v2/me/calls', callIs(id, state))
+    .then((m) => ({ m, ms: performance.now() - started }));
+  await action();
+  return arrival;
+};
+
+describe.each<ClientTransport>(['long-polling', 'websocket'])('replay server over %s', (transport) => {
+  it('plays the recorded transfer: same calls, same order, recorded delays, URLs on the replay origin', async () => {
+    const replay = await startReplay();
+    // As a GWS client starts (and so fetch is warm before anything is timed).
+    expect((await fetch(`${replay.url}/api/v2/me`)).status).toBe(200);
+    const client = await connect(replay.url, transport);
+    const ringing = await timed(client, () => client.subscribe('/v2/me/calls'), A, 'Ringing');
+    expect(ringing.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.ringingAfterSubscribe - 2);
+
+    const established = await timed(
+      client,
+      () => post(replay.url, A, { operationName: 'Answer' }),
+      A,
+      'Established',
+    );
+    expect(established.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.established - 2);
+    expect(established.ms).toBeLessThan(TRANSFER_DELAYS.established + LATE_MS);
+
+    const transfer = { destination: { phoneNumber: '5001' }, operationName: 'InitiateTransfer' };
+    const dialing = await timed(client, () => post(replay.url, A, transfer), B, 'Dialing');
+    expect(dialing.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.dialing - 2);
+    expect(dialing.m.data).toMatchObject({
+      call: {
+        uri: `${replay.url}/api/v2/me/calls/${B}`,
+        parentCallUri: `${replay.url}/api/v2/me/calls/${A}`,
+      },
+    });
+
+    // The client posts to the id it read from a notification, with an absolute URL of the replay server.
+    const consultCallUri = (dialing.m.data as { call: { uri: string } }).call.uri;
+    const releasedB = await timed(
+      client,
+      async () => {
+        const response = await post(replay.url, B, { operationName: 'CompleteTransfer', consultCallUri });
+        expect(await response.json()).toEqual({ statusCode: 0 });
+      },
+      B,
+      'Released',
+    );
+    expect(releasedB.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.releasedB - 2);
+    expect(releasedB.ms).toBeLessThan(TRANSFER_DELAYS.releasedB + LATE_MS);
+
+    expect(
+      client.messages('/v2/me/calls').map((m) => [(m.data as { call: { id: string } }).call.id, stateOf(m)]),
+    ).toEqual([
+      [A, 'Ringing'],
+      [A, 'Established'],
+      [A, 'Held'],
+      [B, 'Dialing'],
+      [A, 'Released'],
+      [B, 'Released'],
+    ]);
+    expect(JSON.stringify(client.received)).not.toContain(LISTEN_ORIGIN);
+    expect(JSON.stringify(client.received)).not.toContain('127.0.0.1:8080');
+  });
+});
+
+describe('replay server', () => {
+  it('answers REST as recorded, with a fresh session cookie and CSRF token per client', async () => {
+    const replay = await startReplay();
+    const first = await fetch(`${replay.url}/api/v2/me`, { headers: { authorization: 'Basic YTpi' } });
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      statusCode: 0,
+      user: { userName: 'agent5005', uri: `${replay.url}/api/v2/me` },
+    });
+    const cookie = first.headers.get('set-cookie') ?? '';
+    expect(cookie).toMatch(/^JSESSIONID=[0-9A-F]{32}; Path=\/; HttpOnly$/);
+    expect(first.headers.get('x-csrf-header')).toBe('X-CSRF-TOKEN');
+    expect(first.headers.get('x-csrf-token')).toMatch(/^[0-9a-f-]{36}$/);
+
+    const other = await fetch(`${replay.url}/api/v2/me`, { headers: { authorization: 'Basic Yzpk' } });
+    expect(other.headers.get('set-cookie')).not.toBe(cookie);
+    expect(other.headers.get('x-csrf-token')).not.toBe(first.headers.get('x-csrf-token'));
+  });
+
+  it('repeats the last recorded answer once the recorded answers ran out', async () => {
+    const replay = await startReplay();
+    for (let i = 0; i < 3; i++) {
+      const response = await post(replay.url, A, { operationName: 'Answer' });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ statusCode: 0 });
+    }
+  });
+
+  it('in strict mode answers an unknown request with a 404 naming the closest recorded ones', async () => {
+    const replay = await startReplay();
+    const response = await post(replay.url, A, { operationName: 'Hold' });
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as {
+      error: string;
+      closest: Array<{ request: string; differences: string[] }>;
+    };
+    expect(body.error).toBe('VCR_REPLAY_NO_MATCH');
+    expect(body.closest).toHaveLength(3);
+    expect(body.closest[0]).toEqual({
+      request: `POST /api/v2/me/calls/${A} {"operationName":"Answer"}`,
+      exchangeIds: [2],
+      differences: ['body.operationName: recorded "Answer", got "Hold"'],
+      distance: 1,
+    });
+    const status = replay.status();
+    expect(status.unmatched.map((u) => u.request)).toEqual([
+      `POST /api/v2/me/calls/${A} {"operationName":"Hold"}`,
+    ]);
+  });
+
+  it('in lenient mode answers an unknown request with statusCode 0', async () => {
+    const replay = await startReplay({ mode: 'lenient' });
+    const response = await post(replay.url, A, { operationName: 'Hold' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ statusCode: 0 });
+  });
+
+  it('gives two clients at once each the whole session, on their own timelines', async () => {
+    const replay = await startReplay();
+    const one = await connect(replay.url, 'websocket', 'one');
+    const two = await connect(replay.url, 'long-polling', 'two');
+    await Promise.all([one.subscribe('/v2/me/calls'), two.subscribe('/v2/me/calls')]);
+    await Promise.all([
+      one.next('/v2/me/calls', callIs(A, 'Ringing')),
+      two.next('/v2/me/calls', callIs(A, 'Ringing')),
+    ]);
+    await post(replay.url, A, { operationName: 'Answer' }, 'one');
+    await one.next('/v2/me/calls', callIs(A, 'Established'));
+    await post(replay.url, A, { operationName: 'Answer' }, 'two');
+    await two.next('/v2/me/calls', callIs(A, 'Established'));
+    expect(one.messages('/v2/me/calls').map(stateOf)).toEqual(['Ringing', 'Established']);
+    expect(two.messages('/v2/me/calls').map(stateOf)).toEqual(['Ringing', 'Established']);
+    expect(replay.status().clients).toHaveLength(2);
+  });
+
+  it('divides the recorded delays by --speed', async () => {
+    const replay = await startReplay({ speed: 10 });
+    const client = await connect(replay.url, 'websocket');
+    await client.subscribe('/v2/me/calls');
+    const released = await timed(
+      client,
+      () =>
+        post(replay.url, B, {
+          operationName: 'CompleteTransfer',
+          consultCallUri: `${replay.url}/api/v2/me/calls/${B}`,
+        }),
+      B,
+      'Released',
+    );
+    expect(released.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.releasedB / 10 - 2);
+    expect(released.ms).toBeLessThan(TRANSFER_DELAYS.releasedB / 2);
+  });
+
+  it('shifts notifications the same way for the same seed, and differently for another', async () => {
+    const planned = async (seed: number) => {
+      const replay = await startReplay({ jitterMs: 25, seed, speed: 10 });
+      const client = await connect(replay.url, 'websocket');
+      await client.subscribe('/v2/me/calls');
+      await post(replay.url, B, {
+        operationName: 'CompleteTransfer',
+        consultCallUri: `${replay.url}/api/v2/me/calls/${B}`,
+      });
+      await client.next('/v2/me/calls', callIs(B, 'Released'));
+      const delivered = replay.status().clients.flatMap((c) => c.delivered);
+      return delivered
+        .filter((d) => d.anchor === 'request 4')
+        .map((d) => d.plannedDelayMs - d.recordedDelayMs / 10);
+    };
+    const first = await planned(7);
+    expect(first).toHaveLength(2);
+    expect(first.some((shift) => Math.abs(shift) > 0.001)).toBe(true);
+    expect(await planned(7)).toEqual(first);
+    expect(await planned(8)).not.toEqual(first);
+  });
+
+  it('reports pending and delivered notifications, and starts again on POST /__vcr/reset', async () => {
+    const replay = await startReplay();
+    const client = await connect(replay.url, 'websocket');
+    await client.subscribe('/v2/me/calls');
+    await client.next('/v2/me/calls', callIs(A, 'Ringing'));
+    const status = (await (await fetch(`${replay.url}/__vcr/status`)).json()) as {
+      session: { id: number };
+      clients: Array<{
+        delivered: Array<{ rowId: number; isDelivered: boolean }>;
+        pending: unknown[];
+        bayeuxSessions: string[];
+      }>;
+    };
+    expect(status.clients[0]?.delivered).toMatchObject([{ rowId: 3, isDelivered: true }]);
+    expect(status.clients[0]?.pending).toHaveLength(5);
+    expect(status.clients[0]?.bayeuxSessions).toEqual([client.clientId]);
+
+    const reset = await fetch(`${replay.url}/__vcr/reset`, { method: 'POST' });
+    expect(reset.status).toBe(200);
+    expect(replay.status().clients[0]?.delivered).toEqual([]);
+    // After a reset the same subscribe is the first one again, and the ringing call comes again.
+    await client.unsubscribe('/v2/me/calls');
+    await client.subscribe('/v2/me/calls');
+    await client.next('/v2/me/calls', callIs(A, 'Ringing'));
+  });
+
+  it('closes with a response held for its recorded latency, and twice without harm', async () => {
+    const replay = await startReplay({ speed: 0.001 });
+    const pending = fetch(`${replay.url}/api/v2/me`).then(
+      (r) => r.status,
+      () => 'failed',
+    );
+    await expect.poll(() => replay.status().clients.length).toBe(1);
+    await Promise.all([replay.close(), replay.close()]);
+    expect(await pending).toBe(200);
+  });
+});
