@@ -38,3 +38,29 @@ export const seedNotifications = (): SeedNotification[] => {
   }
   return found;
 };
+
+/** Origin the seed's URIs use. */
+export const SEED_ORIGIN = 'http://127.0.0.1:8080';
+
+/**
+ * Turns notification data into comparable text: the origin becomes `<origin>`, call ids and connIds become
+ * `<call1>`, `<conn1>`… in order of first appearance (shared across calls of one normalizer), durations `<s>`.
+ * Key order survives, so equal text means equal keys, order and values, ids and durations aside.
+ */
+export const createNormalizer = (origin: string): ((data: unknown) => string) => {
+  const calls = new Map<string, string>();
+  const conns = new Map<string, string>();
+  const label = (map: Map<string, string>, prefix: string, value: string): string => {
+    const known = map.get(value);
+    if (known !== undefined) return known;
+    const made = `<${prefix}${map.size + 1}>`;
+    map.set(value, made);
+    return made;
+  };
+  return (data) =>
+    JSON.stringify(data)
+      .replaceAll(origin, '<origin>')
+      .replace(/[0-9A-V]{23}AES[0-9A-V]{6}/g, (id) => label(calls, 'call', id))
+      .replace(/"connId":"([0-9a-f]{16})"/g, (_m, conn: string) => `"connId":"${label(conns, 'conn', conn)}"`)
+      .replace(/"duration":"\d+"/g, '"duration":"<s>"');
+};
