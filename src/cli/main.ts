@@ -1,6 +1,10 @@
 // The `gws-vcr` command line: one subcommand per file in this folder, registered here.
 import { Command } from 'commander';
+import { dashboardCommand } from './dashboard.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { sessionsCommand } from './sessions.js';
+import { registerSimulate } from './simulate.js';
 
 const program = new Command('gws-vcr')
   .description('Record, replay and analyze Genesys Web Services (GWS) API v2 traffic, CometD included.')
@@ -8,5 +12,9 @@ const program = new Command('gws-vcr')
   .showHelpAfterError('(run with --help for usage)');
 
 program.addCommand(sessionsCommand());
+program.addCommand(dashboardCommand());
+program.addCommand(exportCommand());
+program.addCommand(importCommand());
+registerSimulate(program);
 
 await program.parseAsync(process.argv);
