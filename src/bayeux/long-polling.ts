@@ -38,10 +38,6 @@ export class LongPollingTransport implements Transport {
         sendError(res, 400, 'VCR_BAYEUX_BAD_REQUEST', 'a Bayeux GET needs a message= query parameter');
         return;
       }
-      if (jsonp !== null && !JSONP_CALLBACK.test(jsonp)) {
-        sendError(res, 400, 'VCR_BAYEUX_BAD_REQUEST', 'the jsonp parameter must be a plain identifier');
-        return;
-      }
       this.process(req, res, parseBayeuxBody(text), jsonp);
       return;
     }

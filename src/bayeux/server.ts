@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '../common/clock.js';
+import { errorBody } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { channelMatches } from './channel-match.js';
 import { BayeuxErrors, errorReply } from './codec.js';
@@ -113,13 +114,24 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     return pathname === this.path || pathname.startsWith(`${this.path}/`);
   }
 
-  /** Serves a long-polling (or callback-polling) request; the caller checked `matches`. */
+  /** Serves a long-polling (or callback-polling) request; one outside `matches` gets a 404. */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.matches(pathOf(req))) {
+      res.writeHead(404, { 'content-type': 'application/json;charset=UTF-8' });
+      res.end(
+        JSON.stringify(errorBody('VCR_BAYEUX_BAD_REQUEST', `${pathOf(req)} is not under ${this.path}`)),
+      );
+      return;
+    }
     this.longPolling.handle(req, res);
   }
 
-  /** Takes over an HTTP upgrade for the WebSocket transport; the caller checked `matches`. */
+  /** Takes over an HTTP upgrade for the WebSocket transport; one outside `matches` gets a 404. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.matches(pathOf(req))) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
     this.webSocket.handleUpgrade(req, socket, head);
   }
 
@@ -248,6 +260,8 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     };
   }
 }
+
+const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://bayeux.invalid').pathname;
 
 const stripUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

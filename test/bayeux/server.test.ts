@@ -107,6 +107,15 @@ describe('BayeuxServer', () => {
     expect(new BayeuxServer().matches('/api/v2/notifications/handshake')).toBe(true);
   });
 
+  it('answers a request or upgrade outside its path with 404 rather than serving it', async () => {
+    const server = await start({ path: '/cometd' });
+    const outside = `http://127.0.0.1:${server.port}/api/v2/notifications`;
+    const res = await rawRequest(outside, { body: JSON.stringify([handshakeMessage()]) });
+    expect(res.status).toBe(404);
+    expect(res.json).toMatchObject({ error: 'VCR_BAYEUX_BAD_REQUEST' });
+    await expect(RawSocket.open(outside)).rejects.toThrow(/404/);
+  });
+
   it('close() answers held polls, closes sockets, forgets sessions and leaves no timers; twice is fine', async () => {
     const timersBefore = activeTimeouts();
     const server = await start();

@@ -14,14 +14,11 @@ export const startBayeuxServer = async (
   const { port: wantedPort, ...serverOptions } = options;
   const bayeux = new BayeuxServer(serverOptions);
   const http = createServer((req, res) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (bayeux.matches(pathname)) bayeux.handleRequest(req, res);
-    else res.writeHead(404).end();
+    // Everything goes to the Bayeux server, which answers 404 outside its path itself.
+    bayeux.handleRequest(req, res);
   });
   http.on('upgrade', (req, socket, head) => {
-    const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (bayeux.matches(pathname)) bayeux.handleUpgrade(req, socket, head);
-    else socket.destroy();
+    bayeux.handleUpgrade(req, socket, head);
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -30,7 +27,7 @@ export const startBayeuxServer = async (
   const { port } = http.address() as AddressInfo;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}/api/v2/notifications`,
+    url: `http://127.0.0.1:${port}${serverOptions.path ?? '/api/v2/notifications'}`,
     port,
     bayeux,
     publish: (channel, data) => {

@@ -1,6 +1,9 @@
 // The official CometD client (cometd + cometd-nodejs-client) wrapped for tests: one transport, promises, a message queue.
+
+import { once } from 'node:events';
 import { CometD, type Message as CometDMessage, type Configuration, type SubscriptionHandle } from 'cometd';
 import { adapt } from 'cometd-nodejs-client';
+import { WebSocket } from 'ws';
 import { type BayeuxMessage, channelMatches } from '../../src/bayeux/index.js';
 
 export type ClientTransport = 'long-polling' | 'websocket';
@@ -68,10 +71,33 @@ interface Waiter {
 
 const DEFAULTS = { handshakeTimeoutMs: 5000, nextTimeoutMs: 5000 } as const;
 
+/**
+ * ws.WebSocket, remembering its open sockets so `disconnect()` can wait for their close handshake
+ * (the official client only starts it). Installed once, as `window.WebSocket`, right after `adapt()`.
+ */
+class TrackedWebSocket extends WebSocket {
+  static readonly live = new Set<TrackedWebSocket>();
+
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols);
+    TrackedWebSocket.live.add(this);
+    this.once('close', () => TrackedWebSocket.live.delete(this));
+  }
+}
+
 /** Installs the Node adapters (XMLHttpRequest, WebSocket on `window`) the first time a client is made. */
 const ensureAdapted = (): void => {
-  const win = (globalThis as { window?: { XMLHttpRequest?: unknown; WebSocket?: unknown } }).window;
-  if (win?.XMLHttpRequest === undefined || win.WebSocket === undefined) adapt();
+  const holder = globalThis as { window?: { XMLHttpRequest?: unknown; WebSocket?: unknown } };
+  if (holder.window?.XMLHttpRequest === undefined || holder.window.WebSocket === undefined) adapt();
+  if (holder.window !== undefined) holder.window.WebSocket = TrackedWebSocket;
+};
+
+/** Resolves when every socket to `url` that is closing has closed. */
+const socketsClosed = async (url: string): Promise<void> => {
+  const closing = [...TrackedWebSocket.live].filter(
+    (s) => s.url === url && s.readyState === WebSocket.CLOSING,
+  );
+  await Promise.all(closing.map((s) => once(s, 'close')));
 };
 
 const websocketUrl = (url: string, headers: Record<string, string>): string => {
@@ -270,6 +296,7 @@ export const connectClient = async (options: ConnectClientOptions): Promise<Test
       });
       await withTimeout(done, DEFAULTS.handshakeTimeoutMs, () => 'no /meta/disconnect reply');
       cometd.unregisterExtension('test-client-recorder');
+      if (options.transport === 'websocket') await socketsClosed(url.replace(/^http/, 'ws'));
     },
   };
   return client;
