@@ -1,0 +1,254 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { startTestRecorder } from '../helpers/recorder.js';
+
+interface WsUpstream {
+  url: string;
+  wss: WebSocketServer;
+  /** the next connection the upstream accepts */
+  nextConnection(): Promise<WebSocket>;
+}
+
+/** A ws upstream on 127.0.0.1:0 that accepts the subprotocol "bayeux" if offered; closed when the test ends. */
+const startWsUpstream = async (options: { refuse?: number } = {}): Promise<WsUpstream> => {
+  const server = createServer((_req, res) => res.end('plain http'));
+  const wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => (protocols.has('bayeux') ? 'bayeux' : false),
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (options.refuse) {
+      socket.end(
+        `HTTP/1.1 ${options.refuse} Nope\r\nContent-Type: text/plain\r\nContent-Length: 7\r\n\r\nrefused`,
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    wss,
+    nextConnection: async () => (await once(wss, 'connection'))[0] as WebSocket,
+  };
+};
+
+const open = async (url: string, protocols: string[] = []): Promise<WebSocket> => {
+  const ws = new WebSocket(url, protocols);
+  onTestFinished(() => ws.terminate());
+  await once(ws, 'open');
+  return ws;
+};
+
+const nextMessage = async (ws: WebSocket): Promise<string> => {
+  const [data] = (await once(ws, 'message')) as [RawData, boolean];
+  return data.toString();
+};
+
+describe('WebSocket relay', () => {
+  it('relays frames both ways with the negotiated subprotocol, and records every frame and Bayeux message', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`, [
+      'bayeux',
+      'other',
+    ]);
+    const server = await accepted;
+    expect(client.protocol).toBe('bayeux');
+    expect(server.protocol).toBe('bayeux');
+
+    const handshake = JSON.stringify([
+      { channel: '/meta/handshake', id: '1', supportedConnectionTypes: ['websocket'] },
+    ]);
+    client.send(handshake);
+    expect(await nextMessage(server)).toBe(handshake);
+    const notification = JSON.stringify([
+      { channel: '/meta/handshake', id: '1', successful: true, clientId: 'c9' },
+      { channel: '/v2/me/calls', data: { call: { uri: `${upstream.url}/api/v2/me/calls/A` } } },
+    ]);
+    server.send(notification);
+    expect(JSON.parse(await nextMessage(client))[1].data.call.uri).toBe(`${recorder.url}/api/v2/me/calls/A`);
+    client.send(Buffer.from([1, 2, 3]));
+    const [binary, isBinary] = (await once(server, 'message')) as [Buffer, boolean];
+    expect([...binary]).toEqual([1, 2, 3]);
+    expect(isBinary).toBe(true);
+
+    const clientClosed = once(client, 'close');
+    client.close(4001, 'bye');
+    const [code, reason] = (await once(server, 'close')) as [number, Buffer];
+    expect([code, reason.toString()]).toEqual([4001, 'bye']);
+    await clientClosed;
+    await recorder.close();
+
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({
+      kind: 'websocket',
+      status: 101,
+      path: '/api/v2/notifications',
+      flags: [],
+    });
+    expect(exchange?.endMs).toBeGreaterThan(exchange?.firstByteMs ?? Number.POSITIVE_INFINITY);
+    const frames = store.frames(recorder.sessionId);
+    expect(frames.map((f) => [f.direction, f.opcode])).toEqual([
+      ['to-server', 'text'],
+      ['to-client', 'text'],
+      ['to-server', 'binary'],
+      ['to-server', 'close'],
+      ['to-client', 'close'],
+    ]);
+    expect(frames[1]?.payload.toString()).toBe(notification);
+    expect(frames[3]?.payload.readUInt16BE(0)).toBe(4001);
+    expect(frames[3]?.payload.subarray(2).toString()).toBe('bye');
+    const messages = store.messages(recorder.sessionId);
+    expect(messages.map((m) => [m.direction, m.transport, m.channel, m.clientId, m.exchangeId])).toEqual([
+      ['to-server', 'websocket', '/meta/handshake', null, exchange?.id],
+      ['to-client', 'websocket', '/meta/handshake', 'c9', exchange?.id],
+      ['to-client', 'websocket', '/v2/me/calls', null, exchange?.id],
+    ]);
+    expect(messages[2]?.atMs).toBe(frames[1]?.atMs);
+  });
+
+  it('passes the upstream close code on to the client', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    (await accepted).close(4002, 'server says bye');
+    const [code, reason] = (await once(client, 'close')) as [number, Buffer];
+    expect([code, reason.toString()]).toEqual([4002, 'server says bye']);
+  });
+
+  it('passes pings and pongs on instead of answering them itself', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const server = await accepted;
+    const pinged = once(server, 'ping');
+    client.ping(Buffer.from('are you there'));
+    expect(((await pinged)[0] as Buffer).toString()).toBe('are you there');
+    // the upstream's ws answers the ping itself; the pong must come back through the proxy
+    const [pong] = (await once(client, 'pong')) as [Buffer];
+    expect(pong.toString()).toBe('are you there');
+    await recorder.close();
+    expect(
+      store
+        .frames(recorder.sessionId)
+        .map((f) => [f.direction, f.opcode])
+        .slice(0, 2),
+    ).toEqual([
+      ['to-server', 'ping'],
+      ['to-client', 'pong'],
+    ]);
+  });
+
+  it('relays a non-JSON frame on the notifications path unchanged, stores it raw and flags it', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+    const server = await accepted;
+    client.send('hello {not json');
+    expect(await nextMessage(server)).toBe('hello {not json');
+    server.send('{"statusCode":0}');
+    expect(await nextMessage(client)).toBe('{"statusCode":0}');
+    await recorder.close();
+    const frames = store.frames(recorder.sessionId);
+    expect(frames[0]).toMatchObject({ opcode: 'text', flags: ['malformed-json'] });
+    expect(frames[0]?.payload.toString()).toBe('hello {not json');
+    expect(frames[1]).toMatchObject({ flags: ['not-bayeux'] });
+    expect(store.messages(recorder.sessionId)).toEqual([]);
+  });
+
+  it('cuts the client off abnormally when the upstream resets the connection, and flags it', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+    (await accepted).terminate();
+    const [code] = (await once(client, 'close')) as [number];
+    expect(code).toBe(1006);
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.flags).toEqual(['upstream-reset']);
+    expect(exchange?.error).toContain('without a close frame');
+  });
+
+  it('records a client that vanishes, and closes the upstream side', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const server = await accepted;
+    client.terminate();
+    await once(server, 'close');
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]?.flags).toEqual(['client-aborted']);
+  });
+
+  it('passes an upstream refusal of the upgrade on to the client, and records it', async () => {
+    const upstream = await startWsUpstream({ refuse: 403 });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const client = new WebSocket(`${recorder.url.replace('http', 'ws')}/x`);
+    client.on('error', () => {});
+    const [, res] = (await once(client, 'unexpected-response')) as [
+      unknown,
+      import('node:http').IncomingMessage,
+    ];
+    expect(res.statusCode).toBe(403);
+    res.resume();
+    client.terminate();
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ kind: 'websocket', status: 403 });
+    expect(exchange?.responseBody?.toString()).toBe('refused');
+  });
+
+  it('answers an upgrade with 502 JSON when the upstream is unreachable', async () => {
+    const { recorder, store } = await startTestRecorder('http://127.0.0.1:9');
+    const client = new WebSocket(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+    client.on('error', () => {});
+    const [, res] = (await once(client, 'unexpected-response')) as [
+      unknown,
+      import('node:http').IncomingMessage,
+    ];
+    expect(res.statusCode).toBe(502);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    expect(JSON.parse(Buffer.concat(chunks).toString()).error).toBe('VCR_UPSTREAM_UNREACHABLE');
+    client.terminate();
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]).toMatchObject({
+      status: 502,
+      flags: ['upstream-unreachable'],
+    });
+  });
+
+  it('closes open WebSockets with 1001 when the recorder closes', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const server = await accepted;
+    const serverClosed = once(server, 'close');
+    const clientClosed = once(client, 'close');
+    await recorder.close();
+    expect((await clientClosed)[0]).toBe(1001);
+    expect((await serverClosed)[0]).toBe(1001);
+  });
+});
