@@ -1,6 +1,6 @@
 // Store rows of a small recorded GWS session, built by hand, for replay tests that need no recorder.
 import { loadReplaySource, type ReplaySource } from '../../src/replay/index.js';
-import type { BayeuxRow, Exchange } from '../../src/store/index.js';
+import type { BayeuxRow, Exchange, Store } from '../../src/store/index.js';
 import { makeExchange, makeMessage, makeSession, openTempStore } from './store-rows.js';
 
 export const exchangeRow = (over: Partial<Exchange> & Pick<Exchange, 'id'>): Exchange => ({
@@ -172,9 +172,8 @@ export const TRANSFER_CALLS = {
   B: '011DJV5JI898NB2L04000VTAES000006',
 };
 
-/** Writes the transfer session into a fresh temp store and reads it back as the replay would. */
-export const storedTransferSource = (): ReplaySource => {
-  const store = openTempStore();
+/** Writes the transfer session into `store` as a recorder would have; returns its session id. */
+export const writeTransferSession = (store: Store): number => {
   const session = store.createSession(
     makeSession({ upstream: UPSTREAM_ORIGIN, listenOrigin: LISTEN_ORIGIN }),
   );
@@ -183,5 +182,12 @@ export const storedTransferSource = (): ReplaySource => {
     exchanges: exchanges.map(({ sessionId: _s, ...row }) => row),
     messages: messages.map(({ sessionId: _s, ...row }) => row),
   });
+  return session.id;
+};
+
+/** Writes the transfer session into a fresh temp store and reads it back as the replay would. */
+export const storedTransferSource = (): ReplaySource => {
+  const store = openTempStore();
+  writeTransferSession(store);
   return loadReplaySource(store, 'latest');
 };
