@@ -1,6 +1,6 @@
 // The simulator's own control API under /sim (not GWS): ring calls at agents, make the far end answer or hang up, look around.
 import { type ErrorCode, errorBody } from '../common/errors.js';
-import type { UserData } from '../gws/index.js';
+import { STATUS_CODES, type UserData } from '../gws/index.js';
 import { isObject } from './http-io.js';
 import type { Notification } from './notifications.js';
 import type { ControlFailure, ControlResult, Switchboard } from './switchboard.js';
@@ -14,7 +14,7 @@ export interface ControlReply {
 }
 
 const USAGE =
-  'POST /sim/calls {"to":"5005","from":"5000"} rings a call; POST /sim/calls/{id}/answer and /sim/calls/{id}/hangup act for the far end; GET /sim/calls and /sim/agents list state';
+  'POST /sim/calls {"to":"5005","from":"5000"} rings a call; POST /sim/calls/{id}/answer and /sim/calls/{id}/hangup act for the far end, /sim/calls/{id}/error sends an ErrorMessage; GET /sim/calls and /sim/agents list state';
 
 const CODE_BY_STATUS: Record<ControlFailure['status'], ErrorCode> = {
   400: 'VCR_SIM_BAD_REQUEST',
@@ -76,6 +76,18 @@ const ring = (board: Switchboard, body: Record<string, unknown>): ControlReply =
     : failure(result.status, result.message);
 };
 
+/** Publishes an ErrorMessage about a call; the defaults say plainly that the failure is simulated. */
+const asyncError = (board: Switchboard, id: string, body: Record<string, unknown>): ControlReply => {
+  const { errorCode = STATUS_CODES.INTERNAL_ERROR, errorMessage = 'Simulated asynchronous failure' } = body;
+  if (typeof errorCode !== 'number' || !Number.isInteger(errorCode) || typeof errorMessage !== 'string') {
+    return failure(
+      400,
+      '"errorCode" must be an integer and "errorMessage" a string, e.g. {"errorCode":4,"errorMessage":"Call rejected"}',
+    );
+  }
+  return fromResult(board.asyncError(id, errorCode, errorMessage));
+};
+
 /** Serves one request under `/sim`; the body is the request's text ('' if none). */
 export const handleControl = (
   board: Switchboard,
@@ -87,10 +99,11 @@ export const handleControl = (
   const body = method === 'POST' ? parseBody(bodyText) : {};
   if (body === undefined) return failure(400, `the body is not a JSON object; ${USAGE}`);
   if (method === 'POST' && path === '/calls') return ring(board, body);
-  const action = /^\/calls\/([^/]+)\/(answer|hangup)$/.exec(path);
+  const action = /^\/calls\/([^/]+)\/(answer|hangup|error)$/.exec(path);
   if (method === 'POST' && action?.[1] !== undefined) {
     const id = action[1];
     if (action[2] === 'answer') return fromResult(board.remoteAnswer(id));
+    if (action[2] === 'error') return asyncError(board, id, body);
     return fromResult(board.remoteHangup(id, numberField(body, 'participant')));
   }
   if (method === 'GET' && path === '/calls') {

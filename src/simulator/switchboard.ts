@@ -12,7 +12,14 @@ import {
 import type { Agent, AgentDirectory } from './agents.js';
 import { type CallModel, isLive, moveTo, type SimCall } from './call-model.js';
 import { capabilitiesOf } from './capabilities.js';
-import { callNotification, callView, deviceNotification, type Notification } from './notifications.js';
+import {
+  callNotification,
+  callUri,
+  callView,
+  deviceNotification,
+  errorNotification,
+  type Notification,
+} from './notifications.js';
 import { CALL_OPERATION_HANDLERS, type CallEvent } from './operations.js';
 import { destinationParam, fail, type OpFailure, userDataParam } from './params.js';
 
@@ -235,6 +242,22 @@ export class Switchboard {
       call,
       notifications: this.notify([{ call, notificationType: 'StatusChange' }], call.agent),
     };
+  }
+
+  /**
+   * `POST /sim/calls/{id}/error`: T-Server refuses something GWS already accepted; the agent gets an
+   * ErrorMessage about the call (GWS-NOTES §5.5). The call itself does not change.
+   */
+  asyncError(callId: string, errorCode: number, errorMessage: string): ControlResult {
+    const call = this.model.find(callId);
+    if (call === undefined) return controlFailure(404, `no live call ${callId}`);
+    const notification = errorNotification(
+      call.agent,
+      errorCode,
+      errorMessage,
+      callUri(this.origin(), call.id),
+    );
+    return { ok: true, call, notifications: [notification] };
   }
 
   /** The agent's live calls as GET `/me/calls?fields=*` shows them. */

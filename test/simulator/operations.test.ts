@@ -149,3 +149,24 @@ describe.each(TRANSPORTS)('call operations over CometD (%s)', (transport) => {
     expect(summary(await next())).toEqual(['StatusChange', id, 'Released']);
   });
 });
+
+describe.each(TRANSPORTS)('asynchronous failures over CometD (%s)', (transport) => {
+  it('publishes an ErrorMessage about a call when the control API asks, and leaves the call as it was', async () => {
+    const { sim, client, id } = await answeredCall(transport);
+    const reply = await request(`${sim.url}/sim/calls/${id}/error`, {
+      body: { errorCode: 4, errorMessage: 'Call rejected' },
+    });
+    expect(reply.status).toBe(200);
+    const error = await client.next('/v2/me/calls');
+    expect(error.data).toEqual({
+      messageType: 'ErrorMessage',
+      errorCode: 4,
+      errorMessage: 'Call rejected',
+      callUri: `${sim.url}/api/v2/me/calls/${id}`,
+    });
+    const call = await request<{ call: { state: string } }>(`${sim.url}/api/v2/me/calls/${id}`);
+    expect(call.body.call.state).toBe('Established');
+    const bad = await request(`${sim.url}/sim/calls/${id}/error`, { body: { errorCode: 'four' } });
+    expect([bad.status, bad.body.error]).toEqual([400, 'VCR_SIM_BAD_REQUEST']);
+  });
+});
