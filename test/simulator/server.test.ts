@@ -157,3 +157,42 @@ describe.each(TRANSPORTS)('simulator over CometD (%s)', (transport) => {
     expect(callOf(ringing).call.capabilities).toEqual([...CAPABILITIES.ringing]);
   }, 20_000);
 });
+
+describe('simulator server', () => {
+  it('sends notifications --latency ms after the response that caused them', async () => {
+    const latencyMs = 150;
+    const sim = await startTestSimulator({ latencyMs });
+    const client = await connect(sim.notificationsUrl, 'long-polling');
+    await client.subscribe('/v2/me/calls');
+    const id = await ringCall(sim, '5005', '5000');
+    await client.next('/v2/me/calls');
+    const answeredAtMs = performance.now();
+    expect((await callOperation(sim, id, 'Answer')).body).toEqual({ statusCode: 0 });
+    await client.next('/v2/me/calls');
+    const notifiedAtMs = performance.now();
+    expect(notifiedAtMs - answeredAtMs).toBeGreaterThanOrEqual(latencyMs);
+  });
+
+  it('closes at once with a held poll and a pending notification, idempotently, and frees its port', async () => {
+    const sim = await startSimulator({ port: 0, latencyMs: 60_000 });
+    onTestFinished(() => sim.close());
+    const client = await connect(sim.notificationsUrl, 'long-polling');
+    await client.subscribe('/v2/me/calls');
+    await ringCall(sim, '5005', '5000');
+    const startedAtMs = performance.now();
+    await Promise.all([sim.close(), sim.close()]);
+    await sim.close();
+    expect(performance.now() - startedAtMs).toBeLessThan(5_000);
+    await expect(fetch(`${sim.url}/api/v2/me`)).rejects.toThrow();
+    expect(client.received).toEqual([]);
+  });
+
+  it('refuses to start on a port in use, saying which and what to do', async () => {
+    const sim = await startTestSimulator();
+    const port = Number(new URL(sim.url).port);
+    await expect(startSimulator({ port })).rejects.toMatchObject({
+      code: 'VCR_LISTEN_FAILED',
+      message: expect.stringContaining(`127.0.0.1:${port}`),
+    });
+  });
+});
