@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody } from '../common/errors.js';
 import { encodeMessages, parseBayeuxBody } from './codec.js';
 import type { HeldConnect } from './session.js';
-import type { Transport, TransportHost } from './transport.js';
+import { requestUrl, type Transport, type TransportHost } from './transport.js';
 import type { BayeuxMessage, BayeuxParseResult } from './types.js';
 
 export interface LongPollingOptions {
@@ -30,7 +30,11 @@ export class LongPollingTransport implements Transport {
       sendError(res, 503, 'VCR_BAYEUX_CLOSED', 'the Bayeux server is closing; handshake again later');
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://bayeux.invalid');
+    const url = requestUrl(req);
+    if (url === null) {
+      sendError(res, 400, 'VCR_BAYEUX_BAD_REQUEST', 'the request target is not a URL');
+      return;
+    }
     if (req.method === 'GET') {
       const jsonp = url.searchParams.get('jsonp');
       const text = url.searchParams.get('message');
@@ -94,6 +98,7 @@ export class LongPollingTransport implements Transport {
     jsonp: string | null,
   ): void {
     if (!parsed.ok) {
+      this.host.logger.debug({ reason: parsed.reason, url: req.url }, 'bayeux request refused');
       sendError(res, 400, 'VCR_BAYEUX_BAD_REQUEST', `not a Bayeux request: ${parsed.reason}`);
       return;
     }

@@ -4,14 +4,14 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '../common/clock.js';
-import { errorBody } from '../common/errors.js';
+import { errorBody, VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { channelMatches } from './channel-match.js';
 import { BayeuxErrors, errorReply } from './codec.js';
 import { LongPollingTransport } from './long-polling.js';
 import { type BatchContext, type BatchResult, type HandlerHost, handleBatch } from './message-handler.js';
 import { BayeuxSession, systemTimers, type Timers } from './session.js';
-import type { TransportHost } from './transport.js';
+import { requestUrl, type TransportHost } from './transport.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
@@ -90,6 +90,15 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     const { path, logger, clock, timers, ...rest } = options;
     this.path = (path ?? BAYEUX_SERVER_DEFAULTS.path).replace(/\/+$/, '');
     this.options = { ...BAYEUX_SERVER_DEFAULTS, ...stripUndefined(rest) };
+    for (const name of ['timeoutMs', 'intervalMs', 'maxIntervalMs', 'maxBodyBytes'] as const) {
+      const value = this.options[name];
+      if (!Number.isFinite(value) || value < 0) {
+        throw new VcrError(
+          'VCR_BAD_OPTION',
+          `Bayeux server option ${name} is ${value}; it must be a number >= 0`,
+        );
+      }
+    }
     this.logger = (logger ?? silentLogger).child({ part: 'bayeux' });
     this.clock = clock ?? systemClock;
     this.timers = timers ?? systemTimers;
@@ -261,7 +270,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   }
 }
 
-const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://bayeux.invalid').pathname;
+const pathOf = (req: IncomingMessage): string => requestUrl(req)?.pathname ?? '';
 
 const stripUndefined = <T extends object>(value: T): Partial<T> =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

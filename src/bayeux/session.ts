@@ -90,13 +90,7 @@ export class BayeuxSession {
   enqueue(message: BayeuxMessage): void {
     if (this.isEnded) return;
     this.queue.push(message);
-    if (this.isFlushScheduled) return;
-    this.isFlushScheduled = true;
-    // A microtask, so messages published in one go leave in one connect response or one frame.
-    queueMicrotask(() => {
-      this.isFlushScheduled = false;
-      this.flush();
-    });
+    this.scheduleFlush();
   }
 
   /**
@@ -132,7 +126,8 @@ export class BayeuxSession {
     this.outlet?.sessions.delete(this);
     this.outlet = outlet;
     outlet.sessions.add(this);
-    if (this.queue.length > 0) this.flush();
+    // Later, not now: the reply to the message that brought the outlet (a handshake) must go first.
+    if (this.queue.length > 0) this.scheduleFlush();
   }
 
   detachOutlet(outlet: Outlet): void {
@@ -154,6 +149,16 @@ export class BayeuxSession {
     this.queue = [];
     this.subscriptions.clear();
     if (this.outlet !== null) this.detachOutlet(this.outlet);
+  }
+
+  private scheduleFlush(): void {
+    if (this.isFlushScheduled) return;
+    this.isFlushScheduled = true;
+    // A microtask, so messages published in one go leave in one connect response or one frame.
+    queueMicrotask(() => {
+      this.isFlushScheduled = false;
+      this.flush();
+    });
   }
 
   private flush(): void {

@@ -1,4 +1,5 @@
 // What a Bayeux transport is (long-polling, WebSocket) and what it needs from the server that mounts it.
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../common/logger.js';
 import type { BatchContext, BatchResult } from './message-handler.js';
 import type { BayeuxMessage, TransportName } from './types.js';
@@ -16,3 +17,12 @@ export interface TransportHost {
   readonly logger: Logger;
   handleBatch(messages: BayeuxMessage[], ctx: BatchContext): BatchResult;
 }
+
+/** The request's URL, or null when its target cannot be read as one (a peer can send anything). */
+export const requestUrl = (req: IncomingMessage): URL | null => {
+  try {
+    return new URL(req.url ?? '/', 'http://bayeux.invalid');
+  } catch {
+    return null;
+  }
+};

@@ -84,6 +84,7 @@ export class WebSocketTransport implements Transport {
     }
     const parsed = parseBayeuxBody(rawText(data));
     if (!parsed.ok) {
+      this.host.logger.debug({ reason: parsed.reason }, 'bayeux frame refused');
       outlet.send([unreadableInputReply(`not a Bayeux frame: ${parsed.reason}`)]);
       return;
     }

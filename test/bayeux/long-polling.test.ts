@@ -1,5 +1,6 @@
 // Long-polling as a raw HTTP client sees it: batching, holding, releasing, bad input, JSONP, vanishing clients.
 import { once } from 'node:events';
+import fc from 'fast-check';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { BayeuxServerOptions } from '../../src/bayeux/index.js';
 import { ManualTimers } from './manual-timers.js';
@@ -230,5 +231,43 @@ describe('long-polling transport', () => {
     expect(JSON.parse(match?.[1] ?? 'null')).toEqual([expect.objectContaining({ successful: true })]);
     const evil = await rawRequest(`${server.url}?jsonp=alert(1)&message=${message}`, { method: 'GET' });
     expect(evil.status).toBe(400);
+  });
+
+  it('answers any batch of odd messages with 200 or 400, one reply per message, and stays up', async () => {
+    const server = await start();
+    const clientId = await rawHandshake(server.url);
+    const message = fc.record(
+      {
+        channel: fc.constantFrom(
+          '/meta/handshake',
+          '/meta/subscribe',
+          '/meta/unsubscribe',
+          '/meta/disconnect',
+          '/meta/x',
+          '/chat',
+          '/service/x',
+          '/a/*',
+          '',
+          'x',
+        ),
+        id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        clientId: fc.constantFrom(clientId, 'bogus', 42, null),
+        subscription: fc.oneof(fc.string(), fc.array(fc.anything()), fc.anything()),
+        data: fc.anything(),
+        advice: fc.anything(),
+        supportedConnectionTypes: fc.anything(),
+        ext: fc.anything(),
+      },
+      { requiredKeys: ['channel'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(message, { minLength: 1, maxLength: 5 }), async (messages) => {
+        const res = await rawRequest(server.url, { body: JSON.stringify(messages) });
+        expect([200, 400]).toContain(res.status);
+        if (res.status === 200) expect(res.json).toHaveLength(messages.length);
+      }),
+      { numRuns: 60 },
+    );
+    expect(await rawHandshake(server.url)).toMatch(/^[A-Za-z0-9]{30}$/);
   });
 });

@@ -107,6 +107,11 @@ describe('BayeuxServer', () => {
     expect(new BayeuxServer().matches('/api/v2/notifications/handshake')).toBe(true);
   });
 
+  it('refuses options that cannot work', () => {
+    expect(() => new BayeuxServer({ timeoutMs: -1 })).toThrow(/timeoutMs is -1/);
+    expect(() => new BayeuxServer({ maxIntervalMs: Number.NaN })).toThrow(/maxIntervalMs/);
+  });
+
   it('answers a request or upgrade outside its path with 404 rather than serving it', async () => {
     const server = await start({ path: '/cometd' });
     const outside = `http://127.0.0.1:${server.port}/api/v2/notifications`;

@@ -37,6 +37,16 @@ describe('websocket transport', () => {
     expect(await socket.next()).toEqual([{ channel: '/v2/me/calls', data: { n: 1 } }]);
   });
 
+  it('sends what is queued during the handshake only after the handshake reply', async () => {
+    const server = await start();
+    server.bayeux.on('handshake', (session) => {
+      server.bayeux.deliver(session.id, { channel: '/v2/me/welcome', data: 'hello' });
+    });
+    const socket = await open(server.url);
+    await handshake(socket);
+    expect(await socket.next()).toEqual([{ channel: '/v2/me/welcome', data: 'hello' }]);
+  });
+
   it('holds the connect reply while deliveries go out, and answers it when advice.timeout passes', async () => {
     const server = await start();
     const socket = await open(server.url);
