@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { dashboardCommand } from './dashboard.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
+import { registerRecord } from './record.js';
 import { replayCommand } from './replay.js';
 import { sessionsCommand } from './sessions.js';
 import { registerSimulate } from './simulate.js';
@@ -17,6 +18,7 @@ program.addCommand(dashboardCommand());
 program.addCommand(exportCommand());
 program.addCommand(importCommand());
 registerSimulate(program);
+registerRecord(program);
 program.addCommand(replayCommand());
 
 await program.parseAsync(process.argv);

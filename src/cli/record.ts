@@ -1,0 +1,115 @@
+// `gws-vcr record`: a reverse proxy in front of a GWS server that records one session per run until SIGINT/SIGTERM.
+import type { Command } from 'commander';
+import { createLogger } from '../common/logger.js';
+import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
+import { openStore } from '../store/index.js';
+import { collect, DEFAULT_DB, parsePort, parsePositive, parseUrl } from './options.js';
+import { runServer } from './run.js';
+
+export interface RecordOptions {
+  upstream: URL;
+  port: number;
+  host: string;
+  db: string;
+  name?: string;
+  notificationsPath: string;
+  redactHeader: string[];
+  redactJson: string[];
+  keepSecrets: boolean;
+  maxBody: number;
+  dashboard?: number;
+}
+
+/** The one line printed to stderr when the recorder stops. */
+export const summaryLine = (recorder: Recorder): string => {
+  const s = recorder.stats;
+  const failed = s.rowsFailed === 0 ? '0 failed' : `${s.rowsFailed} FAILED (last error: ${s.lastError})`;
+  return (
+    `gws-vcr: session ${recorder.sessionId} closed: ${s.exchanges} exchanges, ${s.messages} Bayeux messages, ` +
+    `${s.frames} frames; ${s.rowsWritten} rows written, ${failed}\n`
+  );
+};
+
+export const registerRecord = (program: Command): void => {
+  program
+    .command('record')
+    .description(
+      'Run a reverse proxy in front of a GWS server (or `gws-vcr simulate`) and record everything that passes: ' +
+        'REST exchanges, CometD messages over long-polling and WebSocket, with their timing, into one session.',
+    )
+    .requiredOption('--upstream <url>', 'the GWS server to forward to, e.g. http://127.0.0.1:8080', parseUrl)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, RECORDER_DEFAULTS.port)
+    .option('--host <host>', 'interface to listen on', RECORDER_DEFAULTS.host)
+    .option('--db <file>', 'SQLite file to record into (created if missing)', DEFAULT_DB)
+    .option('--name <label>', 'a label for this session')
+    .option(
+      '--notifications-path <path>',
+      'CometD endpoint: this path and every path under it are decoded as Bayeux',
+      RECORDER_DEFAULTS.notificationsPath,
+    )
+    .option('--redact-header <name>', 'also redact this header (repeatable)', collect, [])
+    .option('--redact-json <key>', 'also redact this JSON key wherever it occurs (repeatable)', collect, [])
+    .option('--keep-secrets', 'record credentials, cookies and CSRF tokens as they are (no redaction)', false)
+    .option(
+      '--max-body <bytes>',
+      'store at most this many bytes of a body or frame (the rest is still forwarded)',
+      parsePositive,
+      RECORDER_DEFAULTS.maxBodyBytes,
+    )
+    // Accepted now so scripts can pass it; the live dashboard is wired by the dashboard command's part.
+    // Hook: recorder.on('exchange' | 'bayeux-message' | 'frame', ...) is what a live view subscribes to.
+    .option(
+      '--dashboard <port>',
+      'also serve the dashboard on this port (not wired yet: ignored with a note)',
+      parsePort,
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Redacted by default: Authorization, Cookie, Set-Cookie, X-CSRF-TOKEN and the header X-CSRF-HEADER names,',
+        'in headers, bodies and Bayeux ext fields. Upstream URLs in bodies, notifications and Location headers',
+        'are rewritten to the proxy on the way out; the recording keeps what the server sent.',
+      ].join('\n'),
+    )
+    .action(async (options: RecordOptions) => {
+      await runServer(async () => {
+        const logger = createLogger('warn');
+        if (options.dashboard !== undefined) {
+          process.stderr.write(
+            'gws-vcr: --dashboard is not wired to record yet; run `gws-vcr dashboard --db FILE` beside it.\n',
+          );
+        }
+        const store = openStore(options.db, { logger });
+        let recorder: Recorder;
+        try {
+          recorder = await startRecorder({
+            upstream: options.upstream,
+            port: options.port,
+            host: options.host,
+            store,
+            name: options.name ?? null,
+            notificationsPath: options.notificationsPath,
+            redact: {
+              headers: options.redactHeader,
+              jsonKeys: options.redactJson,
+              keepSecrets: options.keepSecrets,
+            },
+            maxBodyBytes: Math.floor(options.maxBody),
+            logger,
+          });
+        } catch (err) {
+          store.close();
+          throw err;
+        }
+        return {
+          urls: [recorder.url],
+          close: async () => {
+            await recorder.close();
+            store.close();
+            process.stderr.write(summaryLine(recorder));
+          },
+        };
+      });
+    });
+};

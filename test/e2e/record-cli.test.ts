@@ -1,0 +1,165 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import Database from 'better-sqlite3';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { connectClient } from '../helpers/cometd-client.js';
+import { send, startHttpUpstream, tempDir } from '../helpers/recorder.js';
+import { basicAuth, request } from '../helpers/simulator.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
+
+interface Spawned {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+/** Spawns `gws-vcr ARGS` and resolves with the URL of its `listening on` line; killed when the test ends. */
+const spawnCli = async (args: string[]): Promise<Spawned> => {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const exited = once(child, 'exit').then(() => {
+    throw new Error(`gws-vcr ${args[0]} exited before listening: ${stderr}`);
+  });
+  const [line] = (await Promise.race([once(lines, 'line'), exited])) as [string];
+  expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+  return { child, url: line.replace('listening on ', ''), stderr: () => stderr };
+};
+
+const runCli = async (args: string[]): Promise<{ code: number | null; stdout: string }> => {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return { code, stdout };
+};
+
+describe('gws-vcr record (the command)', () => {
+  it('records a transfer in front of gws-vcr simulate, exits 0 on SIGTERM with a summary, and sessions --json counts it', async () => {
+    const db = join(tempDir(), 'cli.sqlite');
+    const sim = await spawnCli(['simulate', '--port', '0', '--latency', '0']);
+    const rec = await spawnCli([
+      'record',
+      '--upstream',
+      sim.url,
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--name',
+      'cli run',
+    ]);
+    const auth = { Authorization: basicAuth('agent5005') };
+    const client = await connectClient({
+      url: `${rec.url}/api/v2/notifications`,
+      transport: 'long-polling',
+      headers: auth,
+    });
+    onTestFinished(() => client.disconnect());
+    await client.subscribe('/v2/me/calls');
+    const { body } = await request<{ id: string }>(`${rec.url}/sim/calls`, {
+      body: { to: '5005', from: '5000' },
+    });
+    await client.next('/v2/me/calls');
+    await request(`${rec.url}/api/v2/me/calls/${body.id}`, {
+      body: { operationName: 'Answer' },
+      headers: auth,
+    });
+    await client.next('/v2/me/calls');
+    await client.disconnect();
+
+    const exited = once(rec.child, 'exit');
+    rec.child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    expect(rec.stderr()).toMatch(
+      /gws-vcr: session 1 closed: \d+ exchanges, \d+ Bayeux messages, 0 frames; \d+ rows written, 0 failed/,
+    );
+
+    const sessions = await runCli(['sessions', '--db', db, '--json']);
+    expect(sessions.code).toBe(0);
+    const [session] = JSON.parse(sessions.stdout) as Array<Record<string, unknown>>;
+    expect(session).toMatchObject({ id: 1, name: 'cli run', upstream: sim.url, listenOrigin: rec.url });
+    expect(session?.endedAt).toEqual(expect.any(String));
+    expect(session?.exchanges).toBeGreaterThanOrEqual(6);
+    expect(session?.messages).toBeGreaterThanOrEqual(8);
+    const store = openStore(db, { readonly: true });
+    onTestFinished(() => store.close());
+    const calls = store.messages(1, { channel: '/v2/me/calls', direction: 'to-client' });
+    expect(calls.map((m) => (m.message.data as { call: { state: string } }).call.state)).toEqual([
+      'Ringing',
+      'Established',
+    ]);
+  });
+
+  it('loses nothing older than the batch window when killed with SIGKILL mid-session', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      if (req.url?.startsWith('/api/v2/notifications')) {
+        req.resume();
+        return; // a held long-poll that is still open when the recorder dies
+      }
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"statusCode":0}');
+    });
+    const db = join(tempDir(), 'killed.sqlite');
+    const rec = await spawnCli(['record', '--upstream', upstream.url, '--port', '0', '--db', db]);
+    for (let i = 0; i < 20; i++) expect((await send(`${rec.url}/api/v2/me?n=${i}`)).status).toBe(200);
+    const held = send(`${rec.url}/api/v2/notifications/connect`, {
+      method: 'POST',
+      body: '[{"channel":"/meta/connect"}]',
+    });
+    held.catch(() => {});
+    await once(upstream.server, 'request');
+
+    // The rows become durable one batch window after their exchange ended; no event crosses the process.
+    const count = (): number => {
+      const reader = new Database(db, { readonly: true, fileMustExist: true });
+      try {
+        return Number(reader.prepare('SELECT count(*) FROM exchanges').pluck().get());
+      } finally {
+        reader.close();
+      }
+    };
+    await vi.waitFor(() => expect(count()).toBe(20), { timeout: 5000, interval: 20 });
+    const exited = once(rec.child, 'exit');
+    rec.child.kill('SIGKILL');
+    await exited;
+
+    const store = openStore(db);
+    onTestFinished(() => store.close());
+    const [session] = store.listSessions();
+    expect(session).toMatchObject({ exchanges: 20, endedAt: null });
+    expect(store.exchanges(1).map((e) => e.query)).toEqual(Array.from({ length: 20 }, (_, i) => `n=${i}`));
+    const check = new Database(db, { readonly: true });
+    onTestFinished(() => {
+      check.close();
+    });
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('refuses a missing --upstream with a message and exit 1', async () => {
+    const child = spawn(process.execPath, [BIN, 'record', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(1);
+    expect(stderr).toContain("required option '--upstream <url>' not specified");
+  });
+});
