@@ -4,6 +4,7 @@ import {
   field,
   harInvalid,
   isRecord,
+  item,
   readArray,
   readDateMs,
   readNameValues,
@@ -67,6 +68,8 @@ const URL_PARTS = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))
 
 const originOf = (place: HarPlace, url: string): { origin: string | null; path: string; query: string } => {
   const m = URL_PARTS.exec(url);
+  // data:, blob:, about: ... are a browser's own; they are counted and left out, not refused.
+  if (!m && /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(url)) return { origin: null, path: '', query: '' };
   if (!m) throw harInvalid(place, `${JSON.stringify(url)} is not an absolute URL`);
   const scheme = (m[1] ?? '').toLowerCase();
   const path = m[3] === '' || m[3] === undefined ? '/' : m[3];
@@ -97,9 +100,9 @@ const requestBodyOf = (place: HarPlace, postData: unknown): Buffer | null => {
 
 const readFrames = (place: HarPlace, value: unknown): ReadFrame[] => {
   if (value === undefined || value === null) return [];
-  return readArray(place, value).map((item, index) => {
-    const at: HarPlace = { file: place.file, at: `${place.at}[${index}]` };
-    const m = readObject(at, item);
+  return readArray(place, value).map((value, index) => {
+    const at = item(place, index);
+    const m = readObject(at, value);
     const type = readString(field(at, 'type'), m.type);
     if (type !== 'send' && type !== 'receive')
       throw harInvalid(field(at, 'type'), `is "${type}", expected "send" or "receive"`);
@@ -126,7 +129,7 @@ const isCompressed = (headers: HeaderList): boolean =>
 
 /** Reads entry `index`; throws VCR_HAR_INVALID naming the entry and field when one is missing or of the wrong type. */
 export const readEntry = (file: string, index: number, value: unknown): ReadEntry => {
-  const place: HarPlace = { file, at: `entry ${index}` };
+  const place: HarPlace = { file, entry: index, at: '' };
   const e = readObject(place, value);
   const requestPlace = field(place, 'request');
   const request = readObject(requestPlace, e.request);

@@ -5,6 +5,7 @@ import {
   field,
   harInvalid,
   isRecord,
+  item,
   readArray,
   readNullable,
   readNumber,
@@ -33,9 +34,7 @@ const oneOf = <T extends string>(place: HarPlace, value: unknown, allowed: reado
 };
 
 const readFlags = (place: HarPlace, value: unknown): RowFlag[] =>
-  readArray(place, value).map(
-    (f, i) => readString({ file: place.file, at: `${place.at}[${i}]` }, f) as RowFlag,
-  );
+  readArray(place, value).map((f, i) => readString(item(place, i), f) as RowFlag);
 
 const nullableString = (place: HarPlace, value: unknown): string | null =>
   readNullable(value, (v) => readString(place, v));
@@ -105,7 +104,7 @@ const readExchange = (
     flags: readFlags(at('flags'), x.flags),
   };
   const frames = e.frames.map((f) =>
-    readFrameRow({ file: e.place.file, at: `${e.place.at}._webSocketMessages[${f.index}]._gwsVcr` }, id, f),
+    readFrameRow(field(item(field(e.place, '_webSocketMessages'), f.index), '_gwsVcr'), id, f),
   );
   const messages =
     x.messages === undefined

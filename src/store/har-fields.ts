@@ -4,16 +4,19 @@ import { VcrError } from '../common/errors.js';
 export const HAR_HINT =
   'Pass a HAR 1.2 file: in the browser\'s developer tools, Network panel, "Save all as HAR (with content)", or a file written by `gws-vcr export`.';
 
-/** Where a reader is in the document, for the message: the file name and a path such as "entry 3: response.status". */
+/** Where a reader is in the document, for the message: "FILE: entry 3: response.status: <what>". */
 export interface HarPlace {
   file: string;
+  /** index in log.entries; absent outside the entries */
+  entry?: number;
+  /** dotted path of the field, within the entry if there is one */
   at: string;
 }
 
-export const harInvalid = (place: HarPlace, what: string): VcrError =>
-  new VcrError('VCR_HAR_INVALID', `${place.file}: ${place.at === '' ? '' : `${place.at}: `}${what}`, {
-    hint: HAR_HINT,
-  });
+export const harInvalid = (place: HarPlace, what: string): VcrError => {
+  const where = [place.entry === undefined ? '' : `entry ${place.entry}`, place.at].filter((s) => s !== '');
+  return new VcrError('VCR_HAR_INVALID', `${[place.file, ...where].join(': ')}: ${what}`, { hint: HAR_HINT });
+};
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -25,9 +28,12 @@ const describe = (value: unknown): string => {
 };
 
 export const field = (place: HarPlace, name: string): HarPlace => ({
-  file: place.file,
+  ...place,
   at: place.at === '' ? name : `${place.at}.${name}`,
 });
+
+/** The place of item `i` of the list at `place`. */
+export const item = (place: HarPlace, i: number): HarPlace => ({ ...place, at: `${place.at}[${i}]` });
 
 export const readObject = (place: HarPlace, value: unknown): Record<string, unknown> => {
   if (!isRecord(value)) throw harInvalid(place, `is ${describe(value)}, expected an object`);
@@ -61,9 +67,9 @@ export const readNullable = <T>(value: unknown, read: (v: unknown) => T): T | nu
 /** HAR's `[{name, value}]` lists (headers, query) as pairs, in order; absent is empty. */
 export const readNameValues = (place: HarPlace, value: unknown): Array<[string, string]> => {
   if (value === undefined || value === null) return [];
-  return readArray(place, value).map((item, i) => {
-    const at = { file: place.file, at: `${place.at}[${i}]` };
-    const o = readObject(at, item);
+  return readArray(place, value).map((value, i) => {
+    const at = item(place, i);
+    const o = readObject(at, value);
     return [readString(field(at, 'name'), o.name), readString(field(at, 'value'), o.value)];
   });
 };
