@@ -9,11 +9,12 @@ const ALLOWED: Record<string, string[]> = {
   bayeux: ['common'],
   store: ['common'],
   simulator: ['common', 'gws', 'bayeux'],
+  agent: ['common', 'gws', 'bayeux'],
   proxy: ['common', 'gws', 'bayeux', 'store'],
   replay: ['common', 'gws', 'bayeux', 'store'],
   analysis: ['common', 'gws', 'store'],
   dashboard: ['common', 'store', 'analysis'],
-  cli: ['common', 'gws', 'bayeux', 'store', 'simulator', 'proxy', 'replay', 'analysis', 'dashboard'],
+  cli: ['common', 'gws', 'bayeux', 'agent', 'store', 'simulator', 'proxy', 'replay', 'analysis', 'dashboard'],
 };
 
 const SRC = join(import.meta.dirname, '..', 'src');
