@@ -1,6 +1,7 @@
 // The `gws-vcr` command line: one subcommand per file in this folder, registered here.
 import { Command } from 'commander';
 import { dashboardCommand } from './dashboard.js';
+import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { registerRecord } from './record.js';
@@ -20,5 +21,6 @@ program.addCommand(importCommand());
 registerSimulate(program);
 registerRecord(program);
 program.addCommand(replayCommand());
+program.addCommand(demoCommand());
 
 await program.parseAsync(process.argv);

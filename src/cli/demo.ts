@@ -1,0 +1,132 @@
+// `gws-vcr demo` (what `npm start` runs): simulator, recorder and dashboard, with scripted agents playing every scenario.
+import { Command } from 'commander';
+import {
+  type AgentDesktop,
+  type AgentTransport,
+  connectAgentDesktop,
+  SCENARIOS,
+  simulatorFarEnd,
+} from '../agent/index.js';
+import { createLogger } from '../common/logger.js';
+import { createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
+import { startRecorder } from '../proxy/index.js';
+import { startSimulator } from '../simulator/index.js';
+import { openStore } from '../store/index.js';
+import { DEFAULT_DB, parseNonNegative, parsePort } from './options.js';
+import { type Running, runServer } from './run.js';
+
+export interface DemoCommandOptions {
+  port: number;
+  db: string;
+  once?: boolean;
+  thinkMs: number;
+  latency: number;
+}
+
+/** Two agents, one per transport, so the recording shows both; 15000 is the seed's Sample 1 agent. */
+const DEMO_AGENTS: ReadonlyArray<{ user?: string; transport: AgentTransport }> = [
+  { transport: 'long-polling' },
+  { user: '15000', transport: 'websocket' },
+];
+
+const say = (line: string): void => {
+  process.stderr.write(`${line}\n`);
+};
+
+/** Plays every scenario in turn on one agent; a failed scenario is reported and the next one still runs. */
+const playAll = async (agent: AgentDesktop, simulatorUrl: string, thinkMs: number): Promise<number> => {
+  let failures = 0;
+  for (const scenario of SCENARIOS) {
+    try {
+      await scenario.run({ agent, farEnd: simulatorFarEnd(simulatorUrl), thinkMs });
+      say(`  agent ${agent.phoneNumber} (${agent.transport}): ${scenario.name} done`);
+    } catch (err) {
+      failures += 1;
+      say(
+        `  agent ${agent.phoneNumber} (${agent.transport}): ${scenario.name} FAILED: ${(err as Error).message}`,
+      );
+    }
+  }
+  return failures;
+};
+
+export const startDemo = async (options: DemoCommandOptions): Promise<Running> => {
+  const logger = createLogger('warn');
+  const simulator = await startSimulator({ port: 0, latencyMs: options.latency, logger });
+  const store = openStore(options.db);
+  const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
+  const dashboard = await createDashboard({
+    store,
+    host: DASHBOARD_DEFAULTS.host,
+    port: options.port,
+    live: { sessionId: recorder.sessionId, events: recorder },
+    logger,
+  });
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await dashboard.close();
+      await recorder.close();
+      await simulator.close();
+      store.close();
+    })();
+    return closing;
+  };
+
+  say(`gws-vcr demo: recording session ${recorder.sessionId} into ${options.db}`);
+  say(`  simulator ${simulator.url} <- recorder ${recorder.url} <- scripted agents`);
+  say(`  dashboard: ${dashboard.url}/#/sessions/${recorder.sessionId}`);
+
+  const agents = await Promise.all(
+    DEMO_AGENTS.map((a) => connectAgentDesktop({ baseUrl: recorder.url, ...a, timeoutMs: 10_000 })),
+  );
+  const played = Promise.all(agents.map((agent) => playAll(agent, simulator.url, options.thinkMs))).then(
+    async (failures) => {
+      await Promise.all(agents.map((agent) => agent.close()));
+      await recorder.flush();
+      const failed = failures.reduce((a, b) => a + b, 0);
+      say(
+        failed === 0
+          ? `gws-vcr demo: all scenarios recorded. Open ${dashboard.url} or run \`gws-vcr analyze --db ${options.db}\`.`
+          : `gws-vcr demo: ${failed} scenario(s) failed; see above.`,
+      );
+      if (failed > 0) process.exitCode = 1;
+      if (!options.once) say('Press Ctrl-C to stop.');
+    },
+  );
+  return {
+    urls: [simulator.url, recorder.url, dashboard.url],
+    close,
+    ...(options.once ? { done: played } : {}),
+  };
+};
+
+export const demoCommand = (): Command =>
+  new Command('demo')
+    .description(
+      'Run the simulator, the recorder in front of it and the dashboard, and play scripted agents through it: ' +
+        'two-step and single-step transfer, conference, hold/retrieve, a failing CompleteTransfer, user data.',
+    )
+    .option('--port <port>', 'dashboard port (0 picks a free one)', parsePort, 3000)
+    .option('--db <file>', 'recording database to write', DEFAULT_DB)
+    .option('--once', 'record the scenarios, then exit instead of serving the dashboard')
+    .option('--think-ms <ms>', 'pause of the scripted agents between steps', parseNonNegative, 250)
+    .option(
+      '--latency <ms>',
+      "simulator's delay between a response and its notifications",
+      parseNonNegative,
+      20,
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Prints one `listening on` line per server (simulator, recorder, dashboard) and the dashboard URL.',
+        'Examples:',
+        '  npm start',
+        '  gws-vcr demo --port 0 --once --db /tmp/demo.sqlite && gws-vcr analyze --db /tmp/demo.sqlite',
+      ].join('\n'),
+    )
+    .action(async (options: DemoCommandOptions) => {
+      await runServer(() => startDemo(options));
+    });
