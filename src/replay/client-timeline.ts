@@ -44,6 +44,8 @@ interface Pending {
   notification: AnchoredNotification;
   /** scheduler time the anchor action happened again */
   anchorAtMs: number;
+  /** ms after the anchor: recorded delay / speed, plus jitter */
+  plannedDelayMs: number;
   dueAtMs: number;
   /** tie-break keeping recorded order among equal due times */
   seq: number;
@@ -122,16 +124,22 @@ export class ClientTimeline {
     const anchored = this.options.plan.byAnchor.get(key);
     if (anchored === undefined) return;
     const { speed, jitterMs, seed } = this.options;
-    let previousDue = Number.NEGATIVE_INFINITY;
+    let previousDelayMs = 0;
     for (const notification of anchored) {
-      const planned = Math.max(
+      const jittered = Math.max(
         0,
         notification.delayMs / speed + jitterFor(seed, notification.rowId, jitterMs),
       );
       // Jitter moves notifications against everything else, never against the one recorded before them.
-      const dueAtMs = Math.max(atMs + planned, previousDue);
-      previousDue = dueAtMs;
-      this.queue.push({ notification, anchorAtMs: atMs, dueAtMs, seq: this.seq++ });
+      const plannedDelayMs = Math.max(jittered, previousDelayMs);
+      previousDelayMs = plannedDelayMs;
+      this.queue.push({
+        notification,
+        anchorAtMs: atMs,
+        plannedDelayMs,
+        dueAtMs: atMs + plannedDelayMs,
+        seq: this.seq++,
+      });
     }
     this.queue.sort((a, b) => a.dueAtMs - b.dueAtMs || a.seq - b.seq);
     this.arm();
@@ -202,7 +210,7 @@ export class ClientTimeline {
         channel: notification.channel,
         anchor: notification.anchor,
         recordedDelayMs: notification.delayMs,
-        plannedDelayMs: due.dueAtMs - due.anchorAtMs,
+        plannedDelayMs: due.plannedDelayMs,
         actualDelayMs: now - due.anchorAtMs,
         isDelivered,
       });

@@ -1,30 +1,17 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadReplaySource, type ReplayServerOptions, startReplayServer } from '../../src/replay/index.js';
+import { type ReplayServerOptions, type ReplaySource, startReplayServer } from '../../src/replay/index.js';
 import type { ClientTransport } from '../helpers/cometd-client.js';
-import { startTestRecorder } from '../helpers/recorder.js';
-import { delaysAfterRequests, type PlayedSession, playTransfer } from '../helpers/replay-agent.js';
-import { startTestSimulator } from '../helpers/simulator.js';
+import {
+  delaysAfterRequests,
+  type PlayedSession,
+  playTransfer,
+  RECORDING_LATENCY_MS,
+  recordTransfer,
+} from '../helpers/replay-agent.js';
 
 // Upper bound on how much later than recorded a notification may come: two shared cores, other test runs.
 const LATE_MS = 100;
-// The simulator's delay between a response and its notifications, so delays have something to compare.
-const LATENCY_MS = 40;
-
-/** Records the transfer through the recorder in front of the simulator, then stops both. */
-const recordTransfer = async (transport: ClientTransport) => {
-  const simulator = await startTestSimulator({ latencyMs: LATENCY_MS });
-  const { recorder, store } = await startTestRecorder(simulator.url, { name: `transfer over ${transport}` });
-  const played = await playTransfer(recorder.url, transport);
-  await played.client.disconnect();
-  await recorder.close();
-  await simulator.close();
-  return { played, source: loadReplaySource(store, recorder.sessionId), recorderUrl: recorder.url };
-};
-
-const replay = async (
-  source: ReturnType<typeof loadReplaySource>,
-  over: Partial<ReplayServerOptions> = {},
-) => {
+const replay = async (source: ReplaySource, over: Partial<ReplayServerOptions> = {}) => {
   const server = await startReplayServer({ source, port: 0, ...over });
   onTestFinished(() => server.close());
   return server;
@@ -71,7 +58,7 @@ describe.each(COMBINATIONS)(
         expect(delay).toBeGreaterThanOrEqual((recordedDelays[i] as number) - 2);
         expect(delay).toBeLessThan((recordedDelays[i] as number) + LATE_MS);
       });
-      expect(recordedDelays.every((d) => d >= LATENCY_MS)).toBe(true);
+      expect(recordedDelays.every((d) => d >= RECORDING_LATENCY_MS)).toBe(true);
       expect(server.status().unmatched).toEqual([]);
     });
   },

@@ -2,8 +2,10 @@
 // the recorder, or replay), timing every request and notification, so a recording and its replay can be compared.
 import { performance } from 'node:perf_hooks';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
+import { loadReplaySource, type ReplaySource } from '../../src/replay/index.js';
 import { type ClientTransport, connectClient, type TestClient } from './cometd-client.js';
-import { basicAuth } from './simulator.js';
+import { startTestRecorder } from './recorder.js';
+import { basicAuth, startTestSimulator } from './simulator.js';
 
 export interface TimedRequest {
   what: string;
@@ -101,4 +103,25 @@ export const playTransfer = async (
     client.cometd.unregisterExtension('arrival-times');
   }
   return { requests, notifications, client };
+};
+
+/** The simulator's delay between a response and its notifications in recordings made here. */
+export const RECORDING_LATENCY_MS = 40;
+
+export interface RecordedTransfer {
+  /** what the client saw while recording */
+  played: PlayedSession;
+  source: ReplaySource;
+  recorderUrl: string;
+}
+
+/** Records the transfer through the recorder in front of the simulator, then stops both; the rows stay in memory. */
+export const recordTransfer = async (transport: ClientTransport): Promise<RecordedTransfer> => {
+  const simulator = await startTestSimulator({ latencyMs: RECORDING_LATENCY_MS });
+  const { recorder, store } = await startTestRecorder(simulator.url, { name: `transfer over ${transport}` });
+  const played = await playTransfer(recorder.url, transport);
+  await played.client.disconnect();
+  await recorder.close();
+  await simulator.close();
+  return { played, source: loadReplaySource(store, recorder.sessionId), recorderUrl: recorder.url };
 };
