@@ -129,13 +129,15 @@ export const analyzeSession = (
   const byId = new Map(callList.map((c) => [c.id, c]));
   const children = indexBy(callList, (c) => c.parentId);
   const onCall = new Map<string, Operation[]>();
+  const addOn = (id: string | null, op: Operation): void => {
+    if (id === null) return;
+    const list = onCall.get(id);
+    if (list) list.push(op);
+    else onCall.set(id, [op]);
+  };
   for (const op of operations) {
-    const ids = new Set([op.callId, op.params.consultCallId].filter((id): id is string => id !== null));
-    for (const id of ids) {
-      const list = onCall.get(id);
-      if (list) list.push(op);
-      else onCall.set(id, [op]);
-    }
+    addOn(op.callId, op);
+    if (op.params.consultCallId !== op.callId) addOn(op.params.consultCallId, op);
   }
   const ctx: TransferContext = {
     operations,

@@ -31,6 +31,20 @@ export interface CallModelBuilder {
 /** A builder holding one session's calls; feed it notifications in stored order. */
 export const createCallModel = (): CallModelBuilder => {
   const calls = new Map<string, Call>();
+  // a session repeats a handful of capability lists a million times: keep one copy of each
+  const capabilityLists = new Map<string, string[]>();
+  const shared = (list: string[] | null, previous: string[] | null): string[] | null => {
+    if (list === null) return null;
+    // most notifications repeat the call's current list: compare before building a key
+    if (previous !== null && previous.length === list.length && previous.every((c, i) => c === list[i])) {
+      return previous;
+    }
+    const key = list.join(',');
+    const known = capabilityLists.get(key);
+    if (known) return known;
+    capabilityLists.set(key, list);
+    return list;
+  };
   const durations = new Map<string, number>();
   const latestChild = new Map<string, string>();
 
@@ -62,6 +76,7 @@ export const createCallModel = (): CallModelBuilder => {
     const current = call.states.at(-1);
     const previousState = current?.state ?? null;
     const previousCapabilities = call.capabilities;
+    const capabilities = shared(snapshot.capabilities, previousCapabilities);
     const previousDurationS = durations.get(call.id) ?? null;
 
     // the latest notification describes the whole call (GWS-NOTES §0); absent fields keep what was known
@@ -77,7 +92,7 @@ export const createCallModel = (): CallModelBuilder => {
     call.agentNumber = notification.phoneNumber ?? call.agentNumber;
     // GWS omits userData when empty, so a notification without it means "none now"
     call.userData = snapshot.userData;
-    call.capabilities = snapshot.capabilities ?? call.capabilities;
+    call.capabilities = capabilities ?? call.capabilities;
     call.lastSeenMs = Math.max(call.lastSeenMs, atMs);
     call.notificationCount++;
     if (snapshot.durationS !== null) durations.set(call.id, snapshot.durationS);
@@ -90,7 +105,7 @@ export const createCallModel = (): CallModelBuilder => {
         atMs,
         endMs: null,
         messageRowId: notification.row.id,
-        capabilities: snapshot.capabilities,
+        capabilities,
       });
       if (snapshot.state === 'Released' && call.releasedAtMs === null) call.releasedAtMs = atMs;
     }

@@ -162,6 +162,11 @@ export const createNotificationLinker = (options: NotificationLinkerOptions): No
       stop(l);
       reportMissing(l);
     }
+    // drop what has ended, so a long session keeps only the operations still listening
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
   };
 
   const matches = (spec: ExpectedNotification, n: CallNotification): boolean =>

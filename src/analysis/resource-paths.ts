@@ -15,7 +15,10 @@ const pathPart = (uriOrPath: string): string => {
   return rest;
 };
 
+const SLASH = 0x2f;
+
 const decode = (segment: string): string => {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -26,14 +29,27 @@ const decode = (segment: string): string => {
 /**
  * The call id in a call's URI or path, whatever its origin: `http://h/api/v2/me/calls/ID`, `/calls/ID`
  * (GWS `path`, `parentCallPath`), `api/v2/me/calls/ID`. Null if it names no call.
+ * Runs once per notification with a parent, so it scans the string instead of splitting it.
  */
-export const callIdFromUri = (uri: string): string | null => {
-  const segments = pathPart(uri).split('/');
-  for (let i = segments.length - 2; i >= 0; i--) {
-    if (segments[i] === 'calls') {
-      const id = segments[i + 1];
-      return id ? decode(id) : null;
+export const callIdFromUri = (raw: string): string | null => {
+  const uri = raw.trim();
+  let end = uri.length;
+  const query = uri.indexOf('?');
+  if (query !== -1) end = query;
+  const fragment = uri.indexOf('#');
+  if (fragment !== -1 && fragment < end) end = fragment;
+  // the last `calls/` that starts a segment; 'calls/' holds no '?' or '#', so a match before `end` ends before it
+  let from = end;
+  while (from > 0) {
+    const at = uri.lastIndexOf('calls/', from - 1);
+    if (at === -1) return null;
+    if (at === 0 || uri.charCodeAt(at - 1) === SLASH) {
+      const start = at + 'calls/'.length;
+      const slash = uri.indexOf('/', start);
+      const id = uri.slice(start, slash === -1 || slash > end ? end : slash);
+      return id === '' ? null : decode(id);
     }
+    from = at;
   }
   return null;
 };

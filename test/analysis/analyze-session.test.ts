@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeSession } from '../../src/analysis/index.js';
+import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import {
   failedCompleteTransfer,
+  makeBayeuxRow,
+  makeExchange,
   neverReleasedCall,
   RecordingScript,
   SEED_CALL_A,
@@ -153,5 +156,164 @@ describe('analyzeSession on the other scenarios', () => {
       yield* messages;
     })();
     expect(analyzeSession({ session, exchanges, messages: once }).transfers[0]?.ok).toBe(true);
+  });
+});
+
+describe('analyzeSession on untrusted recordings', () => {
+  it('never throws, whatever the rows hold, and counts what it could not read', () => {
+    const call = fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        state: fc.oneof(
+          fc.constantFrom('Ringing', 'Dialing', 'Established', 'Held', 'Released'),
+          fc.anything(),
+        ),
+        parentCallUri: fc.oneof(fc.webUrl(), fc.string(), fc.anything()),
+        capabilities: fc.oneof(fc.array(fc.constantFrom('Hold', 'Retrieve', 'Answer')), fc.anything()),
+        participants: fc.anything(),
+        duration: fc.oneof(fc.integer().map(String), fc.anything()),
+      },
+      { requiredKeys: [] },
+    );
+    const data = fc.oneof(
+      fc.record({
+        messageType: fc.constant('CallStateChangeMessage'),
+        notificationType: fc.anything(),
+        call,
+      }),
+      fc.record({
+        messageType: fc.constantFrom('ErrorMessage', 'DeviceStateChangeMessage'),
+        errorCode: fc.anything(),
+      }),
+      fc.anything(),
+    );
+    const message = fc.record({
+      atMs: fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+      direction: fc.constantFrom('to-client' as const, 'to-server' as const),
+      data,
+    });
+    const exchange = fc.record({
+      startMs: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      path: fc.oneof(
+        fc.constantFrom('/api/v2/me/calls/A', 'api/v2/me/calls/B', '/api/v2/me', '/x'),
+        fc.string(),
+      ),
+      requestBody: fc.oneof(
+        fc.string(),
+        fc.json(),
+        fc.constantFrom(
+          '{"operationName":"CompleteTransfer"}',
+          '{"operationName":"InitiateTransfer","destination":{"phoneNumber":"5001"}}',
+        ),
+      ),
+      responseBody: fc.oneof(fc.string(), fc.json(), fc.constant('{"statusCode":0}')),
+      status: fc.oneof(fc.constant(null), fc.integer({ min: 100, max: 599 })),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(message, { maxLength: 30 }),
+        fc.array(exchange, { maxLength: 10 }),
+        (messages, exchanges) => {
+          const analysis = analyzeSession({
+            session: seedTwoStepTransfer().rows().session,
+            messages: messages.map((m, i) =>
+              makeBayeuxRow({
+                id: i + 1,
+                atMs: m.atMs,
+                direction: m.direction,
+                message: { channel: '/v2/me/calls', data: m.data },
+              }),
+            ),
+            exchanges: exchanges.map((e, i) =>
+              makeExchange({
+                id: 100 + i,
+                startMs: e.startMs,
+                path: e.path,
+                status: e.status,
+                requestBody: Buffer.from(e.requestBody),
+                responseBody: Buffer.from(e.responseBody),
+              }),
+            ),
+          });
+          expect(analysis.stats.messages).toBe(messages.length);
+          expect(JSON.parse(JSON.stringify(toAnalyzeJson(analysis)))).toBeTruthy();
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts a call notification without a call id instead of failing', () => {
+    const script = seedTwoStepTransfer();
+    script.message(50_000, { messageType: 'CallStateChangeMessage', call: { state: 'Held' } });
+    script.message(50_001, { messageType: 'CallStateChangeMessage' });
+    const analysis = analyzeSession(script.rows());
+    expect(analysis.stats.malformedNotifications).toBe(2);
+    expect(analysis.transfers[0]?.ok).toBe(true);
+  });
+
+  it('reads a HAR-style session: relative paths, another origin in URIs, the older call format', () => {
+    const script = new RecordingScript({ origin: 'https://gws.example.com' });
+    const older = (call: typeof SEED_CALL_A) => ({
+      participants: [call.party],
+      participantsInfo: [{ digits: call.party, e164Number: '', formattedPhoneNumber: call.party }],
+      id: call.id,
+    });
+    const a = { ...SEED_CALL_A, id: '007102385535e005' };
+    const b = { ...SEED_CALL_B, id: '007102385535e006', parentId: a.id };
+    script.notify(a, 'Established', 100, { callFields: older(a) });
+    script.post(
+      a,
+      'InitiateTransfer',
+      200,
+      { destination: { phoneNumber: '5001' } },
+      { path: `api/v2/me/calls/${a.id}` },
+    );
+    script.notify(a, 'Held', 250, { callFields: older(a) });
+    script.notify(b, 'Dialing', 270, { callFields: older(b) });
+    script.post(b, 'CompleteTransfer', 900, {}, { path: `https://gws.example.com/api/v2/me/calls/${b.id}` });
+    script.notify(a, 'Released', 950, { callFields: older(a) });
+    script.notify(b, 'Released', 960, { callFields: older(b) });
+    const analysis = analyzeSession(script.rows({ source: 'har-import', listenOrigin: null }));
+    expect(analysis.transfers).toEqual([
+      expect.objectContaining({
+        kind: 'two-step',
+        originalCallId: a.id,
+        consultCallId: b.id,
+        ok: true,
+        steps: { initiateToDialingMs: 70, dialingToCompleteMs: 630, completeToReleasedMs: 60 },
+      }),
+    ]);
+    expect(analysis.calls[1]?.participants).toEqual(['5001']);
+    expect(analysis.anomalies).toEqual([]);
+  });
+});
+
+describe('analyzeSession at scale', () => {
+  it('analyzes 10,000 transfers (60,000 notifications, 30,000 requests) in linear time', () => {
+    const script = new RecordingScript();
+    const transfers = 10_000;
+    for (let i = 0; i < transfers; i++) {
+      const t = i * 1000;
+      const a = { ...SEED_CALL_A, id: `A${i}` };
+      const b = { ...SEED_CALL_B, id: `B${i}`, parentId: a.id };
+      script.notify(a, 'Ringing', t);
+      script.post(a, 'Answer', t + 100);
+      script.notify(a, 'Established', t + 140);
+      script.post(a, 'InitiateTransfer', t + 300, { destination: { phoneNumber: '5001' } });
+      script.notify(a, 'Held', t + 350);
+      script.notify(b, 'Dialing', t + 380);
+      script.post(b, 'CompleteTransfer', t + 600);
+      script.notify(a, 'Released', t + 650);
+      script.notify(b, 'Released', t + 680);
+    }
+    const rows = script.rows();
+    const startMs = performance.now();
+    const analysis = analyzeSession(rows);
+    const tookMs = performance.now() - startMs;
+    expect(analysis.transfers.filter((t) => t.ok)).toHaveLength(transfers);
+    expect(analysis.anomalies).toEqual([]);
+    // quadratic matching would take minutes here; linear takes well under a second on a quiet machine
+    expect(tookMs).toBeLessThan(5000);
   });
 });
