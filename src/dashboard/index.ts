@@ -2,7 +2,7 @@
 
 export type { Dashboard } from './app.js';
 export { buildDashboardApp, createDashboard, DASHBOARD_DEFAULTS } from './app.js';
-export { CONTENT_SECURITY_POLICY, isLoopbackHost } from './security.js';
+export { assertSafeBinding, CONTENT_SECURITY_POLICY, isLoopbackHost } from './security.js';
 export type {
   DashboardOptions,
   ExchangeJson,

@@ -1,0 +1,334 @@
+// The timeline: a lane per call (consults under their parent), state bars, request markers, notifications, links.
+import { notificationCallId, notificationLabel } from './details.js';
+import { $, classSafe, clear, h, shortId } from './dom.js';
+
+/** At most this many of each are drawn per window; beyond that the page asks to zoom in or filter. */
+const LIMITS = { calls: 300, operations: 2000, notifications: 3000 };
+const DEVICE_LANE = '__device';
+const KNOWN_STATES = new Set(['Ringing', 'Dialing', 'Established', 'Held', 'Released']);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const SUBGROUP = { states: 2, requests: 1, notifications: 0 };
+
+const stateClass = (state) => `state state-${KNOWN_STATES.has(state) ? state : 'other'}`;
+
+const laneLabel = (call) =>
+  h(
+    'div',
+    { className: `lane-label depth-${Math.min(call.depth, 3)}`, dataset: { callId: call.id } },
+    call.depth > 0 ? h('span', { className: 'lane-arrow' }, '↳ ') : null,
+    h('span', { className: 'lane-type' }, call.callType ?? 'Call'),
+    ' ',
+    h('span', { className: 'lane-id mono' }, shortId(call.id)),
+    h('span', { className: 'lane-parties' }, call.participants.join(', ')),
+  );
+
+/**
+ * ctx: { api, session, endMs(), filters(), details, causes: Map, notice(text) }
+ * Returns { start(), reload(), onLive(), focusItem(kind, id), window() }.
+ */
+export const createTimelineView = (ctx) => {
+  const container = $('#timeline');
+  const origin = ctx.session.originWallMs;
+  const toDate = (ms) => new Date(origin + ms);
+  const msOf = (date) => date.valueOf() - origin;
+
+  const items = new vis.DataSet();
+  const groups = new vis.DataSet();
+  const byId = new Map(); // item id -> { kind, data }
+  const calls = new Map();
+  let selectedOp = null;
+  let loaded = null;
+  let generation = 0;
+
+  const bounds = () => {
+    const end = Math.max(ctx.endMs(), 1000);
+    const pad = end * 0.05 + 500;
+    return { min: toDate(-pad), max: toDate(end + pad) };
+  };
+
+  const timeline = new vis.Timeline(container, items, groups, {
+    stack: false,
+    stackSubgroups: true,
+    groupOrder: 'order',
+    margin: { item: { horizontal: 0, vertical: 3 }, axis: 4 },
+    orientation: { axis: 'top' },
+    zoomMin: 1,
+    ...bounds(),
+    showCurrentTime: false,
+    selectable: true,
+    multiselect: false,
+    verticalScroll: true,
+    maxHeight: '68vh',
+    minHeight: '220px',
+    xss: { disabled: false },
+  });
+
+  const overlay = document.createElementNS(SVG_NS, 'svg');
+  overlay.classList.add('link-overlay');
+  container.appendChild(overlay);
+
+  /** Lines from the selected request to each notification it caused, redrawn after every render. */
+  const drawLinks = () => {
+    while (overlay.firstChild) overlay.removeChild(overlay.firstChild);
+    if (!selectedOp) return;
+    const box = container.getBoundingClientRect();
+    const centre = (el) => {
+      const r = (el.querySelector('.vis-dot') ?? el).getBoundingClientRect();
+      return { x: r.left + r.width / 2 - box.left, y: r.top + r.height / 2 - box.top };
+    };
+    const from = container.querySelector(`.vis-item.vis-box.op-${selectedOp.exchangeId}`);
+    if (!from) return;
+    const a = centre(from);
+    for (const n of selectedOp.notifications) {
+      const to = container.querySelector(`.vis-item.vis-point.msg-${n.messageRowId}`);
+      if (!to) continue;
+      const b = centre(to);
+      const line = document.createElementNS(SVG_NS, 'line');
+      for (const [k, v] of Object.entries({ x1: a.x, y1: a.y, x2: b.x, y2: b.y }))
+        line.setAttribute(k, String(v));
+      line.classList.add(n.isExpected ? 'link-expected' : 'link-other');
+      overlay.appendChild(line);
+    }
+  };
+  timeline.on('changed', drawLinks);
+
+  const selectOperation = (op) => {
+    selectedOp = op;
+    const ids = [`op:${op.exchangeId}`, ...op.notifications.map((n) => `m:${n.messageRowId}`)];
+    timeline.setSelection(ids.filter((id) => items.get(id) !== null));
+    drawLinks();
+  };
+
+  timeline.on('select', ({ items: selected }) => {
+    const entry = byId.get(selected[0]);
+    selectedOp = null;
+    if (!entry) return drawLinks();
+    switch (entry.kind) {
+      case 'operation':
+        ctx.details.showOperation(entry.data);
+        return selectOperation(entry.data);
+      case 'notification':
+        ctx.details.showMessage(entry.data);
+        break;
+      case 'state':
+        ctx.details.openMessage(entry.data.messageRowId, entry.data.atMs);
+        break;
+    }
+    drawLinks();
+  });
+
+  timeline.on('click', (props) => {
+    if (props.what === 'group-label' && calls.has(props.group)) ctx.details.showCall(calls.get(props.group));
+  });
+
+  const render = (callPage, opPage, notePage) => {
+    const nextGroups = [];
+    const nextItems = [];
+    byId.clear();
+    calls.clear();
+    callPage.items.forEach((call, order) => {
+      calls.set(call.id, call);
+      nextGroups.push({
+        id: call.id,
+        content: laneLabel(call),
+        order,
+        className: call.depth > 0 ? 'lane consult' : 'lane',
+        subgroupOrder: 'subgroupOrder',
+      });
+      call.states.forEach((s, i) => {
+        const id = `s:${call.id}:${i}`;
+        const isEnd = s.state === 'Released';
+        const endMs = s.endMs ?? call.untilMs;
+        byId.set(id, { kind: 'state', data: s });
+        nextItems.push({
+          id,
+          group: call.id,
+          subgroup: 'states',
+          subgroupOrder: SUBGROUP.states,
+          start: toDate(s.atMs),
+          ...(isEnd || endMs <= s.atMs ? { type: 'point' } : { end: toDate(endMs), type: 'range' }),
+          content: h('span', {}, s.state),
+          className: `${stateClass(s.state)} msg-state-${s.messageRowId}`,
+        });
+      });
+    });
+    const hasDeviceRows =
+      opPage.items.some((op) => op.callId === null) ||
+      notePage.items.some((m) => notificationCallId(m) === null && m.message?.data?.messageType);
+    if (hasDeviceRows && !ctx.filters().call) {
+      nextGroups.push({
+        id: DEVICE_LANE,
+        content: h(
+          'div',
+          { className: 'lane-label' },
+          h('span', { className: 'lane-type' }, 'Agent / device'),
+        ),
+        order: -1,
+        className: 'lane device',
+        subgroupOrder: 'subgroupOrder',
+      });
+    }
+    const laneOf = (callId) => (callId === null ? DEVICE_LANE : callId);
+    const shown = new Set(nextGroups.map((g) => g.id));
+    for (const op of opPage.items) {
+      const lane = [op.callId, op.params?.consultCallId].find((c) => c && shown.has(c)) ?? laneOf(null);
+      if (!shown.has(lane)) continue;
+      const id = `op:${op.exchangeId}`;
+      for (const n of op.notifications) ctx.causes.set(n.messageRowId, op);
+      byId.set(id, { kind: 'operation', data: op });
+      nextItems.push({
+        id,
+        group: lane,
+        subgroup: 'requests',
+        subgroupOrder: SUBGROUP.requests,
+        start: toDate(op.startMs),
+        type: 'box',
+        content: h('span', {}, op.operationName),
+        className: `request op-${op.exchangeId}${op.isAccepted ? '' : ' failed'}`,
+      });
+    }
+    for (const m of notePage.items) {
+      const lane = laneOf(notificationCallId(m));
+      if (!shown.has(lane)) continue;
+      const id = `m:${m.id}`;
+      byId.set(id, { kind: 'notification', data: m });
+      nextItems.push({
+        id,
+        group: lane,
+        subgroup: 'notifications',
+        subgroupOrder: SUBGROUP.notifications,
+        start: toDate(m.atMs),
+        type: 'point',
+        content: h('span', {}, notificationLabel(m)),
+        className: `notification msg-${m.id} note-${classSafe(notificationLabel(m))}`,
+      });
+    }
+    const keepGroups = new Set(nextGroups.map((g) => g.id));
+    const keepItems = new Set(nextItems.map((i) => i.id));
+    items.remove(items.getIds().filter((id) => !keepItems.has(id)));
+    groups.remove(groups.getIds().filter((id) => !keepGroups.has(id)));
+    groups.update(nextGroups);
+    items.update(nextItems);
+
+    const notes = [];
+    if (callPage.total > callPage.items.length) {
+      notes.push(`${callPage.items.length} of ${callPage.total} calls in this window`);
+    }
+    if (notePage.total > notePage.items.length) {
+      notes.push(`${notePage.items.length} of ${notePage.total} notifications`);
+    }
+    if (opPage.total > opPage.items.length) notes.push(`${opPage.items.length} of ${opPage.total} requests`);
+    ctx.notice(
+      notes.length
+        ? `Showing ${notes.join(', ')}: zoom in or filter to see the rest.`
+        : callPage.total === 0
+          ? 'No calls in this window.'
+          : '',
+    );
+    container.dataset.lanes = String(nextGroups.length);
+  };
+
+  /** Loads the visible window plus half a window either side, unless that is already loaded. */
+  const load = async (force = false) => {
+    const win = timeline.getWindow();
+    const viewFrom = msOf(win.start);
+    const viewTo = msOf(win.end);
+    const key = JSON.stringify(ctx.filters());
+    if (!force && loaded && loaded.key === key && loaded.fromMs <= viewFrom && loaded.toMs >= viewTo) return;
+    const span = viewTo - viewFrom;
+    const fromMs = Math.max(0, viewFrom - span / 2);
+    const toMs = viewTo + span / 2;
+    const gen = ++generation;
+    const f = ctx.filters();
+    const q = { fromMs, toMs, call: f.call, operation: f.operation };
+    container.classList.add('loading');
+    try {
+      const [callPage, opPage, notePage] = await Promise.all([
+        ctx.api.calls({ ...q, limit: LIMITS.calls }),
+        ctx.api.operations({ ...q, limit: LIMITS.operations }),
+        ctx.api.messages({
+          fromMs,
+          toMs,
+          direction: 'to-client',
+          channel: f.channel || '/v2/**',
+          text: f.call || undefined,
+          limit: LIMITS.notifications,
+        }),
+      ]);
+      if (gen !== generation) return;
+      render(callPage, opPage, notePage);
+      loaded = { fromMs, toMs, key };
+      container.dataset.loaded = String(gen);
+    } catch (err) {
+      if (gen === generation) ctx.notice(`Could not load the timeline: ${err.message}`);
+    } finally {
+      if (gen === generation) container.classList.remove('loading');
+    }
+  };
+
+  timeline.on('rangechanged', () => load());
+
+  /** The first window: the filter's time window, else the whole session, else (big sessions) its first calls. */
+  const initialWindow = async () => {
+    const f = ctx.filters();
+    const end = ctx.endMs();
+    let fromMs = f.fromMs ?? 0;
+    let toMs = f.toMs ?? end;
+    if (f.fromMs === undefined && f.toMs === undefined) {
+      const first = await ctx.api.calls({ call: f.call, operation: f.operation, limit: LIMITS.calls });
+      if (first.items.length > 0) {
+        fromMs = Math.min(...first.items.map((c) => c.firstSeenMs));
+        toMs =
+          first.total > first.items.length
+            ? Math.max(...first.items.map((c) => c.firstSeenMs))
+            : Math.max(...first.items.map((c) => c.untilMs), fromMs + 1);
+      }
+    }
+    // more room on the right: the labels of the last points extend rightwards
+    const pad = Math.max((toMs - fromMs) * 0.04, 50);
+    return { fromMs: fromMs - pad, toMs: toMs + pad * 2.5 };
+  };
+
+  const setWindow = (fromMs, toMs) => timeline.setWindow(toDate(fromMs), toDate(toMs), { animation: false });
+
+  return {
+    async start() {
+      const { fromMs, toMs } = await initialWindow();
+      setWindow(fromMs, toMs);
+      await load(true);
+    },
+    async reload() {
+      loaded = null;
+      const { fromMs, toMs } = await initialWindow();
+      setWindow(fromMs, toMs);
+      await load(true);
+    },
+    /** New rows arrived: widen the bounds, follow the end if asked, and reload what is visible. */
+    async onLive(follow) {
+      timeline.setOptions(bounds());
+      if (follow) {
+        const win = timeline.getWindow();
+        const span = msOf(win.end) - msOf(win.start);
+        const end = ctx.endMs();
+        if (msOf(win.end) < end + span * 0.02)
+          setWindow(Math.max(end - span * 0.9, msOf(win.start)), end + span * 0.1);
+      }
+      await load(true);
+    },
+    zoom(factor) {
+      if (factor > 1) timeline.zoomOut(factor - 1, { animation: false });
+      else timeline.zoomIn(1 - factor, { animation: false });
+    },
+    fit() {
+      setWindow(-50, ctx.endMs() + 50);
+    },
+    focusItem(kind, id) {
+      const itemId = kind === 'operation' ? `op:${id}` : `m:${id}`;
+      if (items.get(itemId)) timeline.setSelection([itemId]);
+    },
+    selectOperation,
+    clear() {
+      clear(overlay);
+    },
+  };
+};
