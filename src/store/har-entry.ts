@@ -169,7 +169,7 @@ export const readEntry = (file: string, index: number, value: unknown): ReadEntr
     t ? Math.max(0, readOptionalNumber(field(timingsPlace, name), t[name], 0)) : 0;
   const total = Math.max(0, readOptionalNumber(field(place, 'time'), e.time, 0));
   const firstByteAfterMs = t ? ms('blocked') + ms('dns') + ms('connect') + ms('send') + ms('wait') : total;
-  const endAfterMs = t && !isWebSocket ? firstByteAfterMs + ms('receive') : Math.max(firstByteAfterMs, total);
+  const endAfterMs = t ? firstByteAfterMs + ms('receive') : Math.max(firstByteAfterMs, total);
   const error = typeof response._error === 'string' && response._error !== '' ? response._error : null;
 
   return {

@@ -119,8 +119,8 @@ export const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => 
 
 /**
  * One exchange as a HAR entry. Times: startedDateTime = originWallMs + startMs; timings.wait = firstByteMs -
- * startMs; timings.receive = endMs - firstByteMs (0 for a WebSocket, whose endMs is its close, as Chrome
- * times only the handshake); time = their sum. Exact values go to `_gwsVcr`.
+ * startMs; timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until
+ * it closed); time = their sum. Exact values go to `_gwsVcr`.
  */
 export const harEntry = (
   session: Session,
@@ -167,8 +167,7 @@ export const harEntry = (
 
   const reached = e.firstByteMs ?? e.endMs ?? e.startMs;
   const wait = Math.max(0, reached - e.startMs);
-  const receive =
-    isWebSocket || e.firstByteMs === null || e.endMs === null ? 0 : Math.max(0, e.endMs - e.firstByteMs);
+  const receive = e.firstByteMs === null || e.endMs === null ? 0 : Math.max(0, e.endMs - e.firstByteMs);
   const entry: HarEntry = {
     startedDateTime: new Date(session.originWallMs + e.startMs).toISOString(),
     time: wait + receive,

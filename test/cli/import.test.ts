@@ -1,0 +1,145 @@
+// `gws-vcr import` as users run it: the real bin on a HAR shaped as Chrome saves one, and on bad files.
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { analyzeSession } from '../../src/analysis/index.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { tempDbPath, tempDir } from '../helpers/store-rows.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const CHROME_HAR = join(ROOT, 'test', 'fixtures', 'chrome-gws.har');
+
+const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gws-vcr.js', ...args], {
+      cwd: ROOT,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+const readStore = (path: string): Store => openStore(path, { readonly: true });
+
+describe('gws-vcr import', () => {
+  it('imports a Chrome HAR as a session whose Bayeux messages are decoded, secrets redacted', async () => {
+    const db = tempDbPath();
+    const result = await run('import', CHROME_HAR, '--db', db);
+    expect(result).toEqual({
+      code: 0,
+      stdout: 'imported session 1 (15 exchanges, 36 messages)\n',
+      stderr: 'left out 2 entries not sent to https://gws.example.com (2 other origins, 0 not http)\n',
+    });
+    const store = readStore(db);
+    try {
+      const session = store.resolveSession('latest');
+      expect(session).toMatchObject({
+        name: 'chrome-gws.har',
+        source: 'har-import',
+        upstream: 'https://gws.example.com',
+      });
+      const calls = store
+        .messages(session.id, { channel: '/v2/me/calls' })
+        .map((m) => (m.message as { data: { call: { id: string; state: string } } }).data.call);
+      expect(calls.map((c) => `${c.id.slice(-1)} ${c.state}`)).toEqual([
+        '5 Ringing',
+        '5 Established',
+        '5 Held',
+        '6 Dialing',
+        '5 Released',
+        '6 Released',
+      ]);
+      const overWebSocket = store.messages(session.id, { transport: 'websocket' });
+      expect(overWebSocket.map((m) => m.channel)).toContain('/v2/me/devices');
+      const me = store.exchanges(session.id, { path: '/api/v2/me' })[0];
+      const secret = (name: string) => me?.requestHeaders.find(([n]) => n === name)?.[1];
+      expect([secret('authorization'), secret('cookie')]).toEqual(['[REDACTED]', '[REDACTED]']);
+      expect(me?.responseHeaders?.find(([n]) => n === 'x-csrf-token')?.[1]).toBe('[REDACTED]');
+      expect(me?.flags).toContain('redacted');
+
+      // `analyze` has no command yet: the same analysis, called as the command will call it
+      const analysis = analyzeSession({
+        session,
+        exchanges: store.exchanges(session.id),
+        messages: store.messages(session.id),
+      });
+      expect(analysis.transfers).toHaveLength(1);
+      expect(analysis.transfers[0]).toMatchObject({ kind: 'two-step', ok: true });
+      expect(analysis.anomalies).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('keeps secrets and takes a name when asked, and adds to a database that has sessions', async () => {
+    const db = tempDbPath();
+    await run('import', CHROME_HAR, '--db', db);
+    const second = await run('import', CHROME_HAR, '--db', db, '--name', 'lab transfer', '--keep-secrets');
+    expect(second.stdout).toBe('imported session 2 (15 exchanges, 36 messages)\n');
+    const store = readStore(db);
+    try {
+      const session = store.resolveSession('lab transfer');
+      expect(session.id).toBe(2);
+      const me = store.exchanges(2, { path: '/api/v2/me' })[0];
+      expect(me?.requestHeaders.find(([n]) => n === 'authorization')?.[1]).toBe(
+        'Basic YWdlbnQ1MDA1OnNlY3JldA==',
+      );
+    } finally {
+      store.close();
+    }
+  });
+
+  it('refuses a bad HAR with a message naming the file and what is wrong, and writes nothing', async () => {
+    const dir = tempDir();
+    const notJson = join(dir, 'notes.har');
+    writeFileSync(notJson, 'this is not a HAR');
+    const noUrl = join(dir, 'no-url.har');
+    writeFileSync(
+      noUrl,
+      JSON.stringify({
+        log: {
+          version: '1.2',
+          entries: [
+            { startedDateTime: '2024-05-01T10:00:00.000Z', request: { method: 'GET' }, response: {} },
+          ],
+        },
+      }),
+    );
+    const db = join(dir, 'rec.sqlite');
+    const [a, b, c] = await Promise.all([
+      run('import', notJson, '--db', db),
+      run('import', noUrl, '--db', db),
+      run('import', join(dir, 'missing.har'), '--db', db),
+    ]);
+    expect(a.code).toBe(1);
+    expect(a.stdout).toBe('');
+    expect(a.stderr).toMatch(
+      new RegExp(
+        `^gws-vcr: ${notJson}: not JSON \\(.+\\); a HAR file is a JSON document\\n  Pass a HAR 1.2 file`,
+      ),
+    );
+    expect(b).toMatchObject({ code: 1, stdout: '' });
+    expect(b.stderr.split('\n')[0]).toBe(
+      `gws-vcr: ${noUrl}: entry 0: request.url: is missing, expected a string`,
+    );
+    expect(c).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`gws-vcr: cannot read ${join(dir, 'missing.har')} (ENOENT`),
+    });
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('explains itself with --help', async () => {
+    const { code, stdout } = await run('import', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: gws-vcr import [options] <file>');
+    expect(stdout).toMatch(/--db <file> +recording database to add the session to/);
+    expect(stdout).toContain('--name <label>');
+    expect(stdout).toContain('--notifications-path <path>');
+    expect(stdout).toContain('imported session N (X exchanges, Y messages)');
+  });
+});
