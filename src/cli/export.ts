@@ -19,6 +19,12 @@ export interface ExportResult extends HarExportCounts {
   path: string;
 }
 
+const writeFailed = (path: string, err: Error): VcrError =>
+  new VcrError('VCR_HAR_WRITE_FAILED', `cannot write ${path} (${err.message})`, {
+    hint: 'Pass --har the path of a file (not a folder) in a folder that exists and that you may write to.',
+    cause: err,
+  });
+
 /**
  * Writes the session to `options.har`. The file appears whole or not at all: it is written beside the
  * target and renamed into place once complete.
@@ -33,14 +39,7 @@ export const exportSession = async (
     const partial = `${options.har}.partial-${process.pid}`;
     const out = createWriteStream(partial);
     const failed = new Promise<never>((_, reject) =>
-      out.once('error', (err) =>
-        reject(
-          new VcrError('VCR_HAR_WRITE_FAILED', `cannot write ${options.har} (${err.message})`, {
-            hint: 'Pass --har a path in a folder that exists and that you may write to.',
-            cause: err,
-          }),
-        ),
-      ),
+      out.once('error', (err) => reject(writeFailed(options.har, err))),
     );
     failed.catch(() => {});
     const progress = createProgress({
@@ -55,7 +54,11 @@ export const exportSession = async (
       ]);
       out.end();
       await Promise.race([once(out, 'close'), failed]);
-      renameSync(partial, options.har);
+      try {
+        renameSync(partial, options.har);
+      } catch (err) {
+        throw writeFailed(options.har, err as Error);
+      }
       return { ...counts, sessionId: session.id, path: options.har };
     } catch (err) {
       out.destroy();

@@ -71,11 +71,12 @@ describe('gws-vcr export', () => {
   it('fails with a message, leaving no file behind, for a missing database, session or folder', async () => {
     const db = sampleDb();
     const dir = tempDir();
-    const [noDb, noSession, noFolder, noHar] = await Promise.all([
+    const [noDb, noSession, noFolder, noHar, aFolder] = await Promise.all([
       run('export', '--db', join(dir, 'none.sqlite'), '--har', join(dir, 'a.har')),
       run('export', '--db', db, '--session', '42', '--har', join(dir, 'b.har')),
       run('export', '--db', db, '--har', join(dir, 'no', 'such', 'c.har')),
       run('export', '--db', db),
+      run('export', '--db', db, '--har', tempDir()),
     ]);
     expect(noDb).toMatchObject({
       code: 1,
@@ -92,6 +93,10 @@ describe('gws-vcr export', () => {
     expect(noHar).toMatchObject({
       code: 1,
       stderr: expect.stringContaining("required option '--har <file>' not specified"),
+    });
+    expect(aFolder).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^gws-vcr: cannot write .+ \(E/),
     });
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'no'))).toBe(false);
