@@ -49,4 +49,7 @@ const load = async () => {
   }
 };
 
-load();
+// Old-style links (`/#/sessions/7`) lead to the session page.
+const hashSession = /^#\/sessions\/(\d+)$/.exec(location.hash);
+if (hashSession) location.replace(`/session.html?id=${hashSession[1]}`);
+else load();

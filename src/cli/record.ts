@@ -1,6 +1,7 @@
 // `gws-vcr record`: a reverse proxy in front of a GWS server that records one session per run until SIGINT/SIGTERM.
 import type { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
+import { createDashboard, DASHBOARD_DEFAULTS, type Dashboard } from '../dashboard/index.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
 import { openStore } from '../store/index.js';
 import { collect, DEFAULT_DB, parsePort, parsePositive, parseUrl } from './options.js';
@@ -56,11 +57,9 @@ export const registerRecord = (program: Command): void => {
       parsePositive,
       RECORDER_DEFAULTS.maxBodyBytes,
     )
-    // Accepted now so scripts can pass it; the live dashboard is wired by the dashboard command's part.
-    // Hook: recorder.on('exchange' | 'bayeux-message' | 'frame', ...) is what a live view subscribes to.
     .option(
       '--dashboard <port>',
-      'also serve the dashboard on this port (not wired yet: ignored with a note)',
+      'also serve the dashboard on 127.0.0.1:PORT, showing this session live (0 picks a free port)',
       parsePort,
     )
     .addHelpText(
@@ -75,11 +74,6 @@ export const registerRecord = (program: Command): void => {
     .action(async (options: RecordOptions) => {
       await runServer(async () => {
         const logger = createLogger('warn');
-        if (options.dashboard !== undefined) {
-          process.stderr.write(
-            'gws-vcr: --dashboard is not wired to record yet; run `gws-vcr dashboard --db FILE` beside it.\n',
-          );
-        }
         const store = openStore(options.db, { logger });
         let recorder: Recorder;
         try {
@@ -102,9 +96,27 @@ export const registerRecord = (program: Command): void => {
           store.close();
           throw err;
         }
+        // The live view subscribes to the recorder's events; it reads everything else from the same store.
+        let dashboard: Dashboard | null = null;
+        if (options.dashboard !== undefined) {
+          try {
+            dashboard = await createDashboard({
+              store,
+              host: DASHBOARD_DEFAULTS.host,
+              port: options.dashboard,
+              live: { sessionId: recorder.sessionId, events: recorder },
+              logger,
+            });
+          } catch (err) {
+            await recorder.close();
+            store.close();
+            throw err;
+          }
+        }
         return {
-          urls: [recorder.url],
+          urls: dashboard ? [recorder.url, dashboard.url] : [recorder.url],
           close: async () => {
+            await dashboard?.close();
             await recorder.close();
             store.close();
             process.stderr.write(summaryLine(recorder));
