@@ -1,5 +1,6 @@
 // The `gws-vcr` command line: one subcommand per file in this folder, registered here.
 import { Command } from 'commander';
+import { analyzeCommand } from './analyze.js';
 import { dashboardCommand } from './dashboard.js';
 import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
@@ -22,5 +23,6 @@ registerSimulate(program);
 registerRecord(program);
 program.addCommand(replayCommand());
 program.addCommand(demoCommand());
+program.addCommand(analyzeCommand());
 
 await program.parseAsync(process.argv);
