@@ -32,6 +32,7 @@ const writeFailed = (path: string, err: Error): VcrError =>
 export const exportSession = async (
   options: ExportOptions,
   progressStream: ProgressStream,
+  signal?: AbortSignal,
 ): Promise<ExportResult> => {
   const store = openStore(options.db, { readonly: true });
   try {
@@ -49,7 +50,10 @@ export const exportSession = async (
     });
     try {
       const counts = await Promise.race([
-        writeHar(store, session.id, out, { onProgress: (done, total) => progress.update(done, total) }),
+        writeHar(store, session.id, out, {
+          onProgress: (done, total) => progress.update(done, total),
+          ...(signal ? { signal } : {}),
+        }),
         failed,
       ]);
       out.end();
@@ -93,9 +97,22 @@ export const exportCommand = (): Command =>
     )
     .action((options: ExportOptions) =>
       runTask(async () => {
-        const r = await exportSession(options, process.stderr);
-        process.stderr.write(
-          `wrote ${r.path}: session ${r.sessionId}, ${r.entries} entries, ${r.frames} WebSocket frames, ${r.messages} Bayeux messages\n`,
-        );
+        const controller = new AbortController();
+        const onSignal = (): void => controller.abort();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        try {
+          const r = await exportSession(options, process.stderr, controller.signal);
+          process.stderr.write(
+            `wrote ${r.path}: session ${r.sessionId}, ${r.entries} entries, ${r.frames} WebSocket frames, ${r.messages} Bayeux messages\n`,
+          );
+        } catch (err) {
+          if (!controller.signal.aborted) throw err;
+          process.stderr.write(`gws-vcr: export interrupted; ${options.har} was not written\n`);
+          process.exitCode = 130;
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+        }
       }),
     );

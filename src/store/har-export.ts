@@ -23,13 +23,15 @@ export interface HarExportOptions {
   onProgress?: (done: number, total: number) => void;
   /** exchanges read from the store per query */
   chunkRows?: number;
+  /** stops after the entry being written; writeHar rejects with the signal's reason */
+  signal?: AbortSignal;
 }
 
 export const HAR_EXPORT_DEFAULTS = {
   creator: { name: 'gws-vcr', version: '0.1.0' },
   onProgress: (_done: number, _total: number): void => {},
   chunkRows: 500,
-} satisfies Required<HarExportOptions>;
+} satisfies Required<Omit<HarExportOptions, 'signal'>>;
 
 export interface HarExportCounts {
   entries: number;
@@ -247,6 +249,7 @@ export const writeHar = async (
   options: HarExportOptions = {},
 ): Promise<HarExportCounts> => {
   const o = { ...HAR_EXPORT_DEFAULTS, ...definedOnly(options) };
+  const { signal } = options;
   const session = store.resolveSession(sessionId);
   const total = store.countExchanges(sessionId);
   const counts: HarExportCounts = { entries: 0, frames: 0, messages: 0 };
@@ -268,6 +271,7 @@ export const writeHar = async (
       counts.frames += frames.length;
       counts.messages += messages.length;
       o.onProgress(counts.entries, total);
+      signal?.throwIfAborted();
     }
   }
   const extra = logExtra(session);

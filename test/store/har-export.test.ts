@@ -138,4 +138,17 @@ describe('HAR export', () => {
     expect(drains).toBeGreaterThan(0);
     expect((JSON.parse(chunks.join('')) as Har).log.entries).toHaveLength(9);
   });
+
+  it('stops after the current entry when its signal aborts', async () => {
+    const store = openTempStore();
+    const id = recordHarSample(store);
+    const controller = new AbortController();
+    const writing = writeHar(store, id, memorySink(), {
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 3) controller.abort();
+      },
+    });
+    await expect(writing).rejects.toMatchObject({ name: 'AbortError' });
+  });
 });
