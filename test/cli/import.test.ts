@@ -4,7 +4,6 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { analyzeSession } from '../../src/analysis/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { tempDbPath, tempDir } from '../helpers/store-rows.js';
 
@@ -60,19 +59,28 @@ describe('gws-vcr import', () => {
       expect([secret('authorization'), secret('cookie')]).toEqual(['[REDACTED]', '[REDACTED]']);
       expect(me?.responseHeaders?.find(([n]) => n === 'x-csrf-token')?.[1]).toBe('[REDACTED]');
       expect(me?.flags).toContain('redacted');
-
-      // `analyze` has no command yet: the same analysis, called as the command will call it
-      const analysis = analyzeSession({
-        session,
-        exchanges: store.exchanges(session.id),
-        messages: store.messages(session.id),
-      });
-      expect(analysis.transfers).toHaveLength(1);
-      expect(analysis.transfers[0]).toMatchObject({ kind: 'two-step', ok: true });
-      expect(analysis.anomalies).toEqual([]);
     } finally {
       store.close();
     }
+  });
+
+  it('gives analyze a session it reports as one good two-step transfer, no proxy ever deployed', async () => {
+    const db = tempDbPath();
+    expect((await run('import', CHROME_HAR, '--db', db)).code).toBe(0);
+    const { code, stdout } = await run('analyze', '--db', db, '--json');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as { transfers: unknown[]; anomalies: unknown[]; calls: unknown[] };
+    expect(report.calls).toHaveLength(2);
+    expect(report.transfers).toEqual([
+      expect.objectContaining({
+        kind: 'two-step',
+        ok: true,
+        originalCallId: '011DJV5JI898NB2L04000VTAES000005',
+        consultCallId: '011DJV5JI898NB2L04000VTAES000006',
+        destination: '5001',
+      }),
+    ]);
+    expect(report.anomalies).toEqual([]);
   });
 
   it('keeps secrets and takes a name when asked, and adds to a database that has sessions', async () => {
