@@ -7,6 +7,8 @@ const LIMITS = { calls: 300, operations: 2000, notifications: 3000 };
 const DEVICE_LANE = '__device';
 const KNOWN_STATES = new Set(['Ringing', 'Dialing', 'Established', 'Held', 'Released']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** While following a live session, the window grows up to this span, then slides. */
+const FOLLOW_MAX_SPAN_MS = 5 * 60_000;
 const SUBGROUP = { states: 2, requests: 1, notifications: 0 };
 
 const stateClass = (state) => `state state-${KNOWN_STATES.has(state) ? state : 'other'}`;
@@ -307,11 +309,13 @@ export const createTimelineView = (ctx) => {
     async onLive(follow) {
       timeline.setOptions(bounds());
       if (follow) {
+        // Grow the window to the new end while it stays readable, then slide it along.
         const win = timeline.getWindow();
-        const span = msOf(win.end) - msOf(win.start);
+        const fromMs = msOf(win.start);
+        const span = msOf(win.end) - fromMs;
         const end = ctx.endMs();
-        if (msOf(win.end) < end + span * 0.02)
-          setWindow(Math.max(end - span * 0.9, msOf(win.start)), end + span * 0.1);
+        const toMs = end + Math.max(span * 0.05, 50);
+        if (msOf(win.end) < toMs) setWindow(toMs - fromMs > FOLLOW_MAX_SPAN_MS ? toMs - span : fromMs, toMs);
       }
       await load(true);
     },
