@@ -137,7 +137,7 @@ export interface HarEntryExtra {
   responseBodyBytes: number;
   error: string | null;
   flags: RowFlag[];
-  /** the raw path + query when the URL would not carry them byte for byte */
+  /** the path and raw query exactly as stored (a reader of the URL might re-encode them) */
   path: string;
   query: string;
   /** base64 of the stored response body when `content.text` holds its decoded (decompressed) form */
