@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
-import { type ReplayServerOptions, startReplayServer } from '../../src/replay/index.js';
+import { jitterFor, type ReplayServerOptions, startReplayServer } from '../../src/replay/index.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
 import {
   LISTEN_ORIGIN,
@@ -16,7 +16,7 @@ const { A, B } = TRANSFER_CALLS;
 const LATE_MS = 150;
 
 const startReplay = async (over: Partial<ReplayServerOptions> = {}) => {
-  const replay = await startReplayServer({ source: storedTransferSource(), port: 0, ...over });
+  const replay = await startReplayServer({ source: over.source ?? storedTransferSource(), port: 0, ...over });
   onTestFinished(() => replay.close());
   return replay;
 };
@@ -228,6 +228,39 @@ describe('replay server', () => {
     expect(first.some((shift) => Math.abs(shift) > 0.001)).toBe(true);
     expect(await planned(7)).toEqual(first);
     expect(await planned(8)).not.toEqual(first);
+  });
+
+  it('with --jitter can move a Released ahead of the CompleteTransfer response, reproducibly per seed', async () => {
+    // A slow server: the CompleteTransfer response took 400 ms, A Released came at +300 and B Released at +450.
+    const source = storedTransferSource();
+    const complete = source.exchanges.find((e) => e.id === 4);
+    if (complete === undefined) throw new Error('fixture lost its CompleteTransfer');
+    complete.firstByteMs = complete.startMs + 400;
+    // Row ids of A Released and B Released; B never goes out before A (recorded order is kept).
+    const shifts = (seed: number) => ({ a: jitterFor(seed, 7, 200), b: jitterFor(seed, 8, 200) });
+    const seedWhere = (test: (shift: { a: number; b: number }) => boolean) => {
+      for (let seed = 1; seed < 10_000; seed++) if (test(shifts(seed))) return seed;
+      throw new Error('no such seed');
+    };
+    const order = async (seed: number) => {
+      const replay = await startReplay({ source, jitterMs: 200, seed });
+      const client = await connect(replay.url, 'websocket');
+      await client.subscribe('/v2/me/calls');
+      const events: string[] = [];
+      const released = client
+        .next('/v2/me/calls', callIs(B, 'Released'), 2000)
+        .then(() => events.push('B Released'));
+      const body = {
+        operationName: 'CompleteTransfer',
+        consultCallUri: `${replay.url}/api/v2/me/calls/${B}`,
+      };
+      await post(replay.url, B, body).then(() => events.push('response'));
+      await released;
+      return events;
+    };
+    // Both Released at 300 ms or earlier, the response at 400 ms; then B at 550 ms or later.
+    expect(await order(seedWhere(({ a, b }) => a < 0 && b < -150))).toEqual(['B Released', 'response']);
+    expect(await order(seedWhere(({ b }) => b > 100))).toEqual(['response', 'B Released']);
   });
 
   it('reports pending and delivered notifications, and starts again on POST /__vcr/reset', async () => {
