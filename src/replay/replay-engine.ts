@@ -136,7 +136,12 @@ export class ReplayEngine {
       const described = describeRequest(live);
       this.unmatched.push({ atMs, client: client.id, request: described, closest });
       if (this.unmatched.length > MAX_UNMATCHED) this.unmatched.shift();
-      this.logger.info({ client: client.id, request: described }, 'replay: no recorded request matches');
+      // Bodies may hold personal data: only the request line at info.
+      this.logger.info(
+        { client: client.id, method: live.method, path: live.path },
+        'replay: no recorded request matches',
+      );
+      this.logger.debug({ client: client.id, request: described }, 'replay: unmatched request');
       if (this.options.mode === 'lenient') return json(200, { statusCode: 0 });
       return json(
         404,

@@ -6,6 +6,7 @@ import { BayeuxServer, channelMatches } from '../bayeux/index.js';
 import { systemClock } from '../common/clock.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
+import { SESSION_COOKIE } from '../gws/index.js';
 import { type Scheduler, timerScheduler } from './client-timeline.js';
 import { inspectionRoutes } from './inspection-routes.js';
 import { cookieValue } from './recorded-response.js';
@@ -53,7 +54,7 @@ export const REPLAY_DEFAULTS = {
   seed: 1,
   ignoreFields: [] as string[],
   causeWindowMs: 2000,
-  sessionCookieName: 'JSESSIONID',
+  sessionCookieName: SESSION_COOKIE,
   isInspectionPublic: false,
   maxBodyBytes: 10 * 1024 * 1024,
 };
