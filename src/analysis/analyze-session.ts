@@ -122,9 +122,10 @@ export const analyzeSession = (
     }
   }
 
-  linker.finish(endMs, rows.session.endedAt !== null);
+  const isSessionOver = rows.session.endedAt !== null;
+  linker.finish(endMs, isSessionOver);
   const callList = calls.calls();
-  for (const a of neverReleased(callList, endMs)) report(a);
+  for (const a of neverReleased(callList, endMs, isSessionOver)) report(a);
 
   const byId = new Map(callList.map((c) => [c.id, c]));
   const children = indexBy(callList, (c) => c.parentId);

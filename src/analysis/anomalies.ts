@@ -124,20 +124,25 @@ export const errorNotification = (n: Extract<Notification, { kind: 'error' }>): 
     `${n.errorCode !== null ? ` (errorCode ${n.errorCode})` : ''}${n.errorMessage ? `: ${n.errorMessage}` : ''}`,
 });
 
-/** Calls whose last state is not Released when the session ends. */
-export const neverReleased = (calls: Iterable<Call>, endMs: number): Anomaly[] => {
+/**
+ * Calls whose last state is not Released at `endMs`, the session's last row. While a session is still being
+ * recorded (`isSessionOver` false) they are reported too, worded as "not yet", so a live view can show them.
+ */
+export const neverReleased = (calls: Iterable<Call>, endMs: number, isSessionOver = true): Anomaly[] => {
   const found: Anomaly[] = [];
   for (const call of calls) {
-    const last = call.states.at(-1)?.state ?? null;
+    const lastSpan = call.states.at(-1);
+    const last = lastSpan?.state ?? null;
     if (last === 'Released') continue;
+    const since = lastSpan ? ` since ${fmt(lastSpan.atMs)}` : '';
     found.push({
       kind: 'never-released',
       callId: call.id,
       atMs: endMs,
       lastState: last,
-      message:
-        `call ${call.id} was never Released: last ${last ?? 'no state'}` +
-        `${call.states.length > 0 ? ` since ${fmt(call.states.at(-1)?.atMs ?? 0)}` : ''} when the session ended at ${fmt(endMs)}`,
+      message: isSessionOver
+        ? `call ${call.id} was never Released: ${last ?? 'no state'}${since} when the session ended at ${fmt(endMs)}`
+        : `call ${call.id} is not Released yet: ${last ?? 'no state'}${since} at the last row (${fmt(endMs)}); the session is still open`,
     });
   }
   return found;

@@ -88,8 +88,8 @@ export const readOperations = (
     count++;
     endMs = Math.max(endMs, exchange.endMs ?? exchange.firstByteMs ?? exchange.startMs);
     if (exchange.kind !== 'http' || exchange.method.toUpperCase() !== 'POST') continue;
-    const where = readResourcePath(exchange.path);
     if (notifications !== '' && exchange.path.replace(/^\/+/, '').startsWith(notifications)) continue;
+    const where = readResourcePath(exchange.path);
     const body = parseJson(bodyText(exchange.requestBody, exchange.requestHeaders));
     if (!isRecord(body) || typeof body.operationName !== 'string') {
       // only GWS resources are expected to carry an operationName; other POSTs (/sim/calls) are not operations

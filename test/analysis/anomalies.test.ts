@@ -159,3 +159,17 @@ describe('anomalies', () => {
     expect(times.length).toBeGreaterThan(1);
   });
 });
+
+describe('never-released while recording', () => {
+  it('says "not Released yet" when the session is still open', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Established', 100);
+    const [open] = analyzeSession(script.rows({ endedAt: null })).anomalies;
+    expect(open).toMatchObject({ kind: 'never-released', lastState: 'Established' });
+    expect(open?.message).toContain('is not Released yet');
+    const [ended] = analyzeSession(script.rows()).anomalies;
+    expect(ended?.message).toBe(
+      `call ${SEED_CALL_A.id} was never Released: Established since 100.0 ms when the session ended at 100.0 ms`,
+    );
+  });
+});
