@@ -33,21 +33,43 @@ const continuesOrigin = (byte: number): boolean =>
   byte === 0x3a || // :
   byte === 0x40; // @
 
+/** Prepared byte patterns for a set of swaps; build once per origin pair and share between rewriters. */
+export interface OriginPatterns {
+  readonly pairs: ReadonlyArray<readonly [from: Buffer, to: Buffer]>;
+  readonly maxLength: number;
+  /** bytes every pattern contains (the upstream's host and port): a body without them needs no scan */
+  readonly needle: Buffer | null;
+}
+
+export const originPatterns = (swaps: OriginSwap[]): OriginPatterns => {
+  const pairs = swaps.flatMap(swapPatterns);
+  const hosts = new Set(swaps.filter((s) => s.from !== s.to).map((s) => s.from.replace(/^[a-z]+:\/\//i, '')));
+  const [host] = hosts;
+  return {
+    pairs,
+    maxLength: Math.max(0, ...pairs.map(([from]) => from.length)),
+    needle: hosts.size === 1 && host ? Buffer.from(host) : null,
+  };
+};
+
 /**
  * A streaming origin rewriter: `push` each chunk and emit what it returns, then emit `end()`.
  * Correct across chunk boundaries: it holds back at most one pattern's length of bytes that could be the
  * start of an origin (or an origin whose following byte has not arrived yet).
  */
 export class OriginRewriter {
-  readonly #patterns: Array<[Buffer, Buffer]>;
+  readonly #patterns: ReadonlyArray<readonly [Buffer, Buffer]>;
   readonly #maxLength: number;
+  readonly #needle: Buffer | null;
   #carry: Buffer | null = null;
   /** how many origins were replaced so far */
   replacements = 0;
 
-  constructor(swaps: OriginSwap[]) {
-    this.#patterns = swaps.flatMap(swapPatterns);
-    this.#maxLength = Math.max(0, ...this.#patterns.map(([from]) => from.length));
+  constructor(swaps: OriginSwap[] | OriginPatterns) {
+    const prepared = Array.isArray(swaps) ? originPatterns(swaps) : swaps;
+    this.#patterns = prepared.pairs;
+    this.#maxLength = prepared.maxLength;
+    this.#needle = prepared.needle;
   }
 
   /** true when there is nothing to rewrite (the proxy's origin equals the upstream's) */
@@ -68,12 +90,16 @@ export class OriginRewriter {
     return rest ? this.#scan(rest, true) : Buffer.alloc(0);
   }
 
-  /** Rewrites a whole body or frame at once. */
+  /** Rewrites a whole body or frame at once (the rewriter must not be mid-stream). */
   rewriteAll(data: Buffer): Buffer {
     if (this.#patterns.length === 0) return data;
-    const head = this.push(data);
-    const tail = this.end();
-    return tail.length === 0 ? head : Buffer.concat([head, tail]);
+    if (this.#carry) {
+      const head = this.push(data);
+      const tail = this.end();
+      return tail.length === 0 ? head : Buffer.concat([head, tail]);
+    }
+    if (this.#needle && data.indexOf(this.#needle) === -1) return data;
+    return this.#scan(data, true);
   }
 
   #scan(data: Buffer, isFinal: boolean): Buffer {
