@@ -36,7 +36,7 @@ describe('redactHeaderValue', () => {
           ['Cookie', (s: string) => `JSESSIONID=${s}`],
           ['cookie', (s: string) => `a=1; JSESSIONID=${s}; b=2`],
           ['Set-Cookie', (s: string) => `JSESSIONID=${s}; Path=/; HttpOnly`],
-          ['set-cookie', (s: string) => `${s}`],
+          ['set-cookie', (s: string) => `id=${s}; Secure`],
           ['X-CSRF-Token', (s: string) => s],
         ) as fc.Arbitrary<[string, (s: string) => string]>,
         (value, [name, format]) => {
@@ -53,6 +53,10 @@ describe('redactHeaderValue', () => {
         },
       ),
     );
+  });
+
+  it('redacts a nameless cookie (RFC 6265: the whole pair is its value) entirely', () => {
+    expect(redactHeaderValue('Set-Cookie', 'tok3n-value; Path=/')).toBe(`${REDACTED}; Path=/`);
   });
 
   it('names the secret parts, so they can be scrubbed elsewhere', () => {
