@@ -95,7 +95,11 @@ const main = async () => {
   });
 
   const views = {
-    timeline: createTimelineView({ ...ctx, notice: (t) => ($('#timeline-notice').textContent = t) }),
+    timeline: createTimelineView({
+      ...ctx,
+      notice: (t) => ($('#timeline-notice').textContent = t),
+      stopFollowing: () => ($('#follow-live').checked = false),
+    }),
     ladder: createLadderView({ ...ctx, notice: (t) => ($('#ladder-notice').textContent = t) }),
     transfers: createTransfersView({ ...ctx, notice: (t) => ($('#transfers-notice').textContent = t) }),
   };
@@ -149,6 +153,9 @@ const main = async () => {
   $('#zoom-out').addEventListener('click', () => views.timeline.zoom(2));
   $('#zoom-fit').addEventListener('click', () => views.timeline.fit());
   window.addEventListener('hashchange', () => showTab());
+  $('#follow-live').addEventListener('change', (event) => {
+    if (event.target.checked) views.timeline.onLive(true);
+  });
 
   const onGrow = debounce(async (summary) => {
     session = { ...session, ...summary };

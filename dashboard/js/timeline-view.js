@@ -44,12 +44,13 @@ export const createTimelineView = (ctx) => {
 
   const bounds = () => {
     const end = Math.max(ctx.endMs(), 1000);
+    // room on the right for the labels of the last points (see initialWindow)
     const pad = end * 0.05 + 500;
-    return { min: toDate(-pad), max: toDate(end + pad) };
+    return { min: toDate(-pad), max: toDate(end + pad * 4) };
   };
 
   const timeline = new vis.Timeline(container, items, groups, {
-    stack: false,
+    stack: true,
     stackSubgroups: true,
     groupOrder: 'order',
     margin: { item: { horizontal: 0, vertical: 3 }, axis: 4 },
@@ -138,8 +139,9 @@ export const createTimelineView = (ctx) => {
         subgroupOrder: 'subgroupOrder',
       });
       call.states.forEach((s, i) => {
+        // Released ends the lane's bar; its notification point marks the moment
+        if (s.state === 'Released' && s.endMs === null) return;
         const id = `s:${call.id}:${i}`;
-        const isEnd = s.state === 'Released';
         const endMs = s.endMs ?? call.untilMs;
         byId.set(id, { kind: 'state', data: s });
         nextItems.push({
@@ -148,7 +150,7 @@ export const createTimelineView = (ctx) => {
           subgroup: 'states',
           subgroupOrder: SUBGROUP.states,
           start: toDate(s.atMs),
-          ...(isEnd || endMs <= s.atMs ? { type: 'point' } : { end: toDate(endMs), type: 'range' }),
+          ...(endMs <= s.atMs ? { type: 'point' } : { end: toDate(endMs), type: 'range' }),
           content: h('span', {}, s.state),
           className: `${stateClass(s.state)} msg-state-${s.messageRowId}`,
         });
@@ -269,6 +271,10 @@ export const createTimelineView = (ctx) => {
   };
 
   timeline.on('rangechanged', () => load());
+  // Panning or zooming by hand stops following a live session; the checkbox turns it back on.
+  timeline.on('rangechange', ({ byUser }) => {
+    if (byUser) ctx.stopFollowing?.();
+  });
 
   /** The first window: the filter's time window, else the whole session, else (big sessions) its first calls. */
   const initialWindow = async () => {
@@ -287,8 +293,8 @@ export const createTimelineView = (ctx) => {
       }
     }
     // more room on the right: the labels of the last points extend rightwards
-    const pad = Math.max((toMs - fromMs) * 0.04, 50);
-    return { fromMs: fromMs - pad, toMs: toMs + pad * 2.5 };
+    const span = Math.max(toMs - fromMs, 100);
+    return { fromMs: fromMs - span * 0.04, toMs: toMs + span * 0.12 };
   };
 
   const setWindow = (fromMs, toMs) => timeline.setWindow(toDate(fromMs), toDate(toMs), { animation: false });
@@ -308,14 +314,18 @@ export const createTimelineView = (ctx) => {
     /** New rows arrived: widen the bounds, follow the end if asked, and reload what is visible. */
     async onLive(follow) {
       timeline.setOptions(bounds());
-      if (follow) {
-        // Grow the window to the new end while it stays readable, then slide it along.
-        const win = timeline.getWindow();
-        const fromMs = msOf(win.start);
-        const span = msOf(win.end) - fromMs;
+      const f = ctx.filters();
+      if (follow && f.fromMs === undefined && f.toMs === undefined) {
+        // Show every call while they fit in a readable span; past that, slide along with the end.
+        const fit = await initialWindow();
         const end = ctx.endMs();
-        const toMs = end + Math.max(span * 0.05, 50);
-        if (msOf(win.end) < toMs) setWindow(toMs - fromMs > FOLLOW_MAX_SPAN_MS ? toMs - span : fromMs, toMs);
+        if (fit.toMs - fit.fromMs <= FOLLOW_MAX_SPAN_MS && fit.toMs >= end) setWindow(fit.fromMs, fit.toMs);
+        else {
+          const win = timeline.getWindow();
+          const span = msOf(win.end) - msOf(win.start);
+          const toMs = end + span * 0.05;
+          setWindow(toMs - span, toMs);
+        }
       }
       await load(true);
     },

@@ -1,0 +1,154 @@
+// The pages in headless Chromium: lanes per call, a notification's JSON, live updates, escaping of recorded content.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { connectAgentDesktop, simulatorFarEnd, twoStepTransfer } from '../../src/agent/index.js';
+import { createDashboard } from '../../src/dashboard/index.js';
+import {
+  HOSTILE_USER_DATA,
+  SEED_CALL_A,
+  SEED_CALL_B,
+  seedWithHostileUserData,
+  storeWith,
+} from '../helpers/dashboard-fixtures.js';
+import { startTestRecorder } from '../helpers/recorder.js';
+import { RecordingScript, SEED_TIMES } from '../helpers/rows.js';
+import { startTestSimulator } from '../helpers/simulator.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HOSTILE_NAME = '<img src=x onerror="window.__pwnedByName=1">';
+const HOSTILE_OPERATION = '<img src=x onerror="window.__pwnedByOperation=1">';
+
+let browser: Browser;
+const shotsDir = mkdtempSync(join(tmpdir(), 'gws-vcr-shots-'));
+
+beforeAll(async () => {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(shotsDir, { recursive: true, force: true });
+});
+
+/** A fresh page that records script errors and CSP violations, closed after the test. */
+const openPage = async (): Promise<{ page: Page; problems: string[] }> => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  onTestFinished(() => context.close());
+  const page = await context.newPage();
+  page.setDefaultTimeout(8000);
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`error: ${err.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  return { page, problems };
+};
+
+const laneIds = (page: Page): Promise<string[]> =>
+  page.$$eval('.vis-labelset .lane-label[data-call-id]', (labels) =>
+    labels.map((l) => (l as HTMLElement).dataset.callId ?? ''),
+  );
+
+describe('dashboard pages', () => {
+  it('shows a seed transfer recorded live through the proxy as a lane per call, and a notification as JSON', async () => {
+    const sim = await startTestSimulator({ latencyMs: 2 });
+    const { recorder, store } = await startTestRecorder(sim.url, { name: 'seed (live)' });
+    const dashboard = await createDashboard({
+      store,
+      port: 0,
+      live: { sessionId: recorder.sessionId, events: recorder },
+      liveFlushMs: 20,
+    });
+    onTestFinished(() => dashboard.close());
+    const { page, problems } = await openPage();
+
+    // the page is open before the agent does anything: what follows must arrive live
+    await page.goto(`${dashboard.url}/session.html?id=${recorder.sessionId}`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.isVisible('#live-badge')).toBe(true);
+
+    const agent = await connectAgentDesktop({
+      baseUrl: recorder.url,
+      transport: 'long-polling',
+      timeoutMs: 5000,
+    });
+    onTestFinished(() => agent.close());
+    await twoStepTransfer.run({ agent, farEnd: simulatorFarEnd(sim.url), thinkMs: 0 });
+    await recorder.flush();
+
+    await page.waitForFunction(
+      () => document.querySelectorAll('.vis-labelset .lane-label[data-call-id]').length === 2,
+      null,
+      {
+        timeout: 10_000,
+      },
+    );
+    const calls = store.messages(recorder.sessionId, { channel: '/v2/me/calls' });
+    const callIds = [...new Set(calls.map((m) => (m.message.data as { call: { id: string } }).call.id))];
+    expect(await laneIds(page)).toEqual(callIds);
+    // the consult sits under its parent
+    expect(await page.getAttribute('.lane-label.depth-1', 'data-call-id')).toBe(callIds[1]);
+    await page.waitForSelector('.vis-item.vis-box.request >> text=CompleteTransfer');
+    await page.waitForSelector('.vis-item.notification >> text=Dialing');
+
+    await page.click('.vis-item.notification >> text=Dialing');
+    const detail = page.locator('#detail .json');
+    await expect(detail.textContent()).resolves.toContain('"CallStateChangeMessage"');
+    expect(await detail.textContent()).toContain('"Dialing"');
+    expect(await page.textContent('#detail .detail-title')).toContain('Notification');
+
+    // a request shows the notifications it caused
+    await page.click('.vis-item.vis-box.request >> text=CompleteTransfer');
+    const related = await page.locator('#detail .related li').allTextContents();
+    expect(related.filter((t) => t.startsWith('Released'))).toHaveLength(2);
+    expect(await page.locator('.link-overlay line').count()).toBeGreaterThan(0);
+
+    await page.screenshot({ path: join(shotsDir, 'live-seed.png'), fullPage: true });
+    if (process.env.GWS_VCR_SHOT) await page.screenshot({ path: process.env.GWS_VCR_SHOT, fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('shows recorded markup as text everywhere and runs none of it', async () => {
+    const script = seedWithHostileUserData(new RecordingScript());
+    // refused, so it is drawn (and listed) as a failed request
+    script.post(SEED_CALL_A, HOSTILE_OPERATION, SEED_TIMES.established + 3000, {}, { statusCode: 2 });
+    const { store } = storeWith([{ name: HOSTILE_NAME, script }]);
+    const dashboard = await createDashboard({ store, port: 0 });
+    onTestFinished(() => dashboard.close());
+    const { page, problems } = await openPage();
+
+    await page.goto(`${dashboard.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.textContent('#sessions tbody')).toContain(HOSTILE_NAME);
+
+    await page.goto(`${dashboard.url}/session.html?id=1`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await laneIds(page)).toEqual([SEED_CALL_A.id, SEED_CALL_B.id]);
+    expect(await page.textContent('#session-title')).toContain(HOSTILE_NAME);
+    await page.waitForSelector('.vis-item.vis-box.request.failed');
+    expect(await page.textContent('.vis-item.vis-box.request.failed')).toBe(HOSTILE_OPERATION);
+
+    await page.click('.vis-item.notification >> text=AttachedDataChanged');
+    const json = await page.textContent('#detail .json');
+    for (const value of Object.values(HOSTILE_USER_DATA)) expect(json).toContain(JSON.stringify(value));
+
+    await page.goto(
+      `${dashboard.url}/session.html?id=1&operation=${encodeURIComponent(HOSTILE_OPERATION)}#transfers`,
+    );
+    await page.waitForSelector('#operations tbody tr.bad');
+    expect(await page.textContent('#operations tbody')).toContain(HOSTILE_OPERATION);
+
+    // nothing of it became markup, and no script ran
+    expect(await page.$$('img[src="x"], svg[onload], #detail script, .vis-timeline script')).toHaveLength(0);
+    const globals = await page.evaluate(() => Object.keys(window).filter((k) => k.startsWith('__pwned')));
+    expect(globals).toEqual([]);
+    await page.screenshot({ path: join(shotsDir, 'escaping.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+});
