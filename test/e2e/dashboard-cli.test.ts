@@ -1,0 +1,132 @@
+// `gws-vcr dashboard` and `gws-vcr record --dashboard` as users run them: spawned, read from stdout, stopped by signal.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { storeWith } from '../helpers/dashboard-fixtures.js';
+import { tempDir } from '../helpers/recorder.js';
+import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
+import { startTestSimulator } from '../helpers/simulator.js';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
+
+interface Cli {
+  child: ChildProcess;
+  lines: Interface;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const spawnCli = (args: string[]): Cli => {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' },
+  });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    child,
+    lines: createInterface({ input: child.stdout as NodeJS.ReadableStream }),
+    stderr: () => stderr,
+    exited,
+  };
+};
+
+/** The next `listening on URL` line's URL; fails with stderr if the process exits first. */
+const nextListening = async (cli: Cli): Promise<string> => {
+  const [line] = (await Promise.race([
+    once(cli.lines, 'line'),
+    cli.exited.then((code) => {
+      throw new Error(`exited ${code} before listening: ${cli.stderr()}`);
+    }),
+  ])) as [string];
+  expect(line).toMatch(/^listening on http:\/\/[^:]+:\d+$/);
+  return line.replace('listening on ', '');
+};
+
+const seedDb = (): string =>
+  storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]).path;
+
+describe('gws-vcr dashboard (the command)', () => {
+  it('serves the recording, prints where it listens, and exits 0 on SIGTERM', async () => {
+    const cli = spawnCli(['dashboard', '--db', seedDb(), '--port', '0']);
+    const url = await nextListening(cli);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const sessions = await (await fetch(`${url}/api/sessions`)).json();
+    expect(sessions.items.map((s: { name: string }) => s.name)).toEqual(['seed']);
+    const page = await fetch(`${url}/session.html`);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('refuses a non-loopback --host without --token: exit 1 and a message saying what to do', async () => {
+    const cli = spawnCli(['dashboard', '--db', seedDb(), '--host', '0.0.0.0', '--port', '0']);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toContain('refusing to serve the dashboard on 0.0.0.0 without a token');
+    expect(cli.stderr()).toContain('--token');
+  });
+
+  it('serves a non-loopback host with --token, and only to requests carrying it', async () => {
+    const cli = spawnCli([
+      'dashboard',
+      '--db',
+      seedDb(),
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '0',
+      '--token',
+      'tok3n',
+    ]);
+    const url = await nextListening(cli);
+    const port = new URL(url).port;
+    expect(url).toBe(`http://0.0.0.0:${port}`);
+    expect((await fetch(`http://127.0.0.1:${port}/api/sessions`)).status).toBe(401);
+    const ok = await fetch(`http://127.0.0.1:${port}/api/sessions`, {
+      headers: { authorization: 'Bearer tok3n' },
+    });
+    expect(ok.status).toBe(200);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('says what is wrong with a database that does not exist', async () => {
+    const cli = spawnCli(['dashboard', '--db', join(tempDir(), 'missing.sqlite'), '--port', '0']);
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr()).toMatch(/^gws-vcr: /);
+    expect(cli.stderr()).toContain('missing.sqlite');
+  });
+});
+
+describe('gws-vcr record --dashboard', () => {
+  it('serves the dashboard beside the proxy, showing the session being recorded as live', async () => {
+    const sim = await startTestSimulator();
+    const db = join(tempDir(), 'live.sqlite');
+    const cli = spawnCli(['record', '--upstream', sim.url, '--port', '0', '--db', db, '--dashboard', '0']);
+    const proxyUrl = await nextListening(cli);
+    const dashboardUrl = await nextListening(cli);
+    expect(dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(dashboardUrl).not.toBe(proxyUrl);
+
+    const sessions = await (await fetch(`${dashboardUrl}/api/sessions`)).json();
+    expect(sessions.items).toHaveLength(1);
+    expect(sessions.items[0]).toMatchObject({ isLive: true, endedAt: null });
+    const events = await fetch(`${dashboardUrl}/api/sessions/${sessions.items[0].id}/events`);
+    expect(events.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = events.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toContain('event: hello');
+    await reader?.cancel();
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+});
