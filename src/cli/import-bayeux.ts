@@ -3,6 +3,7 @@ import { readBayeux, underPath } from '../proxy/index.js';
 import type { HarImport, NewBayeuxRow, NewExchange, NewFrameRow, RowFlag } from '../store/index.js';
 
 type Rows = Pick<HarImport, 'exchanges' | 'frames' | 'messages'>;
+type Sent = HarImport['requestSentMs'];
 type MessageDraft = Omit<NewBayeuxRow, 'id'>;
 
 const stringOrNull = (value: unknown): string | null =>
@@ -33,12 +34,16 @@ const decode = (
 };
 
 /**
- * Adds the Bayeux rows of a HAR from elsewhere: messages to the server at their exchange's startMs, to the
- * client at its endMs (a held /meta/connect answers at its end), WebSocket messages at their frame's time.
+ * Adds the Bayeux rows of a HAR from elsewhere: messages to the server when their request was sent
+ * (`requestSentMs`, else the exchange's startMs), to the client at its endMs (a held /meta/connect answers at its end), WebSocket messages at their frame's time.
  * Bodies that should hold Bayeux and do not are flagged as the recorder flags them. Message ids follow time.
  * TODO(HAR import): use the proxy's row builder once it is exported, so redaction and decoding are one module.
  */
-export const decodeImportedBayeux = (rows: Rows, notificationsPath: string): Rows => {
+export const decodeImportedBayeux = (
+  rows: Rows,
+  notificationsPath: string,
+  requestSentMs: Sent = {},
+): Rows => {
   const isNotifications = underPath(notificationsPath);
   const drafts: MessageDraft[] = [];
   const webSocketIds = new Set<number>();
@@ -49,7 +54,7 @@ export const decodeImportedBayeux = (rows: Rows, notificationsPath: string): Row
       exchangeId: e.id,
       direction: 'to-server',
       transport: 'long-polling',
-      atMs: e.startMs,
+      atMs: requestSentMs[e.id] ?? e.startMs,
     });
     // Only a successful answer holds messages: an error page is not Bayeux.
     const isAnswer = e.status !== null && e.status >= 200 && e.status < 300;

@@ -55,7 +55,7 @@ export const importHar = async (
   let rows: Pick<HarImport, 'exchanges' | 'frames' | 'messages'> = imported;
   if (!imported.hasRecordedMessages) {
     // A browser's HAR: decode its Bayeux traffic and keep its secrets off disk, as recording would.
-    rows = decodeImportedBayeux(rows, imported.session.notificationsPath);
+    rows = decodeImportedBayeux(rows, imported.session.notificationsPath, imported.requestSentMs);
     if (!options.keepSecrets) rows = redactImportedHeaders(rows, options.redactHeader);
   }
   const store = openStore(options.db);

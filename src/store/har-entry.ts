@@ -53,6 +53,8 @@ export interface ReadEntry {
   responseBodyBytes: number;
   /** does the body hold the decoded form of a response that says it was compressed (Chrome stores decoded bodies) */
   isBodyDecoded: boolean;
+  /** ms from start until the request was sent (blocked + dns + connect + send) */
+  sentAfterMs: number;
   /** ms from start to the first response byte; null if none came */
   firstByteAfterMs: number | null;
   /** ms from start to the end of the response; null if it never ended */
@@ -168,7 +170,8 @@ export const readEntry = (file: string, index: number, value: unknown): ReadEntr
   const ms = (name: string): number =>
     t ? Math.max(0, readOptionalNumber(field(timingsPlace, name), t[name], 0)) : 0;
   const total = Math.max(0, readOptionalNumber(field(place, 'time'), e.time, 0));
-  const firstByteAfterMs = t ? ms('blocked') + ms('dns') + ms('connect') + ms('send') + ms('wait') : total;
+  const sentAfterMs = ms('blocked') + ms('dns') + ms('connect') + ms('send');
+  const firstByteAfterMs = t ? sentAfterMs + ms('wait') : total;
   const endAfterMs = t ? firstByteAfterMs + ms('receive') : Math.max(firstByteAfterMs, total);
   const error = typeof response._error === 'string' && response._error !== '' ? response._error : null;
 
@@ -189,6 +192,7 @@ export const readEntry = (file: string, index: number, value: unknown): ReadEntr
     responseBody,
     responseBodyBytes: Math.max(contentSize, responseBody?.length ?? 0),
     isBodyDecoded: responseBody !== null && isCompressed(responseHeaders),
+    sentAfterMs,
     firstByteAfterMs: status === null ? null : firstByteAfterMs,
     endAfterMs: status === null ? null : endAfterMs,
     error: error ?? (status === null ? 'no response in the HAR (status 0)' : null),

@@ -120,8 +120,8 @@ export const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => 
 };
 
 /**
- * One exchange as a HAR entry. Times: startedDateTime = originWallMs + startMs; timings.wait = firstByteMs -
- * startMs; timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until
+ * One exchange as a HAR entry. Times: startedDateTime = originWallMs + startMs; timings.send = until the
+ * request was sent (a long-poll's to-server messages); timings.wait = firstByteMs - startMs - send; timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until
  * it closed); time = their sum. Exact values go to `_gwsVcr`.
  */
 export const harEntry = (
@@ -168,11 +168,18 @@ export const harEntry = (
   }
 
   const reached = e.firstByteMs ?? e.endMs ?? e.startMs;
-  const wait = Math.max(0, reached - e.startMs);
+  // The recorder stamps a long-poll's own messages when its request was fully sent: that is HAR's `send`.
+  const sentMs = messages.reduce(
+    (latest, m) =>
+      m.direction === 'to-server' && m.transport === 'long-polling' ? Math.max(latest, m.atMs) : latest,
+    e.startMs,
+  );
+  const send = Math.min(Math.max(0, sentMs - e.startMs), Math.max(0, reached - e.startMs));
+  const wait = Math.max(0, reached - e.startMs - send);
   const receive = e.firstByteMs === null || e.endMs === null ? 0 : Math.max(0, e.endMs - e.firstByteMs);
   const entry: HarEntry = {
     startedDateTime: new Date(session.originWallMs + e.startMs).toISOString(),
-    time: wait + receive,
+    time: send + wait + receive,
     request: {
       method: e.method,
       url,
@@ -201,7 +208,7 @@ export const harEntry = (
       ...(e.error === null ? {} : { _error: e.error }),
     },
     cache: {},
-    timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait, receive },
+    timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send, wait, receive },
     _resourceType: isWebSocket ? 'websocket' : 'xhr',
   };
   if (e.requestBody !== null) {

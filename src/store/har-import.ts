@@ -102,6 +102,7 @@ export const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
     return {
       session,
       ...exact.rows(kept),
+      requestSentMs: {},
       endedAtWallMs: exact.endedAtWallMs,
       hasRecordedMessages: true,
       skipped,
@@ -112,9 +113,11 @@ export const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
   const ordered = [...kept].sort((a, b) => a.wallMs - b.wallMs || a.index - b.index);
   const exchanges: NewExchange[] = [];
   const frames: Array<Omit<NewFrameRow, 'id'>> = [];
+  const requestSentMs: Record<number, number> = {};
   for (const [i, e] of ordered.entries()) {
     const id = i + 1;
     const startMs = e.wallMs - session.originWallMs;
+    requestSentMs[id] = startMs + e.sentAfterMs;
     const entryFrames = e.frames.map((f) => ({
       exchangeId: id,
       direction: f.direction,
@@ -156,6 +159,7 @@ export const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
   return {
     session,
     ...rows,
+    requestSentMs,
     endedAtWallMs: session.originWallMs + lastAtMs(rows),
     hasRecordedMessages: false,
     skipped,

@@ -232,6 +232,11 @@ export interface HarImport {
   frames: NewFrameRow[];
   /** Bayeux rows a gws-vcr export carried, restored as recorded; empty for a HAR from elsewhere */
   messages: NewBayeuxRow[];
+  /**
+   * ms since origin when each exchange's request was fully sent (HAR timings blocked + dns + connect + send), by
+   * exchange id: when the recorder would have stamped a long-poll's to-server messages. Empty for a gws-vcr export.
+   */
+  requestSentMs: Record<number, number>;
   /** wall-clock end of the session: as exported (null if the recording never ended cleanly), else its last row */
   endedAtWallMs: number | null;
   /** true when the HAR came from `gws-vcr export` and its Bayeux rows are in `messages`: nothing to decode */

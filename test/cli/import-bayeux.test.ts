@@ -29,7 +29,7 @@ const poll = (over: Partial<NewExchange> & Pick<NewExchange, 'id'>): NewExchange
   makeExchange({ kind: 'bayeux', method: 'POST', path: '/api/v2/notifications/connect', ...over });
 
 describe('decoding the Bayeux traffic of an imported HAR', () => {
-  it('stamps to-server messages at the start, to-client at the end, WebSocket ones at their frame', () => {
+  it('stamps to-server messages when sent, to-client at the end, WebSocket ones at their frame', () => {
     const rows = decodeImportedBayeux(
       {
         exchanges: [
@@ -57,11 +57,12 @@ describe('decoding the Bayeux traffic of an imported HAR', () => {
         messages: [],
       },
       '/api/v2/notifications',
+      { 1: 10.75, 2: 20.5 },
     );
     expect(
       rows.messages.map((m) => [m.id, m.direction, m.transport, m.channel, m.atMs, m.exchangeId]),
     ).toEqual([
-      [1, 'to-server', 'long-polling', '/meta/connect', 10, 1],
+      [1, 'to-server', 'long-polling', '/meta/connect', 10.75, 1],
       [2, 'to-client', 'websocket', '/v2/me/devices', 500.25, 2],
       [3, 'to-client', 'long-polling', '/v2/me/calls', 901.5, 1],
       [4, 'to-client', 'long-polling', '/meta/connect', 901.5, 1],
@@ -108,7 +109,7 @@ describe('decoding the Bayeux traffic of an imported HAR', () => {
     expect(imported.hasRecordedMessages).toBe(false);
     const copy = await saveHarImport(store, {
       ...imported,
-      ...decodeImportedBayeux(imported, imported.session.notificationsPath),
+      ...decodeImportedBayeux(imported, imported.session.notificationsPath, imported.requestSentMs),
     });
 
     const original = store.resolveSession(id);

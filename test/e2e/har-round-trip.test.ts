@@ -1,0 +1,97 @@
+// A real recording (official client -> recorder -> simulator) exported to HAR and imported back: the same rows, the same analysis.
+import { once } from 'node:events';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
+import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
+import { openStore, parseHar, type Store, saveHarImport, writeHar } from '../../src/store/index.js';
+import { harSchemaErrors } from '../helpers/har.js';
+import { startTestRecorder, tempDir } from '../helpers/recorder.js';
+import { playTransfer } from '../helpers/replay-agent.js';
+import { startTestSimulator } from '../helpers/simulator.js';
+
+const rowsOf = (store: Store, sessionId: number) => ({
+  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
+  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
+  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
+});
+
+const analysisOf = (store: Store, sessionId: number) => {
+  const session = store.resolveSession(sessionId);
+  const { session: _, ...rest } = toAnalyzeJson(
+    analyzeSession({ session, exchanges: store.exchanges(sessionId), messages: store.messages(sessionId) }),
+  );
+  return rest;
+};
+
+/** The HAR as a tool that keeps only standard and Chrome fields would save it again. */
+const withoutOurFields = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutOurFields);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '_gwsVcr')
+      .map(([key, v]) => [key, withoutOurFields(v)]),
+  );
+};
+
+/** Records the seed's transfer through the recorder and exports it; returns the store, session and HAR text. */
+const recordAndExport = async (transport: 'long-polling' | 'websocket') => {
+  const simulator = await startTestSimulator({ latencyMs: 20 });
+  const { recorder, store } = await startTestRecorder(simulator.url, { name: `transfer over ${transport}` });
+  const played = await playTransfer(recorder.url, transport);
+  await played.client.disconnect();
+  await recorder.close();
+  await simulator.close();
+  const har = join(tempDir(), 'transfer.har');
+  const out = createWriteStream(har);
+  await writeHar(store, recorder.sessionId, out);
+  out.end();
+  await once(out, 'close');
+  return { store, id: recorder.sessionId, har, text: readFileSync(har, 'utf8') };
+};
+
+describe.each(['long-polling', 'websocket'] as const)('HAR round trip of a %s recording', (transport) => {
+  it('exports valid HAR and imports the same exchanges, frames and Bayeux rows, analyzed the same', async () => {
+    const { store, id, har, text } = await recordAndExport(transport);
+    expect(await harSchemaErrors(JSON.parse(text))).toEqual([]);
+    const copy = openStore(join(tempDir(), 'copy.sqlite'));
+    try {
+      const session = await saveHarImport(copy, parseHar(text, { file: har }));
+      const original = rowsOf(store, id);
+      expect(original.messages.filter((m) => m.channel === '/v2/me/calls')).toHaveLength(6);
+      if (transport === 'websocket') expect(original.frames.length).toBeGreaterThan(0);
+      expect(rowsOf(copy, session.id)).toEqual(original);
+      expect(analysisOf(copy, session.id)).toEqual(analysisOf(store, id));
+    } finally {
+      copy.close();
+    }
+  });
+
+  it('decodes the same Bayeux messages, within 1 ms, from the HAR stripped of every _gwsVcr field', async () => {
+    const { store, id, har, text } = await recordAndExport(transport);
+    const imported = parseHar(JSON.stringify(withoutOurFields(JSON.parse(text))), { file: har });
+    expect(imported.hasRecordedMessages).toBe(false);
+    const copy = openStore(join(tempDir(), 'copy.sqlite'));
+    try {
+      const rows = decodeImportedBayeux(imported, imported.session.notificationsPath, imported.requestSentMs);
+      const session = await saveHarImport(copy, { ...imported, ...rows });
+      const originWallMs = store.resolveSession(id).originWallMs;
+      const before = store.messages(id);
+      const after = copy.messages(session.id);
+      expect(after.map((m) => [m.direction, m.transport, m.message])).toEqual(
+        before.map((m) => [m.direction, m.transport, m.message]),
+      );
+      const apart = after.map((m, i) =>
+        Math.abs(session.originWallMs + m.atMs - originWallMs - (before[i]?.atMs ?? 0)),
+      );
+      expect(Math.max(...apart)).toBeLessThan(1);
+      expect(analysisOf(copy, session.id).transfers).toEqual([
+        expect.objectContaining({ kind: 'two-step', ok: true }),
+      ]);
+    } finally {
+      copy.close();
+    }
+  });
+});
