@@ -64,10 +64,12 @@ describe('HAR import of a HAR saved by Chrome', () => {
     expect(imported.exchanges).toHaveLength(15);
   });
 
-  it('reads times from the timings: first byte after blocked+send+wait, end after receive', () => {
-    const { exchanges } = parseHar(chromeText(), { file: CHROME_HAR });
+  it('reads times from the timings: sent after blocked+send, first byte after wait, end after receive', () => {
+    const imported = parseHar(chromeText(), { file: CHROME_HAR });
+    const { exchanges } = imported;
     const me = exchanges[0];
     expect(me?.startMs).toBe(0);
+    expect(imported.requestSentMs[1]).toBeCloseTo(1.42 + 0.118, 9);
     expect(me?.firstByteMs).toBeCloseTo(1.42 + 0.118 + 38.455, 9);
     expect(me?.endMs).toBeCloseTo(1.42 + 0.118 + 38.455 + 1.201, 9);
     const heldPoll = exchanges.find((e) => e.path === '/api/v2/notifications/connect' && e.startMs > 19_000);
