@@ -1,7 +1,8 @@
 // The dashboard server: a Fastify app with the security hooks, the JSON API plugins and the static pages.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { errorBody, isVcrError, VcrError } from '../common/errors.js';
-import { silentLogger } from '../common/logger.js';
+import { type Logger, silentLogger } from '../common/logger.js';
+import type { Store } from '../store/index.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { analysisRoutes } from './analysis-routes.js';
 import { liveRoutes } from './live-routes.js';
@@ -18,6 +19,7 @@ export const DASHBOARD_DEFAULTS = {
   liveFlushMs: 200,
   heartbeatMs: 15_000,
   analysisCacheSessions: 4,
+  warmUp: true,
   logger: silentLogger,
 } satisfies Partial<DashboardOptions>;
 
@@ -65,6 +67,7 @@ export const buildDashboardApp = async (options: DashboardOptions): Promise<Fast
   );
 
   const cache = new AnalysisCache(o.store, { maxSessions: o.analysisCacheSessions });
+  if (o.warmUp) warmUpAfterListen(app, () => warmUp(o.store, cache, o.live?.sessionId, o.logger));
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
@@ -86,6 +89,40 @@ export const buildDashboardApp = async (options: DashboardOptions): Promise<Fast
   });
   await app.register(staticRoutes, { pagesDir: o.pagesDir });
   return app;
+};
+
+/**
+ * Analyzing a big session takes seconds (200,000 messages: about two); doing it once the server listens, for the
+ * session a user most likely opens (the live one, else the newest), makes the first page load fast.
+ */
+const warmUp = (
+  store: Store,
+  cache: AnalysisCache,
+  liveSessionId: number | undefined,
+  logger: Logger,
+): void => {
+  try {
+    const id = liveSessionId ?? store.listSessions().at(-1)?.id;
+    const session = id === undefined ? null : store.getSession(id);
+    if (session) cache.get(session);
+  } catch (err) {
+    logger.warn({ err }, 'could not analyze the latest session ahead of time; it will be on first view');
+  }
+};
+
+/** Runs `work` on the turn after the server starts listening (so `listening on` is printed first), unless closed. */
+const warmUpAfterListen = (app: FastifyInstance, work: () => void): void => {
+  let pending: NodeJS.Immediate | null = null;
+  app.addHook('onListen', async () => {
+    pending = setImmediate(() => {
+      pending = null;
+      work();
+    });
+  });
+  app.addHook('preClose', async () => {
+    if (pending) clearImmediate(pending);
+    pending = null;
+  });
 };
 
 export interface Dashboard {

@@ -43,6 +43,8 @@ export interface DashboardOptions {
   heartbeatMs?: number;
   /** sessions whose analysis is kept in memory at once */
   analysisCacheSessions?: number;
+  /** analyze the live (else the newest) session right after listening, so its first view is fast; default true */
+  warmUp?: boolean;
 }
 
 /** Body text as JSON can carry it: UTF-8 when it decodes cleanly, else base64. */
