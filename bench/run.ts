@@ -1,0 +1,43 @@
+// `npm run bench [-- --quick]`: runs every benchmark section, prints a table with targets, writes bench/results/latest.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchSection, BenchTable } from './lib/section.js';
+import { recorderSection } from './sections/recorder.js';
+
+// Sections run in this order; replay, analysis and dashboard sections are added here as sibling modules.
+const SECTIONS: BenchSection[] = [recorderSection];
+
+const isQuick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+
+const printTable = (table: BenchTable): void => {
+  const width = Math.max(...table.rows.map((r) => r.label.length)) + 2;
+  console.log(`\n${table.title}`);
+  for (const row of table.rows) {
+    const verdict =
+      row.target === undefined ? '' : `   target ${row.target}: ${row.isPass ? 'PASS' : 'FAIL'}`;
+    console.log(`  ${row.label.padEnd(width)}${row.values.join('   ')}${verdict}`);
+  }
+};
+
+const results: Record<string, unknown> = {};
+let failures = 0;
+for (const section of SECTIONS) {
+  if (only && section.name !== only) continue;
+  const startedAt = new Date().toISOString();
+  const result = await section.run({ isQuick, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+  for (const table of result.tables) {
+    printTable(table);
+    failures += table.rows.filter((r) => r.isPass === false).length;
+  }
+  results[section.name] = { startedAt, ...result.data, tables: result.tables };
+}
+
+const dir = join(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, 'latest.json');
+writeFileSync(
+  file,
+  `${JSON.stringify({ writtenAt: new Date().toISOString(), node: process.version, isQuick, sections: results }, null, 2)}\n`,
+);
+console.log(`\n${failures === 0 ? 'all targets met' : `${failures} target(s) missed`}; results in ${file}`);
