@@ -173,13 +173,17 @@ export class RowBuilder {
     if (!scrubbed.data || scrubbed.data.length === 0) {
       return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
     }
-    // A cut body cannot be read; it is stored as far as it goes and flagged 'truncated' by the caller.
-    if (isTruncated) return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
+    // A cut body cannot be read; it is stored as far as it goes (its secret keys still redacted in the
+    // text) and flagged 'truncated' by the caller.
+    if (isTruncated) {
+      const cut = this.#redactor.bytes(scrubbed.data, true);
+      return { body: cut.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted || cut.isRedacted };
+    }
     const text = scrubbed.data.toString('utf8');
     const read = readBayeux(isJsonp ? unwrapJsonp(text) : text);
     if (read.flag) {
       // Not Bayeux, maybe still JSON: its secret keys go too.
-      const plain = this.#redactor.bytes(scrubbed.data, read.flag === 'not-bayeux');
+      const plain = this.#redactor.bytes(scrubbed.data, true);
       return {
         body: plain.data,
         rows: [],

@@ -114,6 +114,24 @@ export const redactJson = (
   return out ? { value: out, isRedacted: true } : { value, isRedacted: false };
 };
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Redacts `"key": value` pairs in JSON text that does not parse (cut at --max-body, or malformed): a
+ * string value (even one the cut left unterminated) or a bare scalar becomes "[REDACTED]".
+ */
+export const redactJsonText = (text: string, keys: ReadonlySet<string>): string => {
+  let out = text;
+  for (const key of keys) {
+    const pattern = new RegExp(
+      `("${escapeRegExp(key)}"\\s*:\\s*)(?:"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)|[^,}\\]\\s"]+)`,
+      'gi',
+    );
+    out = out.replace(pattern, `$1"${REDACTED}"`);
+  }
+  return out;
+};
+
 /** Could this text hold one of the keys as a JSON key? A cheap test before parsing a body just to redact it. */
 export const mayHoldJsonKey = (text: string, keys: ReadonlySet<string>): boolean => {
   if (keys.size === 0) return false;

@@ -7,6 +7,7 @@ import {
   mayHoldJsonKey,
   redactHeaders,
   redactJson,
+  redactJsonText,
   scrubSecrets,
   scrubSecretsInText,
   secretsOf,
@@ -82,8 +83,10 @@ export class Redactor {
       isRedacted = true;
       return { data: Buffer.from(JSON.stringify(result.value)), isRedacted };
     } catch {
-      // Not JSON after all: a key-shaped string in plain text is left as is (scrubbing already ran).
-      return { data: scrubbed, isRedacted };
+      // Cut at --max-body, or malformed: redact the `"key": value` pairs in the text itself.
+      const redacted = redactJsonText(text, this.#jsonKeys);
+      if (redacted === text) return { data: scrubbed, isRedacted };
+      return { data: Buffer.from(redacted), isRedacted: true };
     }
   }
 

@@ -150,6 +150,68 @@ describe('gws-vcr record (the command)', () => {
     expect(check.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
+  it('applies --redact-header, --redact-json, --max-body and --notifications-path, and --keep-secrets', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(
+          req.url?.startsWith('/cometd')
+            ? '[{"channel":"/meta/connect","successful":true}]'
+            : '{"statusCode":0,"apiToken":"tok-secret-123456789012345"}',
+        );
+      });
+    });
+    const db = join(tempDir(), 'options.sqlite');
+    const rec = await spawnCli([
+      'record',
+      ...['--upstream', upstream.url, '--port', '0', '--db', db],
+      ...['--redact-header', 'X-Api-Key', '--redact-json', 'apiToken', '--max-body', '50'],
+      ...['--notifications-path', '/cometd'],
+    ]);
+    const reply = await send(`${rec.url}/api/v2/me`, { headers: { 'X-Api-Key': 'key-secret-654321' } });
+    expect(JSON.parse(reply.text).apiToken).toBe('tok-secret-123456789012345');
+    await send(`${rec.url}/cometd/connect`, {
+      method: 'POST',
+      body: '[{"channel":"/meta/connect","clientId":"c1"}]',
+    });
+    await send(`${rec.url}/upload`, { method: 'POST', body: 'x'.repeat(100) });
+    const exited = once(rec.child, 'exit');
+    rec.child.kill('SIGINT');
+    expect((await exited)[0]).toBe(0);
+
+    const keep = await spawnCli([
+      'record',
+      '--upstream',
+      upstream.url,
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--keep-secrets',
+    ]);
+    await send(`${keep.url}/api/v2/me`, { headers: { Authorization: 'Basic a2VlcDpzZWNyZXQ=' } });
+    const keptExit = once(keep.child, 'exit');
+    keep.child.kill('SIGTERM');
+    expect((await keptExit)[0]).toBe(0);
+
+    const store = openStore(db, { readonly: true });
+    onTestFinished(() => store.close());
+    const [me, connect, upload] = store.exchanges(1);
+    expect(me?.requestHeaders).toContainEqual(['X-Api-Key', '[REDACTED]']);
+    // the answer was cut at --max-body in the middle of the secret; what is left of it is redacted all the same
+    expect(me?.flags).toEqual(['truncated', 'redacted']);
+    expect(me?.responseBody?.toString()).toBe('{"statusCode":0,"apiToken":"[REDACTED]"');
+    expect(connect?.kind).toBe('bayeux');
+    expect(store.messages(1).map((m) => [m.direction, m.channel])).toEqual([
+      ['to-server', '/meta/connect'],
+      ['to-client', '/meta/connect'],
+    ]);
+    expect(upload).toMatchObject({ requestBodyBytes: 100, flags: ['truncated', 'redacted'] });
+    expect(upload?.requestBody?.length).toBe(50);
+    expect(store.exchanges(2)[0]?.requestHeaders).toContainEqual(['Authorization', 'Basic a2VlcDpzZWNyZXQ=']);
+  });
+
   it('refuses a missing --upstream with a message and exit 1', async () => {
     const child = spawn(process.execPath, [BIN, 'record', '--port', '0'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -46,9 +46,22 @@ describe('Redactor', () => {
     expect(redactor.json({ password: 'p' }).value).toEqual({ password: 'p' });
   });
 
-  it('leaves a body that only looks like it holds a key but is not JSON, after scrubbing', () => {
+  it('leaves a body that only mentions a key, and is not JSON, as it is', () => {
     const redactor = new Redactor();
     const data = Buffer.from('"password" is not json {');
     expect(redactor.bytes(data, true).data?.toString()).toBe('"password" is not json {');
+  });
+
+  it('redacts secret keys in JSON cut short by the body limit, an unterminated value included', () => {
+    const redactor = new Redactor({ jsonKeys: ['apiToken'] });
+    const cut = redactor.bytes(
+      Buffer.from('{"a":1,"Password": "hunter2-long", "x":[{"apiToken":"tok-secr'),
+      true,
+    );
+    expect(cut.data?.toString()).toBe(`{"a":1,"Password": "${REDACTED}", "x":[{"apiToken":"${REDACTED}"`);
+    expect(cut.isRedacted).toBe(true);
+    expect(redactor.bytes(Buffer.from('{"password":12345,"b":'), true).data?.toString()).toBe(
+      `{"password":"${REDACTED}","b":`,
+    );
   });
 });
