@@ -72,8 +72,7 @@ const main = async () => {
     return;
   }
   const api = sessionApi(sessionId);
-  let session = await api.session();
-  let analysis = await api.analysis();
+  let [session, analysis] = await Promise.all([api.session(), api.analysis()]);
   showSession(session);
 
   const form = $('#filters');
@@ -106,7 +105,7 @@ const main = async () => {
   const loaded = new Set();
 
   const refreshChoices = async () => {
-    const calls = await api.calls({ limit: 1000 });
+    const calls = await api.calls({ limit: 1000, view: 'brief' });
     fillSelect(
       form.elements.call,
       calls.items.map((c) => [
@@ -171,8 +170,9 @@ const main = async () => {
   }, 250);
   watchSession(api, session, onGrow);
 
-  await refreshChoices();
-  await showTab();
+  // the pickers fill in beside the first view, not before it
+  fillForm(form, filters);
+  await Promise.all([refreshChoices(), showTab()]);
   document.body.dataset.ready = 'true';
 };
 

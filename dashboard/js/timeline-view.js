@@ -2,8 +2,13 @@
 import { notificationCallId, notificationLabel } from './details.js';
 import { $, classSafe, clear, h, shortId } from './dom.js';
 
+/**
+ * A big session opens on its first calls only: vis-timeline draws every lane it is given, and a screen shows
+ * about ten; zooming out then loads up to LIMITS.calls.
+ */
+const FIRST_CALLS = 30;
 /** At most this many of each are drawn per window; beyond that the page asks to zoom in or filter. */
-const LIMITS = { calls: 300, operations: 2000, notifications: 3000 };
+const LIMITS = { calls: 100, operations: 1000, notifications: 2000 };
 const DEVICE_LANE = '__device';
 const KNOWN_STATES = new Set(['Ringing', 'Dialing', 'Established', 'Held', 'Released']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -54,7 +59,7 @@ export const createTimelineView = (ctx) => {
     stackSubgroups: true,
     groupOrder: 'order',
     margin: { item: { horizontal: 0, vertical: 3 }, axis: 4 },
-    orientation: { axis: 'top' },
+    orientation: { axis: 'top', item: 'top' },
     zoomMin: 1,
     ...bounds(),
     showCurrentTime: false,
@@ -123,6 +128,25 @@ export const createTimelineView = (ctx) => {
   timeline.on('click', (props) => {
     if (props.what === 'group-label' && calls.has(props.group)) ctx.details.showCall(calls.get(props.group));
   });
+
+  /**
+   * Lanes are loaded for half a window either side of the view, so panning finds them ready; only the calls alive
+   * in the view itself are shown, so the screen is not filled with empty lanes.
+   */
+  const laneVisible = (groupId, win) => {
+    const call = calls.get(groupId);
+    if (!call) return true; // the device lane
+    return call.firstSeenMs <= msOf(win.end) && call.untilMs >= msOf(win.start);
+  };
+
+  const showLanesInView = () => {
+    const win = timeline.getWindow();
+    const changed = groups
+      .get()
+      .filter((g) => g.visible !== laneVisible(g.id, win))
+      .map((g) => ({ id: g.id, visible: !g.visible }));
+    if (changed.length) groups.update(changed);
+  };
 
   const render = (callPage, opPage, notePage) => {
     const nextGroups = [];
@@ -211,6 +235,7 @@ export const createTimelineView = (ctx) => {
     const keepItems = new Set(nextItems.map((i) => i.id));
     items.remove(items.getIds().filter((id) => !keepItems.has(id)));
     groups.remove(groups.getIds().filter((id) => !keepGroups.has(id)));
+    for (const g of nextGroups) g.visible = laneVisible(g.id, timeline.getWindow());
     groups.update(nextGroups);
     items.update(nextItems);
 
@@ -240,7 +265,8 @@ export const createTimelineView = (ctx) => {
     const key = JSON.stringify(ctx.filters());
     if (!force && loaded && loaded.key === key && loaded.fromMs <= viewFrom && loaded.toMs >= viewTo) return;
     const span = viewTo - viewFrom;
-    const fromMs = Math.max(0, viewFrom - span / 2);
+    const wantFromMs = viewFrom - span / 2;
+    const fromMs = Math.max(0, wantFromMs);
     const toMs = viewTo + span / 2;
     const gen = ++generation;
     const f = ctx.filters();
@@ -261,7 +287,18 @@ export const createTimelineView = (ctx) => {
       ]);
       if (gen !== generation) return;
       render(callPage, opPage, notePage);
-      loaded = { fromMs, toMs, key };
+      // A list cut by its limit is complete only up to its last row: panning past that loads again.
+      const completeUntil = (page, at) =>
+        page.total > page.items.length && page.items.length > 0 ? Math.max(...page.items.map(at)) : toMs;
+      loaded = {
+        fromMs: wantFromMs,
+        toMs: Math.min(
+          completeUntil(callPage, (c) => c.firstSeenMs),
+          completeUntil(opPage, (op) => op.startMs),
+          completeUntil(notePage, (m) => m.atMs),
+        ),
+        key,
+      };
       container.dataset.loaded = String(gen);
     } catch (err) {
       if (gen === generation) ctx.notice(`Could not load the timeline: ${err.message}`);
@@ -270,7 +307,11 @@ export const createTimelineView = (ctx) => {
     }
   };
 
-  timeline.on('rangechanged', () => load());
+  // Windows this view sets itself load explicitly; only the user's panning and zooming load from here.
+  timeline.on('rangechanged', ({ byUser }) => {
+    showLanesInView();
+    if (byUser) load();
+  });
   // Panning or zooming by hand stops following a live session; the checkbox turns it back on.
   timeline.on('rangechange', ({ byUser }) => {
     if (byUser) ctx.stopFollowing?.();
@@ -283,7 +324,12 @@ export const createTimelineView = (ctx) => {
     let fromMs = f.fromMs ?? 0;
     let toMs = f.toMs ?? end;
     if (f.fromMs === undefined && f.toMs === undefined) {
-      const first = await ctx.api.calls({ call: f.call, operation: f.operation, limit: LIMITS.calls });
+      const first = await ctx.api.calls({
+        call: f.call,
+        operation: f.operation,
+        limit: FIRST_CALLS,
+        view: 'brief',
+      });
       if (first.items.length > 0) {
         fromMs = Math.min(...first.items.map((c) => c.firstSeenMs));
         toMs =
@@ -332,9 +378,11 @@ export const createTimelineView = (ctx) => {
     zoom(factor) {
       if (factor > 1) timeline.zoomOut(factor - 1, { animation: false });
       else timeline.zoomIn(1 - factor, { animation: false });
+      return load();
     },
     fit() {
       setWindow(-50, ctx.endMs() + 50);
+      return load();
     },
     focusItem(kind, id) {
       const itemId = kind === 'operation' ? `op:${id}` : `m:${id}`;

@@ -17,7 +17,24 @@ export interface AnalysisRoutesOptions {
   cache: AnalysisCache;
 }
 
-type AnalysisQuery = PageQuery & WindowQuery & { call?: string; operation?: string };
+type AnalysisQuery = PageQuery & WindowQuery & { call?: string; operation?: string; view?: 'full' | 'brief' };
+
+/** `?view=brief`: enough to name a call and place it in time. */
+export type BriefCallJson = Pick<
+  CallJson,
+  'id' | 'callType' | 'parentId' | 'depth' | 'participants' | 'firstSeenMs' | 'untilMs' | 'releasedAtMs'
+>;
+
+const brief = (c: CallJson): BriefCallJson => ({
+  id: c.id,
+  callType: c.callType,
+  parentId: c.parentId,
+  depth: c.depth,
+  participants: c.participants,
+  firstSeenMs: c.firstSeenMs,
+  untilMs: c.untilMs,
+  releasedAtMs: c.releasedAtMs,
+});
 
 /** A call as the timeline needs it: the call plus where it sits in the parent/consult tree. */
 export interface CallJson extends Call {
@@ -135,7 +152,8 @@ export const analysisRoutes: FastifyPluginAsync<AnalysisRoutesOptions> = async (
         (withOperation === undefined || withOperation.has(c.id)) &&
         inWindow(c.firstSeenMs, c.untilMs, q),
     );
-    return pageOf(calls, q);
+    const page = pageOf(calls, q);
+    return q.view === 'brief' ? { ...page, items: page.items.map(brief) } : page;
   });
 
   app.get<Req>('/:id/operations', { schema }, async (request) => {

@@ -65,6 +65,8 @@ export const analysisQuery = {
     call: text,
     /** an operationName, e.g. "CompleteTransfer" */
     operation: text,
+    /** calls only: 'brief' leaves out states, capabilities and userData (for pickers and window sizing) */
+    view: { type: 'string', enum: ['full', 'brief'], default: 'full' },
   },
 } as const;
 
