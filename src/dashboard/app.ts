@@ -43,7 +43,7 @@ export const buildDashboardApp = async (options: DashboardOptions): Promise<Fast
     if (err.validation || (err.statusCode !== undefined && err.statusCode < 500)) {
       return reply.code(err.statusCode ?? 400).send(
         errorBody('VCR_DASHBOARD_BAD_QUERY', `bad request to ${request.url.split('?')[0]}: ${err.message}`, {
-          hint: 'See README "Dashboard API" for the parameters each route takes.',
+          hint: 'docs/dashboard.md lists the parameters each route takes.',
         }),
       );
     }

@@ -110,7 +110,6 @@ describe('dashboard pages', () => {
     expect(await page.locator('.link-overlay line').count()).toBeGreaterThan(0);
 
     await page.screenshot({ path: join(shotsDir, 'live-seed.png'), fullPage: true });
-    if (process.env.GWS_VCR_SHOT) await page.screenshot({ path: process.env.GWS_VCR_SHOT, fullPage: true });
     expect(problems).toEqual([]);
   });
 
