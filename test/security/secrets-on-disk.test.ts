@@ -79,10 +79,7 @@ describe('secrets on disk', () => {
     const handshakeProps = { ext: { authorization: MADE_UP.extAuthorization, agentPin: MADE_UP.pin } };
     const clients: TestClient[] = [];
     for (const [transport, headers] of [
-      [
-        'long-polling',
-        { ...auth, Cookie: `JSESSIONID=${jsession}`, 'X-Agent-Secret': MADE_UP.agentSecret },
-      ],
+      ['long-polling', { ...auth, Cookie: `JSESSIONID=${jsession}`, 'X-Agent-Secret': MADE_UP.agentSecret }],
       ['websocket', auth],
     ] as const) {
       const client = await connectClient({
