@@ -66,6 +66,7 @@ export const connectAgentDesktop = async (options: AgentDesktopOptions): Promise
   return {
     phoneNumber,
     transport: settings.transport,
+    headers,
     request,
     operation: (callId, operationName, params = {}) =>
       request('POST', `${API_PREFIX}/me/calls/${callId}`, { operationName, ...params }),
@@ -81,13 +82,18 @@ export const connectAgentDesktop = async (options: AgentDesktopOptions): Promise
   };
 };
 
-/** The simulator's `/sim` control API as the far end of every call. */
-export const simulatorFarEnd = (simulatorUrl: string): FarEnd => {
+/**
+ * The simulator's `/sim` control API as the far end of every call. `baseUrl` may be the simulator or a
+ * recorder in front of it: through a recorder the far end's actions are recorded too, so a replay can
+ * answer them and anchor the Ringing that follows; `headers` (the agent's credentials) tell a replay
+ * whose timeline the action belongs to.
+ */
+export const simulatorFarEnd = (baseUrl: string, headers: Readonly<Record<string, string>> = {}): FarEnd => {
   const post = async (path: string, body?: unknown): Promise<RestReply> => {
     const reply = await readReply(
-      await fetch(`${simulatorUrl}/sim${path}`, {
+      await fetch(`${baseUrl}/sim${path}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { ...headers, 'Content-Type': 'application/json' },
         body: JSON.stringify(body ?? {}),
       }),
     );

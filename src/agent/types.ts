@@ -15,6 +15,8 @@ export interface AgentDesktop {
   /** the agent's DN ("5005" when no credentials are sent) */
   readonly phoneNumber: string;
   readonly transport: AgentTransport;
+  /** headers the agent sends on every request (its Basic credentials, if any) */
+  readonly headers: Readonly<Record<string, string>>;
   /** `POST /api/v2/me/calls/{id}` with `{operationName, ...params}` */
   operation(callId: string, operationName: string, params?: Record<string, unknown>): Promise<RestReply>;
   /** any REST request under the server's origin (`path` starts with `/api/v2`) */

@@ -23,9 +23,12 @@ export interface DemoCommandOptions {
   latency: number;
 }
 
-/** Two agents, one per transport, so the recording shows both; 15000 is the seed's Sample 1 agent. */
-const DEMO_AGENTS: ReadonlyArray<{ user?: string; transport: AgentTransport }> = [
-  { transport: 'long-polling' },
+/**
+ * Two agents, one per transport, so the recording shows both; 15000 is the seed's Sample 1 agent.
+ * Both log in with Basic credentials, as GWS requires: a replay tells its clients apart by them.
+ */
+const DEMO_AGENTS: ReadonlyArray<{ user: string; transport: AgentTransport }> = [
+  { user: '5005', transport: 'long-polling' },
   { user: '15000', transport: 'websocket' },
 ];
 
@@ -33,12 +36,16 @@ const say = (line: string): void => {
   process.stderr.write(`${line}\n`);
 };
 
-/** Plays every scenario in turn on one agent; a failed scenario is reported and the next one still runs. */
-const playAll = async (agent: AgentDesktop, simulatorUrl: string, thinkMs: number): Promise<number> => {
+/**
+ * Plays every scenario in turn on one agent; a failed scenario is reported and the next one still runs.
+ * The far end goes through the recorder too, so the recording replays without the simulator.
+ */
+const playAll = async (agent: AgentDesktop, baseUrl: string, thinkMs: number): Promise<number> => {
   let failures = 0;
+  const farEnd = simulatorFarEnd(baseUrl, agent.headers);
   for (const scenario of SCENARIOS) {
     try {
-      await scenario.run({ agent, farEnd: simulatorFarEnd(simulatorUrl), thinkMs });
+      await scenario.run({ agent, farEnd, thinkMs });
       say(`  agent ${agent.phoneNumber} (${agent.transport}): ${scenario.name} done`);
     } catch (err) {
       failures += 1;
@@ -80,7 +87,7 @@ export const startDemo = async (options: DemoCommandOptions): Promise<Running> =
   const agents = await Promise.all(
     DEMO_AGENTS.map((a) => connectAgentDesktop({ baseUrl: recorder.url, ...a, timeoutMs: 10_000 })),
   );
-  const played = Promise.all(agents.map((agent) => playAll(agent, simulator.url, options.thinkMs))).then(
+  const played = Promise.all(agents.map((agent) => playAll(agent, recorder.url, options.thinkMs))).then(
     async (failures) => {
       await Promise.all(agents.map((agent) => agent.close()));
       await recorder.flush();
