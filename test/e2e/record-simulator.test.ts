@@ -15,7 +15,10 @@ const callOf = (message: BayeuxMessage): CallData['call'] => (message.data as Ca
 describe.each(TRANSPORTS)('gws-vcr record in front of gws-vcr simulate (%s)', (transport) => {
   it("records the seed's two-step transfer, run by the official client through the proxy, completely", async () => {
     const sim = await startTestSimulator({ latencyMs: 5 });
-    const { recorder, store } = await startTestRecorder(sim.url, { name: `seed over ${transport}` });
+    const { recorder, store } = await startTestRecorder(sim.url, {
+      name: `seed over ${transport}`,
+      isWriterOffThread: true,
+    });
     const auth = { Authorization: basicAuth('agent5005') };
     const proxied = await connectClient({
       url: `${recorder.url}/api/v2/notifications`,

@@ -35,7 +35,11 @@ export interface TestRecorder {
   dbPath: string;
 }
 
-/** A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file; closed when the test ends. */
+/**
+ * A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file; closed when the test ends.
+ * Rows are written on the test's thread unless `isWriterOffThread` is passed (starting the store worker costs
+ * a few hundred ms; the tests of the worker itself and the end-to-end tests use it).
+ */
 export const startTestRecorder = async (
   upstream: string,
   options: Partial<Omit<RecorderOptions, 'upstream'>> = {},

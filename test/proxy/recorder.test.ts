@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../../src/common/logger.js';
 import { startRecorder } from '../../src/proxy/index.js';
@@ -184,31 +185,44 @@ describe('startRecorder', () => {
     server.closeAllConnections();
   });
 
-  it('goes on forwarding when the database fails, reports it once and counts the lost rows', async () => {
-    const upstream = await startHttpUpstream((_req, res) => res.end('x'.repeat(20_000)));
-    const dbPath = join(tempDir(), 'full.sqlite');
-    const errors: unknown[] = [];
-    const logger: Logger = {
-      debug: () => {},
-      info: () => {},
-      warn: () => {},
-      error: (obj) => errors.push(obj),
-      child: () => logger,
-    };
-    // A file capped at its current size behaves like a full disk.
-    const store = openStore(dbPath, { maxSizeBytes: 1 });
-    const { recorder } = await startTestRecorder(upstream.url, { store, logger });
-    for (let i = 0; i < 5; i++) {
-      const written = nextEvent(recorder, 'exchange');
-      const reply = await send(`${recorder.url}/big/${i}`);
-      expect(reply.text.length).toBe(20_000);
-      await written;
-      await recorder.flush();
-    }
-    expect(recorder.stats.rowsFailed).toBe(5);
-    expect(recorder.stats.lastError).toMatch(/full/i);
-    expect(errors).toHaveLength(1);
-  });
+  it.each([
+    ['on a worker thread', true],
+    ['on the forwarding thread', false],
+  ])(
+    'goes on forwarding when the database fails (writer %s), reports it once and counts the lost rows',
+    async (_, isWriterOffThread) => {
+      const upstream = await startHttpUpstream((_req, res) => res.end('x'.repeat(20_000)));
+      const dbPath = join(tempDir(), 'full.sqlite');
+      const errors: unknown[] = [];
+      const logger: Logger = {
+        debug: () => {},
+        info: () => {},
+        warn: () => {},
+        error: (obj) => errors.push(obj),
+        child: () => logger,
+      };
+      // The forwarding thread's connection is capped at its current size, which behaves like a full disk;
+      // the worker has its own connection, so there the table it writes to is taken away instead.
+      const store = openStore(dbPath, { maxSizeBytes: isWriterOffThread ? null : 1 });
+      const { recorder } = await startTestRecorder(upstream.url, { store, logger, isWriterOffThread });
+      if (isWriterOffThread) {
+        const saboteur = new Database(dbPath);
+        saboteur.exec('DROP TABLE exchanges');
+        saboteur.close();
+      }
+      for (let i = 0; i < 5; i++) {
+        const written = nextEvent(recorder, 'exchange');
+        const reply = await send(`${recorder.url}/big/${i}`);
+        expect(reply.text.length).toBe(20_000);
+        await written;
+        await recorder.flush();
+      }
+      expect(recorder.stats.rowsFailed).toBe(5);
+      expect(recorder.stats.rowsWritten).toBe(0);
+      expect(recorder.stats.lastError).toMatch(isWriterOffThread ? /no such table/ : /full/i);
+      expect(errors).toHaveLength(1);
+    },
+  );
 
   it('emits redacted rows to subscribers, and a failing subscriber breaks nothing', async () => {
     const upstream = await startHttpUpstream((_req, res) => res.end('ok'));

@@ -1,0 +1,262 @@
+// Hands the recorder's rows to a worker thread that writes them, so SQLite never runs on the forwarding thread.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../common/logger.js';
+import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from '../store/index.js';
+import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
+import type { IdSource } from './types.js';
+
+/** What the recorder needs from a writer; the store's SessionWriter is one, OffThreadWriter the other. */
+export interface RowWriter extends IdSource {
+  addExchange(row: NewExchange): void;
+  addMessage(row: NewBayeuxRow): void;
+  addFrame(row: NewFrameRow): void;
+  /** resolves once every row added so far is committed, or counted as failed; never rejects */
+  flush(): Promise<void>;
+  /** flushes and stops; idempotent */
+  close(): Promise<void>;
+  readonly stats: WriterStats;
+}
+
+export interface OffThreadWriterOptions {
+  dbPath: string;
+  sessionId: number;
+  batchWindowMs: number;
+  logger: Logger;
+  /** ms to wait for the worker to open the file before giving up */
+  startTimeoutMs?: number;
+}
+
+// The worker's module, next to this one, in whatever form this one runs (.ts under tsx, .js when built).
+const workerUrl = (): string =>
+  new URL(`./store-worker${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
+/** tsx's ESM register API (its "import" export; require.resolve would give the CommonJS one). */
+const tsxEsmApi = (): string => {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    exports: Record<string, { import?: { default?: string } }>;
+  };
+  const entry = manifest.exports['./esm/api']?.import?.default;
+  if (!entry) throw new Error('tsx has no ESM register API (tsx/esm/api)');
+  return join(dirname(manifestPath), entry);
+};
+
+/**
+ * Worker threads do not inherit the TypeScript loader the process was started with; the worker registers
+ * tsx itself before it imports a .ts module.
+ */
+const bootstrap = (url: string): string => {
+  if (!url.endsWith('.ts')) return `import(${JSON.stringify(url)});`;
+  const tsx = pathToFileURL(tsxEsmApi()).href;
+  return `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+};
+
+/**
+ * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
+ * synchronously, as the store's writer does; rows wait one batch window, then go to the worker in one message
+ * and are written there in one transaction. If the worker dies, its rows are counted as failed and traffic
+ * goes on.
+ */
+export class OffThreadWriter implements RowWriter {
+  readonly #worker: Worker;
+  readonly #options: OffThreadWriterOptions;
+  #ids = { exchange: 0, message: 0, frame: 0 };
+  #exchanges: NewExchange[] = [];
+  #messages: NewBayeuxRow[] = [];
+  #frames: NewFrameRow[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  #seq = 0;
+  readonly #waiting = new Map<number, () => void>();
+  #workerStats: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
+  /** rows that never reached the worker (it was gone, or the writer closed) */
+  #lostRows = 0;
+  /** rows handed to the worker; if it dies, those it never accounted for are lost too */
+  #postedRows = 0;
+  #isClosed = false;
+  #isWorkerGone = false;
+  #hasReportedFailure = false;
+  #closing: Promise<void> | null = null;
+
+  private constructor(worker: Worker, options: OffThreadWriterOptions) {
+    this.#worker = worker;
+    this.#options = options;
+  }
+
+  /** Starts the worker and resolves once it opened the file; rejects if it cannot. */
+  static start(options: OffThreadWriterOptions): Promise<OffThreadWriter> {
+    const data: StoreWorkerData = { dbPath: options.dbPath, sessionId: options.sessionId };
+    const worker = new Worker(bootstrap(workerUrl()), { eval: true, workerData: data });
+    const writer = new OffThreadWriter(worker, options);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        void worker.terminate();
+        reject(
+          new Error(
+            `the store worker did not open ${options.dbPath} within ${options.startTimeoutMs ?? 10_000} ms`,
+          ),
+        );
+      }, options.startTimeoutMs ?? 10_000);
+      const onEarly = (err: Error): void => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      worker.once('error', onEarly);
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          worker.off('error', onEarly);
+          writer.#watch();
+          resolve(writer);
+        } else if (message.type === 'failed') {
+          clearTimeout(timer);
+          void worker.terminate();
+          reject(new Error(message.message));
+        } else writer.#onMessage(message);
+      });
+    });
+  }
+
+  nextExchangeId(): number {
+    this.#ids.exchange += 1;
+    return this.#ids.exchange;
+  }
+
+  nextMessageId(): number {
+    this.#ids.message += 1;
+    return this.#ids.message;
+  }
+
+  nextFrameId(): number {
+    this.#ids.frame += 1;
+    return this.#ids.frame;
+  }
+
+  addExchange(row: NewExchange): void {
+    if (this.#accepts()) {
+      this.#exchanges.push(row);
+      this.#schedule();
+    }
+  }
+
+  addMessage(row: NewBayeuxRow): void {
+    if (this.#accepts()) {
+      this.#messages.push(row);
+      this.#schedule();
+    }
+  }
+
+  addFrame(row: NewFrameRow): void {
+    if (this.#accepts()) {
+      this.#frames.push(row);
+      this.#schedule();
+    }
+  }
+
+  get stats(): WriterStats {
+    const s = this.#workerStats;
+    const unaccounted = this.#isWorkerGone ? Math.max(0, this.#postedRows - s.rowsWritten - s.rowsFailed) : 0;
+    return { ...s, rowsFailed: s.rowsFailed + this.#lostRows + unaccounted };
+  }
+
+  flush(): Promise<void> {
+    this.#send();
+    return this.#request('flush');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#send();
+      this.#isClosed = true;
+      await this.#request('close');
+      await this.#worker.terminate();
+    })();
+    return this.#closing;
+  }
+
+  #accepts(): boolean {
+    if (!this.#isClosed) return true;
+    this.#lostRows += 1;
+    return false;
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null;
+      this.#send();
+    }, this.#options.batchWindowMs);
+  }
+
+  #send(): void {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const rows = this.#exchanges.length + this.#messages.length + this.#frames.length;
+    if (rows === 0) return;
+    const message: ToWorker = {
+      type: 'rows',
+      exchanges: this.#exchanges,
+      messages: this.#messages,
+      frames: this.#frames,
+    };
+    this.#exchanges = [];
+    this.#messages = [];
+    this.#frames = [];
+    if (this.#isWorkerGone) {
+      this.#lostRows += rows;
+      return;
+    }
+    try {
+      this.#worker.postMessage(message);
+      this.#postedRows += rows;
+    } catch (err) {
+      this.#lostRows += rows;
+      this.#reportFailure(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  #request(type: 'flush' | 'close'): Promise<void> {
+    if (this.#isWorkerGone) return Promise.resolve();
+    this.#seq += 1;
+    const seq = this.#seq;
+    return new Promise((resolve) => {
+      this.#waiting.set(seq, resolve);
+      this.#worker.postMessage({ type, seq } satisfies ToWorker);
+    });
+  }
+
+  #onMessage(message: FromWorker): void {
+    if (message.type === 'done') {
+      this.#workerStats = message.stats;
+      this.#waiting.get(message.seq)?.();
+      this.#waiting.delete(message.seq);
+    } else if (message.type === 'error') {
+      this.#reportFailure(message.message);
+    }
+  }
+
+  #watch(): void {
+    this.#worker.on('error', (err) => this.#reportFailure(`store worker crashed: ${err.message}`));
+    this.#worker.on('exit', () => {
+      if (!this.#isClosed) this.#reportFailure('store worker exited; rows from now on are counted as failed');
+      this.#isWorkerGone = true;
+      for (const resolve of this.#waiting.values()) resolve();
+      this.#waiting.clear();
+    });
+  }
+
+  // A failing disk fails every batch: say so once, count the rest (stats.rowsFailed).
+  #reportFailure(message: string): void {
+    if (this.#hasReportedFailure) return;
+    this.#hasReportedFailure = true;
+    this.#options.logger.error(
+      { sessionId: this.#options.sessionId, err: message },
+      'store write failed; traffic continues (failed rows are counted)',
+    );
+  }
+}
