@@ -1,6 +1,6 @@
 // Starters for recorder tests: a recorder on port 0 over a temporary store, plain HTTP upstreams, a small HTTP client.
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -135,3 +135,15 @@ export const nextEvent = <K extends RecorderEventName>(
       resolve(payload);
     });
   });
+
+/** Every byte of a database as latin1 text, its WAL and journal included: to search it for what must not be there. */
+export const databaseBytes = (dbPath: string): string =>
+  ['', '-wal', '-shm', '-journal']
+    .map((suffix) => {
+      try {
+        return readFileSync(dbPath + suffix).toString('latin1');
+      } catch {
+        return '';
+      }
+    })
+    .join('\n');

@@ -303,6 +303,28 @@ describe('HTTP forwarding', () => {
     });
   });
 
+  it('decodes callback-polling: messages from the message= parameter and from the JSONP answer', async () => {
+    const upstream = await startHttpUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/javascript' });
+      res.end('cb([{"channel":"/meta/connect","clientId":"c2","successful":true}]);');
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const message = encodeURIComponent(
+      '[{"channel":"/meta/connect","clientId":"c2","connectionType":"callback-polling"}]',
+    );
+    const reply = await send(`${recorder.url}/api/v2/notifications/connect?jsonp=cb&message=${message}`);
+    expect(reply.text).toBe('cb([{"channel":"/meta/connect","clientId":"c2","successful":true}]);');
+    expect((await recorded).flags).toEqual([]);
+    await recorder.flush();
+    expect(
+      store.messages(recorder.sessionId).map((m) => [m.direction, m.channel, m.clientId, m.successful]),
+    ).toEqual([
+      ['to-server', '/meta/connect', 'c2', null],
+      ['to-client', '/meta/connect', 'c2', true],
+    ]);
+  });
+
   it('keeps connections to the upstream alive between requests', async () => {
     const sockets = new Set<unknown>();
     const upstream = await startHttpUpstream((req, res) => {

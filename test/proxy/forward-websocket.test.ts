@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { startTestRecorder } from '../helpers/recorder.js';
+import { databaseBytes, startTestRecorder } from '../helpers/recorder.js';
 
 interface WsUpstream {
   url: string;
@@ -121,6 +121,30 @@ describe('WebSocket relay', () => {
       ['to-client', 'websocket', '/v2/me/calls', null, exchange?.id],
     ]);
     expect(messages[2]?.atMs).toBe(frames[1]?.atMs);
+  });
+
+  it('sends secrets in frames through untouched but stores them redacted', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store, dbPath } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+    const server = await accepted;
+    const secret = 'Basic c2VjcmV0LXdzLXRva2Vu';
+    const handshake = JSON.stringify([
+      { channel: '/meta/handshake', id: '1', ext: { Authorization: secret } },
+    ]);
+    client.send(handshake);
+    expect(await nextMessage(server)).toBe(handshake);
+    await recorder.close();
+    const [frame] = store.frames(recorder.sessionId);
+    expect(frame?.flags).toEqual(['redacted']);
+    expect(frame?.payload.toString()).not.toContain('c2VjcmV0LXdzLXRva2Vu');
+    expect(store.messages(recorder.sessionId)[0]?.message).toEqual({
+      channel: '/meta/handshake',
+      id: '1',
+      ext: { Authorization: '[REDACTED]' },
+    });
+    expect(databaseBytes(dbPath)).not.toContain('c2VjcmV0LXdzLXRva2Vu');
   });
 
   it('passes the upstream close code on to the client', async () => {

@@ -8,7 +8,14 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../../src/common/logger.js';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
-import { nextEvent, send, startHttpUpstream, startTestRecorder, tempDir } from '../helpers/recorder.js';
+import {
+  databaseBytes,
+  nextEvent,
+  send,
+  startHttpUpstream,
+  startTestRecorder,
+  tempDir,
+} from '../helpers/recorder.js';
 
 const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
 
@@ -21,17 +28,6 @@ const SECRETS = {
   extAuth: 'ext-auth-secret-5566778899',
   apiKey: 'api-key-secret-1122334455',
 };
-
-const readAll = (dbPath: string): string =>
-  ['', '-wal', '-shm', '-journal']
-    .map((suffix) => {
-      try {
-        return readFileSync(dbPath + suffix).toString('latin1');
-      } catch {
-        return '';
-      }
-    })
-    .join('\n');
 
 describe('startRecorder', () => {
   it('records one session per run, with its origin and end time', async () => {
@@ -119,7 +115,7 @@ describe('startRecorder', () => {
       ]),
     });
     await recorder.close();
-    const file = readAll(dbPath);
+    const file = databaseBytes(dbPath);
     for (const [name, value] of Object.entries(SECRETS)) expect(file.includes(value), name).toBe(false);
     const store = openStore(dbPath, { readonly: true });
     onTestFinished(() => store.close());
