@@ -1,0 +1,174 @@
+// Fuzz: whatever JSON (or not) a client POSTs to the simulator's REST resources or to a replay, the answer is a clear 2xx/4xx in the documented shape, never a crash.
+import fc from 'fast-check';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { startReplayServer } from '../../src/replay/index.js';
+import { oddText } from '../helpers/fuzz-arbitraries.js';
+import { send } from '../helpers/recorder.js';
+import { storedTransferSource } from '../helpers/replay-rows.js';
+import { ringCall, startTestSimulator } from '../helpers/simulator.js';
+
+const OPERATIONS = [
+  'Answer',
+  'Hangup',
+  'Hold',
+  'Retrieve',
+  'InitiateTransfer',
+  'CompleteTransfer',
+  'SingleStepTransfer',
+  'InitiateConference',
+  'CompleteConference',
+  'SwapCalls',
+  'SendDtmf',
+  'AttachUserData',
+  'UpdateUserData',
+  'DeleteUserDataPair',
+  'Dial',
+  'Ready',
+  'NotReady',
+  'StartContactCenterSession',
+  'DoNotDisturbOn',
+];
+
+/** A GWS request body: mostly an operation with parameters of any shape, sometimes anything at all. */
+const requestBody: fc.Arbitrary<string> = fc.oneof(
+  fc
+    .record(
+      {
+        operationName: fc.oneof(fc.constantFrom(...OPERATIONS), fc.jsonValue()),
+        destination: fc.oneof(
+          fc.record({ phoneNumber: fc.oneof(fc.string(), fc.jsonValue()) }),
+          fc.jsonValue(),
+        ),
+        userData: fc.jsonValue(),
+        key: fc.jsonValue(),
+        digits: fc.jsonValue(),
+        otherCallUri: fc.oneof(fc.string(), fc.jsonValue()),
+        participant: fc.jsonValue(),
+        consultCallUri: fc.jsonValue(),
+        channels: fc.jsonValue(),
+        to: fc.oneof(fc.constantFrom('5005', '15000', '5001'), fc.jsonValue()),
+        from: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((body) => JSON.stringify(body)),
+  oddText,
+);
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const jsonOf = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+describe('JSON bodies from outside', () => {
+  it('the simulator answers every POST with a GWS statusCode (and only a statusMessage beside a non-zero one), never 5xx', async () => {
+    const simulator = await startTestSimulator();
+    const callId = await ringCall(simulator, '5005', '5000');
+    const deviceId = 'efe1ab32-53f9-43ce-b65e-5768c61f7d4a';
+    const resource = fc.constantFrom(
+      `/api/v2/me/calls/${callId}`,
+      '/api/v2/me/calls/no-such-call',
+      '/api/v2/me/channels/voice',
+      `/api/v2/me/devices/${deviceId}/calls`,
+      `/api/v2/me/devices/${deviceId}`,
+      '/api/v2/me',
+    );
+    await fc.assert(
+      fc.asyncProperty(resource, requestBody, async (path, body) => {
+        const reply = await send(`${simulator.url}${path}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+        expect(reply.status).toBeLessThan(500);
+        const answer = jsonOf(reply.text);
+        if (!isRecord(answer)) throw new Error(`not a JSON object: ${reply.status} ${reply.text}`);
+        expect(typeof answer.statusCode).toBe('number');
+        if (answer.statusCode !== 0) {
+          expect(Object.keys(answer).sort()).toEqual(['statusCode', 'statusMessage']);
+          expect(String(answer.statusMessage).length).toBeGreaterThan(5);
+        }
+      }),
+      { numRuns: 150 },
+    );
+    // the control API takes the same abuse
+    await fc.assert(
+      fc.asyncProperty(requestBody, async (body) => {
+        const reply = await send(`${simulator.url}/sim/calls`, { method: 'POST', body });
+        expect(reply.status).toBeLessThan(500);
+        expect(isRecord(jsonOf(reply.text))).toBe(true);
+      }),
+      { numRuns: 50 },
+    );
+    expect((await send(`${simulator.url}/api/v2/me`)).status).toBe(200);
+  });
+
+  it('a strict replay names the closest requests when a query name or body key is an Object.prototype member', async () => {
+    const replay = await startReplayServer({ source: storedTransferSource(), port: 0, mode: 'strict' });
+    onTestFinished(() => replay.close());
+    for (const [path, body] of [
+      ['/api/v2/me?valueOf', undefined],
+      ['/api/v2/me?constructor=1&toString=2', undefined],
+      ['/api/v2/me/channels/voice', '{"operationName":"Ready","hasOwnProperty":1}'],
+      ['/api/v2/me/channels/voice', '{"operationName":"Ready","userData":{"valueOf":"x"}}'],
+    ] as const) {
+      const reply = await send(`${replay.url}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body }),
+      });
+      expect(reply.status, `${path} ${body ?? ''}: ${reply.text}`).toBe(404);
+      expect(jsonOf(reply.text)).toMatchObject({ error: 'VCR_REPLAY_NO_MATCH', closest: expect.any(Array) });
+    }
+  });
+
+  it.each(['strict', 'lenient'] as const)(
+    'a %s replay answers any request with the recorded answer or a JSON miss, never 5xx',
+    async (mode) => {
+      const replay = await startReplayServer({ source: storedTransferSource(), port: 0, mode });
+      onTestFinished(() => replay.close());
+      const path = fc
+        .tuple(
+          fc.oneof(
+            fc.constantFrom(
+              '/api/v2/me',
+              '/api/v2/me/calls/X1',
+              '/api/v2/me/channels/voice',
+              '/api/v2/devices',
+            ),
+            fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
+          ),
+          fc.option(fc.webQueryParameters()),
+        )
+        .map(([p, query]) => (query === null ? p : `${p}?${query}`));
+      const method = fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH');
+      await fc.assert(
+        fc.asyncProperty(method, path, requestBody, async (verb, p, body) => {
+          const reply = await send(`${replay.url}${p}`, {
+            method: verb,
+            headers: { 'Content-Type': 'application/json' },
+            ...(verb === 'GET' ? {} : { body }),
+          });
+          expect(reply.status).toBeLessThan(500);
+          const answer = jsonOf(reply.text);
+          if (reply.status >= 400) {
+            expect(answer, reply.text).toMatchObject({
+              error: expect.any(String),
+              message: expect.any(String),
+            });
+          } else if (mode === 'lenient') {
+            expect(isRecord(answer)).toBe(true);
+          }
+        }),
+        { numRuns: 100 },
+      );
+      expect(replay.status()).toBeDefined();
+    },
+  );
+});
