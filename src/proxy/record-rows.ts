@@ -85,15 +85,19 @@ export class RowBuilder {
             },
             c.method === 'GET',
           )
-        : { ...this.#plain(c.responseBody, contentTypeOf(c.responseHeaders)), rows: [], flag: null };
-      requestBody = param === null ? request.body : r.bytes(c.requestBody, false).data;
+        : {
+            ...this.#plain(c.responseBody, contentTypeOf(c.responseHeaders), c.isResponseTruncated),
+            rows: [],
+            flag: null,
+          };
+      requestBody = param === null ? request.body : r.bytes(c.requestBody, false, c.isRequestTruncated).data;
       responseBody = response.body;
       messages.push(...request.rows, ...response.rows);
       for (const flag of [request.flag, response.flag]) if (flag) addFlag(flags, flag);
       isRedacted ||= request.isRedacted || response.isRedacted;
     } else {
-      const request = this.#plain(c.requestBody, contentTypeOf(c.requestHeaders));
-      const response = this.#plain(c.responseBody, contentTypeOf(c.responseHeaders));
+      const request = this.#plain(c.requestBody, contentTypeOf(c.requestHeaders), c.isRequestTruncated);
+      const response = this.#plain(c.responseBody, contentTypeOf(c.responseHeaders), c.isResponseTruncated);
       requestBody = request.body;
       responseBody = response.body;
       isRedacted ||= request.isRedacted || response.isRedacted;
@@ -143,7 +147,7 @@ export class RowBuilder {
     } else {
       const first = f.payload[0];
       const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
-      const result = this.#redactor.bytes(f.payload, looksJson);
+      const result = this.#redactor.bytes(f.payload, looksJson, f.isTruncated);
       payload = result.data ?? Buffer.alloc(0);
       isRedacted = result.isRedacted;
     }
@@ -163,13 +167,17 @@ export class RowBuilder {
     };
   }
 
-  #plain(body: Buffer | null, contentType: string): { body: Buffer | null; isRedacted: boolean } {
-    const result = this.#redactor.bytes(body, contentType.includes('json'));
+  #plain(
+    body: Buffer | null,
+    contentType: string,
+    isCut: boolean,
+  ): { body: Buffer | null; isRedacted: boolean } {
+    const result = this.#redactor.bytes(body, contentType.includes('json'), isCut);
     return { body: result.data, isRedacted: result.isRedacted };
   }
 
   #decode(body: Buffer | null, isTruncated: boolean, context: TapContext, isJsonp: boolean): DecodedBody {
-    const scrubbed = this.#redactor.bytes(body, false);
+    const scrubbed = this.#redactor.bytes(body, false, isTruncated);
     if (!scrubbed.data || scrubbed.data.length === 0) {
       return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
     }

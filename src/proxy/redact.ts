@@ -153,6 +153,22 @@ export const scrubSecrets = (data: Buffer, secrets: Iterable<string>): Buffer =>
   return out;
 };
 
+/**
+ * A body cut at the size limit may end with the first part of a secret (at least `minLength` bytes of it),
+ * which scrubSecrets cannot recognize: that part is replaced too.
+ */
+export const scrubCutSecret = (data: Buffer, secrets: Iterable<string>, minLength = 4): Buffer => {
+  for (const secret of secrets) {
+    const bytes = Buffer.from(secret);
+    for (let k = Math.min(bytes.length - 1, data.length); k >= minLength; k--) {
+      if (data.compare(bytes, 0, k, data.length - k, data.length) === 0) {
+        return Buffer.concat([data.subarray(0, data.length - k), Buffer.from(REDACTED)]);
+      }
+    }
+  }
+  return data;
+};
+
 /** Same as scrubSecrets, for text. */
 export const scrubSecretsInText = (text: string, secrets: Iterable<string>): string => {
   let out = text;

@@ -8,6 +8,7 @@ import {
   redactHeaders,
   redactJson,
   redactJsonText,
+  scrubCutSecret,
   scrubSecrets,
   scrubSecretsInText,
   secretsOf,
@@ -69,10 +70,14 @@ export class Redactor {
     return redactHeaders(list, this.#headerNames);
   }
 
-  /** Scrubs remembered secrets from bytes; for JSON, also redacts secret keys (re-serializing only if one was found). */
-  bytes(data: Buffer | null, isJson: boolean): { data: Buffer | null; isRedacted: boolean } {
+  /**
+   * Scrubs remembered secrets from bytes (`isCut`: the bytes were cut at the size limit, maybe inside a
+   * secret); for JSON, also redacts secret keys (re-serializing only if one was found).
+   */
+  bytes(data: Buffer | null, isJson: boolean, isCut = false): { data: Buffer | null; isRedacted: boolean } {
     if (this.isOff || !data) return { data, isRedacted: false };
-    const scrubbed = scrubSecrets(data, this.#secrets);
+    let scrubbed = scrubSecrets(data, this.#secrets);
+    if (isCut) scrubbed = scrubCutSecret(scrubbed, this.#secrets);
     let isRedacted = scrubbed !== data;
     if (!isJson) return { data: scrubbed, isRedacted };
     const text = scrubbed.toString('utf8');

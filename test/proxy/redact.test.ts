@@ -5,6 +5,7 @@ import {
   redactHeaders,
   redactHeaderValue,
   redactJson,
+  scrubCutSecret,
   scrubSecrets,
   secretsOf,
 } from '../../src/proxy/redact.js';
@@ -105,6 +106,15 @@ describe('redactJson', () => {
         },
       ),
     );
+  });
+});
+
+describe('scrubCutSecret', () => {
+  it('removes the start of a secret a cut left at the end, and nothing else', () => {
+    const secrets = ['0123456789abcdef'];
+    expect(scrubCutSecret(Buffer.from('{"sid":"0123456'), secrets).toString()).toBe(`{"sid":"${REDACTED}`);
+    expect(scrubCutSecret(Buffer.from('{"n":"012'), secrets).toString()).toBe('{"n":"012');
+    expect(scrubCutSecret(Buffer.from('{"n":"0123456789"}'), secrets).toString()).toBe('{"n":"0123456789"}');
   });
 });
 
