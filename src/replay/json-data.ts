@@ -77,8 +77,10 @@ export const dataDifferences = (
     if (isObject(r) && isObject(a)) {
       for (const key of new Set([...Object.keys(r), ...Object.keys(a)])) {
         const childPath = `${at}.${key}`;
-        if (!(key in a)) out.push(`${childPath}: recorded ${show(r[key] as JsonValue)}, missing here`);
-        else if (!(key in r))
+        // Own keys only: a key named like an Object.prototype member (valueOf) is data, not a method.
+        if (!Object.hasOwn(a, key))
+          out.push(`${childPath}: recorded ${show(r[key] as JsonValue)}, missing here`);
+        else if (!Object.hasOwn(r, key))
           out.push(`${childPath}: not in the recording (got ${show(a[key] as JsonValue)})`);
         else walk(r[key] as JsonValue, a[key] as JsonValue, childPath);
         if (out.length >= limit) return;

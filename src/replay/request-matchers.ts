@@ -64,7 +64,7 @@ export class PathMatcher implements Matcher {
 
 const queryObject = (pairs: ReadonlyArray<[string, string]>): Record<string, string> => {
   const out: Record<string, string> = {};
-  for (const [name, value] of pairs) out[name] = name in out ? `${out[name]},${value}` : value;
+  for (const [name, value] of pairs) out[name] = Object.hasOwn(out, name) ? `${out[name]},${value}` : value;
   return out;
 };
 
