@@ -7,9 +7,13 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { corruption, openDatabase } from './open-database.js';
 import {
+  EXCHANGES,
   type ExchangeSqlRow,
+  FRAMES,
   type FrameSqlRow,
+  MESSAGES,
   type MessageSqlRow,
+  type RowTable,
   type SessionSqlRow,
   type SessionSummarySqlRow,
   toBayeuxRow,
@@ -40,7 +44,7 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
   /** wall clock for session end times and created_at */
   clock?: Clock;
-  /** rows fetched per query by the iterate* generators */
+  /** rows fetched per query by the iterate* generators: bigger pages read a whole session faster, each page is held in memory */
   iterateChunkRows?: number;
   /** cap on the file's size: writes past it fail as on a full disk (SQLITE_FULL); null for no cap */
   maxSizeBytes?: number | null;
@@ -51,7 +55,7 @@ export const STORE_DEFAULTS = {
   logger: silentLogger,
   busyTimeoutMs: 5000,
   clock: systemClock,
-  iterateChunkRows: 1000,
+  iterateChunkRows: 4000,
   maxSizeBytes: null,
 } satisfies Required<StoreOptions>;
 
@@ -174,13 +178,22 @@ export class Store {
 
   /** Exchanges ordered by startMs then id, filtered and paginated. */
   exchanges(sessionId: number, filter: ExchangeFilter = {}): Exchange[] {
-    const where = exchangeWhere(sessionId, filter);
-    return this.select<ExchangeSqlRow>('exchanges', where, 'start_ms, id', filter).map(toExchange);
+    return this.select<ExchangeSqlRow>(EXCHANGES, exchangeWhere(sessionId, filter), filter).map(toExchange);
+  }
+
+  /**
+   * The same rows as exchanges(), fetched a chunk at a time like iterateMessages(), so a pass over a big
+   * session's exchanges never holds them all.
+   */
+  iterateExchanges(sessionId: number, filter: ExchangeFilter = {}): Generator<Exchange, void, undefined> {
+    return this.iterate(EXCHANGES, exchangeWhere(sessionId, filter), filter, toExchange);
   }
 
   exchange(sessionId: number, id: number): Exchange | null {
     const row = this.read(() =>
-      this.stmt('SELECT * FROM exchanges WHERE session_id = ? AND id = ?').get(sessionId, id),
+      this.stmt(`SELECT ${EXCHANGES.select} FROM exchanges WHERE session_id = ? AND id = ?`)
+        .raw()
+        .get(sessionId, id),
     ) as ExchangeSqlRow | undefined;
     return row ? toExchange(row) : null;
   }
@@ -192,8 +205,7 @@ export class Store {
 
   /** Bayeux messages ordered by atMs then id, filtered and paginated. */
   messages(sessionId: number, filter: MessageFilter = {}): BayeuxRow[] {
-    const where = messageWhere(sessionId, filter);
-    return this.select<MessageSqlRow>('bayeux_messages', where, 'at_ms, id', filter).map(toBayeuxRow);
+    return this.select<MessageSqlRow>(MESSAGES, messageWhere(sessionId, filter), filter).map(toBayeuxRow);
   }
 
   countMessages(sessionId: number, filter: MessageFilter = {}): number {
@@ -206,18 +218,12 @@ export class Store {
    * while iterating.
    */
   iterateMessages(sessionId: number, filter: MessageFilter = {}): Generator<BayeuxRow, void, undefined> {
-    return this.iterate<MessageSqlRow, BayeuxRow>(
-      'bayeux_messages',
-      messageWhere(sessionId, filter),
-      filter,
-      toBayeuxRow,
-    );
+    return this.iterate(MESSAGES, messageWhere(sessionId, filter), filter, toBayeuxRow);
   }
 
   /** WebSocket frames ordered by atMs then id, filtered and paginated. */
   frames(sessionId: number, filter: FrameFilter = {}): FrameRow[] {
-    const where = frameWhere(sessionId, filter);
-    return this.select<FrameSqlRow>('ws_frames', where, 'at_ms, id', filter).map(toFrameRow);
+    return this.select<FrameSqlRow>(FRAMES, frameWhere(sessionId, filter), filter).map(toFrameRow);
   }
 
   countFrames(sessionId: number, filter: FrameFilter = {}): number {
@@ -225,12 +231,7 @@ export class Store {
   }
 
   iterateFrames(sessionId: number, filter: FrameFilter = {}): Generator<FrameRow, void, undefined> {
-    return this.iterate<FrameSqlRow, FrameRow>(
-      'ws_frames',
-      frameWhere(sessionId, filter),
-      filter,
-      toFrameRow,
-    );
+    return this.iterate(FRAMES, frameWhere(sessionId, filter), filter, toFrameRow);
   }
 
   /**
@@ -300,15 +301,14 @@ export class Store {
     this.db.close();
   }
 
-  private select<R>(
-    table: string,
-    where: Where,
-    orderBy: string,
-    filter: { offset?: number; limit?: number },
-  ): R[] {
+  private select<R>(table: RowTable, where: Where, filter: { offset?: number; limit?: number }): R[] {
     const p = page(filter);
-    const sql = `SELECT * FROM ${table} ${where.sql} ORDER BY ${orderBy} ${p.sql}`;
-    return this.read(() => this.stmt(sql).all(...where.params, ...p.params)) as R[];
+    const sql = `SELECT ${table.select} FROM ${table.name} ${where.sql} ORDER BY ${table.time}, id ${p.sql}`;
+    return this.read(() =>
+      this.stmt(sql)
+        .raw()
+        .all(...where.params, ...p.params),
+    ) as R[];
   }
 
   private count(table: string, where: Where): number {
@@ -322,8 +322,8 @@ export class Store {
     );
   }
 
-  private *iterate<R extends { at_ms: number; id: number }, T>(
-    table: string,
+  private *iterate<R extends unknown[], T>(
+    table: RowTable,
     where: Where,
     filter: { offset?: number; limit?: number },
     convert: (row: R) => T,
@@ -334,16 +334,20 @@ export class Store {
     let after: SqlParam[] = [];
     while (remaining > 0) {
       const chunk = Math.min(this.options.iterateChunkRows, remaining);
-      // Keyset pagination on the (session_id, at_ms, id) index: each chunk starts after the last row seen.
-      const keyset = after.length ? ' AND (at_ms, id) > (?, ?)' : '';
-      const sql = `SELECT * FROM ${table} ${where.sql}${keyset} ORDER BY at_ms, id LIMIT ? OFFSET ?`;
-      const rows = this.read(() => this.stmt(sql).all(...where.params, ...after, chunk, offset)) as R[];
+      // Keyset pagination on the (session_id, time, id) index: each chunk starts after the last row seen.
+      const keyset = after.length ? ` AND (${table.time}, id) > (?, ?)` : '';
+      const sql = `SELECT ${table.select} FROM ${table.name} ${where.sql}${keyset} ORDER BY ${table.time}, id LIMIT ? OFFSET ?`;
+      const rows = this.read(() =>
+        this.stmt(sql)
+          .raw()
+          .all(...where.params, ...after, chunk, offset),
+      ) as R[];
       for (const row of rows) yield convert(row);
       const last = rows[rows.length - 1];
       if (rows.length < chunk || !last) return;
       remaining -= rows.length;
       offset = 0;
-      after = [last.at_ms, last.id];
+      after = [last[table.timeAt] as number, last[table.idAt] as number];
     }
   }
 

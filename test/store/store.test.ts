@@ -264,6 +264,32 @@ describe('store', () => {
     expect(window).toHaveLength(301);
   });
 
+  it('iterates exchanges in chunks with the same rows, order and filters as exchanges()', () => {
+    const store = openTempStore({ iterateChunkRows: 64 });
+    const { id } = store.createSession(makeSession());
+    const exchanges = Array.from({ length: 500 }, (_, i) =>
+      makeExchange({
+        id: 1000 + i,
+        // ties on startMs across chunk boundaries: the (startMs, id) keyset must not skip or repeat one
+        startMs: Math.floor((500 - i) / 7),
+        kind: i % 3 ? 'http' : 'bayeux',
+        requestBody: Buffer.from(`{"operationName":"Op${i}"}`),
+      }),
+    );
+    store.writeRows(id, { exchanges: [...exchanges, everyExchangeField, nullExchange] });
+    const http = [...store.iterateExchanges(id, { kind: 'http' })];
+    expect(http).toEqual(store.exchanges(id, { kind: 'http' }));
+    expect(http).toHaveLength(333);
+    expect(new Set(http.map((e) => e.id)).size).toBe(333);
+    const all = [...store.iterateExchanges(id)];
+    expect(all).toHaveLength(502);
+    expect(all.find((e) => e.id === 7)).toEqual({ ...everyExchangeField, sessionId: id });
+    expect(all.find((e) => e.id === 8)).toEqual({ ...nullExchange, sessionId: id });
+    const window = [...store.iterateExchanges(id, { offset: 100, limit: 150 })];
+    expect(window).toEqual(store.exchanges(id, { offset: 100, limit: 150 }));
+    expect(window).toHaveLength(150);
+  });
+
   it('refuses writes when opened read-only, and rows for a session that does not exist', () => {
     const path = tempDbPath();
     const store = openStore(path);
