@@ -122,8 +122,20 @@ class Exchange {
     }
   }
 
-  writeHead(): void {
-    this.res.writeHead(this.status ?? 502, this.statusMessage, this.headers);
+  /** False if Node refused the upstream's status line or headers (the exchange is then cut off and flagged). */
+  writeHead(): boolean {
+    try {
+      this.res.writeHead(this.status ?? 502, this.statusMessage, this.headers);
+      return true;
+    } catch (err) {
+      // Bad input from a peer must never crash the proxy: record it and end this exchange only.
+      this.isUpstreamFailed = true;
+      this.flag = 'upstream-reset';
+      this.error = `upstream ${this.forwarder.upstreamOrigin} sent a response Node cannot relay: ${(err as Error).message}`;
+      this.proxyRes?.destroy();
+      this.res.destroy();
+      return false;
+    }
   }
 
   captured(): CapturedExchange {
@@ -214,13 +226,12 @@ function onUpstreamData(this: IncomingMessage, chunk: Buffer): void {
       // The whole body: headers and body leave in one write, and 'end' has nothing left to do.
       const body = rewriter.rewriteAll(chunk);
       state.headers[state.contentLengthAt + 1] = String(body.length);
-      state.writeHead();
       state.isResponseEnded = true;
-      state.res.end(body);
+      if (state.writeHead()) state.res.end(body);
       return;
     }
     state.headers.splice(state.contentLengthAt, 2);
-    state.writeHead();
+    if (!state.writeHead()) return;
   }
   state.write(rewriter.push(chunk));
 }
@@ -228,7 +239,7 @@ function onUpstreamData(this: IncomingMessage, chunk: Buffer): void {
 function onUpstreamEnd(this: IncomingMessage): void {
   const state = stateOf(this);
   if (!state || state.isResponseEnded) return;
-  if (state.isHeadPending) state.writeHead();
+  if (state.isHeadPending && !state.writeHead()) return;
   const tail = state.rewriter?.end();
   state.res.end(tail && tail.length > 0 ? tail : undefined);
 }
@@ -285,7 +296,7 @@ const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): void => {
     if (state.rewriter && state.contentLengthAt !== -1 && state.contentLength !== 0) {
       headers.splice(state.contentLengthAt, 2);
     }
-    state.writeHead();
+    if (!state.writeHead()) return;
   }
   proxyRes.on('data', onUpstreamData);
   proxyRes.on('end', onUpstreamEnd);

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -323,6 +325,29 @@ describe('HTTP forwarding', () => {
       ['to-server', '/meta/connect', 'c2', null],
       ['to-client', '/meta/connect', 'c2', true],
     ]);
+  });
+
+  it('answers 502 to an upstream response that does not parse, records it, and serves the next request', async () => {
+    let isBad = true;
+    const server = createNetServer((socket) => {
+      socket.once('data', () => {
+        const head = isBad ? 'HTTP/1.1 200 OK\r\nX-Bad: a\u007fb\r\n' : 'HTTP/1.1 200 OK\r\n';
+        isBad = false;
+        socket.end(`${head}Content-Length: 2\r\nConnection: close\r\n\r\nok`);
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const { recorder } = await startTestRecorder(
+      `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    );
+    const recorded = nextEvent(recorder, 'exchange');
+    expect((await send(`${recorder.url}/x`)).status).toBe(502);
+    const row = await recorded;
+    expect(row.flags).toEqual(['upstream-reset']);
+    expect(row.error).toContain('Parse Error');
+    expect((await send(`${recorder.url}/x`)).text).toBe('ok');
   });
 
   it('keeps connections to the upstream alive between requests', async () => {
