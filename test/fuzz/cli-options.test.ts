@@ -1,0 +1,145 @@
+// Fuzz: any command line reaches a command with well-typed options, or stops with commander's one-line error (exit 1) saying what to pass; nothing else is ever thrown.
+import { Command, CommanderError } from 'commander';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { analyzeCommand } from '../../src/cli/analyze.js';
+import { dashboardCommand } from '../../src/cli/dashboard.js';
+import { demoCommand } from '../../src/cli/demo.js';
+import { exportCommand } from '../../src/cli/export.js';
+import { importCommand } from '../../src/cli/import.js';
+import { registerRecord } from '../../src/cli/record.js';
+import { replayCommand } from '../../src/cli/replay.js';
+import { sessionsCommand } from '../../src/cli/sessions.js';
+import { registerSimulate } from '../../src/cli/simulate.js';
+
+interface Parsed {
+  command: string;
+  options: Record<string, unknown>;
+}
+
+/**
+ * The gws-vcr program as src/cli/main.ts builds it, with every command's action replaced by one that
+ * keeps the parsed options, and commander's exits and output turned into values.
+ */
+const buildProgram = (parsed: Parsed[], errors: string[]): Command => {
+  const program = new Command('gws-vcr');
+  for (const make of [sessionsCommand, dashboardCommand, exportCommand, importCommand])
+    program.addCommand(make());
+  registerSimulate(program);
+  registerRecord(program);
+  for (const make of [replayCommand, demoCommand, analyzeCommand]) program.addCommand(make());
+  const quiet = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.configureOutput({ writeOut: () => {}, writeErr: (text) => errors.push(text) });
+  };
+  quiet(program);
+  for (const cmd of program.commands) {
+    quiet(cmd);
+    cmd.action(() => {
+      parsed.push({ command: cmd.name(), options: cmd.opts() });
+    });
+  }
+  return program;
+};
+
+const COMMANDS = buildProgram([], []).commands.map((c) => ({
+  name: c.name(),
+  flags: c.options.map((o) => o.long ?? o.short ?? ''),
+}));
+
+/** A value a person (or a script gone wrong) may type after an option. */
+const value = fc.oneof(
+  fc.constantFrom(
+    '0',
+    '8080',
+    '65535',
+    '65536',
+    '-1',
+    '1.5',
+    '1e3',
+    'NaN',
+    'Infinity',
+    '',
+    ' ',
+    'abc',
+    'latest',
+  ),
+  fc.constantFrom(
+    'http://127.0.0.1:8080',
+    'https://gws.example.com',
+    'ftp://x',
+    'http://',
+    '//x',
+    'javascript:alert(1)',
+  ),
+  fc.string({ maxLength: 20 }),
+  fc.integer().map(String),
+  fc.double().map(String),
+);
+
+/** A command line: a command, then options it knows and some it does not, each maybe with a value. */
+const commandLine = fc.constantFrom(...COMMANDS).chain(({ name, flags }) =>
+  fc
+    .array(
+      fc.oneof(
+        fc.tuple(fc.constantFrom(...flags), fc.option(value, { nil: undefined })),
+        fc.tuple(
+          fc.string({ minLength: 1, maxLength: 12 }).map((s) => `--${s}`),
+          fc.option(value, { nil: undefined }),
+        ),
+        fc.tuple(value, fc.constant(undefined)),
+      ),
+      { maxLength: 6 },
+    )
+    .map((pairs) => [name, ...pairs.flatMap(([flag, v]) => (v === undefined ? [flag] : [flag, v]))]),
+);
+
+const isPort = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+
+describe('command lines from outside', () => {
+  it('either parse into well-typed options or stop with a one-line error and exit 1', async () => {
+    await fc.assert(
+      fc.asyncProperty(commandLine, async (argv) => {
+        const parsed: Parsed[] = [];
+        const errors: string[] = [];
+        const program = buildProgram(parsed, errors);
+        try {
+          await program.parseAsync(argv, { from: 'user' });
+        } catch (err) {
+          if (!(err instanceof CommanderError)) throw err;
+          if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return;
+          expect(err.exitCode, err.message).toBe(1);
+          expect(errors.join('')).toMatch(/^error: .+/);
+          return;
+        }
+        expect(parsed).toHaveLength(1);
+        const options = parsed[0]?.options ?? {};
+        for (const name of ['port', 'dashboard']) {
+          if (options[name] !== undefined)
+            expect(isPort(options[name]), `${name}=${String(options[name])}`).toBe(true);
+        }
+        if (options.upstream !== undefined) expect((options.upstream as URL).protocol).toMatch(/^https?:$/);
+        for (const name of ['speed', 'maxBody', 'jitter', 'latency', 'thinkMs', 'window', 'seed']) {
+          if (options[name] !== undefined) expect(Number.isFinite(options[name]), `${name}`).toBe(true);
+        }
+        if (options.speed !== undefined) expect(options.speed as number).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('name the option and say what to pass when a value is wrong', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['record', '--upstream', 'ftp://x'], /--upstream.*not an http\(s\) URL; pass e\.g\./],
+      [['simulate', '--port', '70000'], /--port.*not a port; pass a whole number from 0 to 65535/],
+      [['replay', '--speed', '0'], /--speed.*not a number > 0/],
+    ];
+    for (const [argv, message] of cases) {
+      const errors: string[] = [];
+      await expect(buildProgram([], errors).parseAsync(argv, { from: 'user' })).rejects.toBeInstanceOf(
+        CommanderError,
+      );
+      expect(errors.join(''), argv.join(' ')).toMatch(message);
+    }
+  });
+});
