@@ -1,12 +1,19 @@
 // Ties each recorded notification to the client action it follows on the recording, with its recorded delay.
 //
 // A client action is a REST request, a Bayeux publish, a subscribe (one per channel pattern) or a handshake.
-// A notification (a to-client data message) is anchored to the last action before it when that action can
-// have caused it: a REST request or publish at most `causeWindowMs` earlier, or the subscribe of its channel.
-// Anything else was asked for by nobody (an inbound call ringing) and follows the latest subscribe of its
-// channel at its recorded offset; with no such subscribe, the latest handshake.
+// The tool understands calls: a notification about call X follows the latest request on X's family (X, its
+// parent, its consults: by path, by a URI in the body, or by a response naming X, as `POST /sim/calls` does)
+// at most `causeWindowMs` earlier, even when another agent acted in between. Device and channel notifications
+// follow the latest request on their resource (CHANNEL_CAUSES). Failing that:
+// - a call nobody here acted on that rings (an inbound call) follows the subscribe of its channel;
+// - a notification about a call acted on longer ago follows that action (a caller hanging up later);
+// - otherwise the last action before it, when a REST request or publish at most `causeWindowMs` earlier;
+// - otherwise (asked for by nobody) the latest subscribe of its channel at its recorded offset, and with no
+//   such subscribe, the latest handshake.
 import { channelMatches } from '../bayeux/index.js';
 import type { BayeuxRow, Exchange } from '../store/index.js';
+import { ActionsSoFar } from './actions-so-far.js';
+import { CallFamilies, notifiedCall } from './call-family.js';
 
 export type ClientAction =
   | { kind: 'request'; exchangeId: number; atMs: number }
@@ -43,8 +50,10 @@ export const actionKey = (action: ClientAction): ActionKey => {
 
 /** Why a notification hangs on its anchor. */
 export type AnchorReason =
-  /** the REST request or publish just before it */
+  /** a request on its call's family (or its resource) shortly before it, else the request or publish just before it */
   | 'caused-by'
+  /** about a call last acted on longer than the cause window before: that action, at its recorded offset */
+  | 'after-call-action'
   /** nobody asked: the subscribe of its channel, at its recorded offset */
   | 'after-subscribe'
   /** nobody asked and no subscribe of its channel was recorded: the handshake, at its offset */
@@ -173,14 +182,15 @@ export const anchorNotifications = (
     unanchoredRowIds: [],
     duplicateRowIds: duplicates,
   };
+  const families = new CallFamilies(messages);
+  const before = new ActionsSoFar(new Map(exchanges.map((e) => [e.id, e])));
   let nextAction = 0;
-  const before: ClientAction[] = [];
   for (const row of kept) {
     while (nextAction < actions.length && (actions[nextAction] as ClientAction).atMs <= row.atMs) {
-      before.push(actions[nextAction] as ClientAction);
+      before.add(actions[nextAction] as ClientAction);
       nextAction++;
     }
-    const found = anchorFor(before, row.channel, row.atMs, causeWindowMs);
+    const found = anchorFor(before, row, families, causeWindowMs);
     if (found === null) {
       plan.unanchoredRowIds.push(row.id);
       continue;
@@ -203,24 +213,34 @@ export const anchorNotifications = (
 };
 
 const anchorFor = (
-  before: readonly ClientAction[],
-  channel: string,
-  atMs: number,
+  before: ActionsSoFar,
+  row: BayeuxRow & { channel: string },
+  families: CallFamilies,
   causeWindowMs: number,
 ): { action: ClientAction; reason: AnchorReason } | null => {
-  const last = before[before.length - 1];
+  const isRecent = (action: ClientAction | null): action is ClientAction =>
+    action !== null && row.atMs - action.atMs <= causeWindowMs;
+  const call = notifiedCall(row.message);
+  const onFamily = call === null ? null : before.latestOnCalls(families.familyOf(call.id));
+  const onResource = call === null ? before.latestCausing(row.channel) : null;
+  if (isRecent(onFamily)) return { action: onFamily, reason: 'caused-by' };
+  if (isRecent(onResource)) return { action: onResource, reason: 'caused-by' };
+  const isUnasked = call !== null && onFamily === null && call.state === 'Ringing';
+  if (onFamily !== null) return { action: onFamily, reason: 'after-call-action' };
+  const { list } = before;
+  const last = list[list.length - 1];
   if (last === undefined) return null;
-  if ((last.kind === 'request' || last.kind === 'publish') && atMs - last.atMs <= causeWindowMs) {
+  if (!isUnasked && (last.kind === 'request' || last.kind === 'publish') && isRecent(last)) {
     return { action: last, reason: 'caused-by' };
   }
-  for (let i = before.length - 1; i >= 0; i--) {
-    const action = before[i] as ClientAction;
-    if (action.kind === 'subscribe' && channelMatches(action.channel, channel)) {
+  for (let i = list.length - 1; i >= 0; i--) {
+    const action = list[i] as ClientAction;
+    if (action.kind === 'subscribe' && channelMatches(action.channel, row.channel)) {
       return { action, reason: 'after-subscribe' };
     }
   }
-  for (let i = before.length - 1; i >= 0; i--) {
-    const action = before[i] as ClientAction;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const action = list[i] as ClientAction;
     if (action.kind === 'handshake') return { action, reason: 'after-handshake' };
   }
   return null;

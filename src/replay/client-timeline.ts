@@ -27,9 +27,28 @@ export const timerScheduler = (clock: Pick<Clock, 'nowMs'>): Scheduler => ({
   },
 });
 
+/**
+ * How far replaying got through the recording: answers given per group of identical requests, and the
+ * actions repeated (each counts once). Each client has its own, or the clients of a shared replay share one.
+ */
+export interface ReplayProgress {
+  readonly cursors: RequestCursors;
+  readonly triggered: Set<ActionKey>;
+  /** per subscribe channel, publish channel and handshake: how many were repeated */
+  readonly ordinals: Map<string, number>;
+}
+
+export const startProgress = (): ReplayProgress => ({
+  cursors: new Map(),
+  triggered: new Set(),
+  ordinals: new Map(),
+});
+
 export interface ClientTimelineOptions {
   id: string;
   plan: AnchorPlan;
+  /** this client's own progress by default */
+  progress?: ReplayProgress;
   /** recorded delays are divided by this */
   speed: number;
   /** each notification moves by up to ± this many ms (see jitterFor) */
@@ -85,11 +104,8 @@ const EARLY_TOLERANCE_MS = 1;
 
 export class ClientTimeline {
   readonly id: string;
-  /** this client's place in each group of identical REST requests */
-  readonly cursors: RequestCursors = new Map();
   private readonly options: ClientTimelineOptions;
-  private readonly ordinals = new Map<string, number>();
-  private readonly triggered = new Set<ActionKey>();
+  private readonly progress: ReplayProgress;
   private queue: Pending[] = [];
   private delivered: DeliveredNotification[] = [];
   private cancelTimer: (() => void) | null = null;
@@ -98,6 +114,12 @@ export class ClientTimeline {
   constructor(options: ClientTimelineOptions) {
     this.id = options.id;
     this.options = options;
+    this.progress = options.progress ?? startProgress();
+  }
+
+  /** this client's place in each group of identical REST requests (shared in a shared replay) */
+  get cursors(): RequestCursors {
+    return this.progress.cursors;
   }
 
   /** The client sent a request the recording answered with exchange `exchangeId` (a fresh answer). */
@@ -117,10 +139,11 @@ export class ClientTimeline {
     this.trigger(handshakeKey(this.nextOrdinal('handshake')), atMs);
   }
 
-  /** Schedules the notifications anchored to `key`; an action counts once per timeline. */
+  /** Schedules the notifications anchored to `key`; an action counts once per progress. */
   trigger(key: ActionKey, atMs = this.options.scheduler.nowMs()): void {
-    if (this.triggered.has(key)) return;
-    this.triggered.add(key);
+    const { triggered } = this.progress;
+    if (triggered.has(key)) return;
+    triggered.add(key);
     const anchored = this.options.plan.byAnchor.get(key);
     if (anchored === undefined) return;
     const { speed, jitterMs, seed } = this.options;
@@ -149,7 +172,7 @@ export class ClientTimeline {
     const now = this.options.scheduler.nowMs();
     const scheduled = new Set(this.queue.map((p) => p.notification.rowId));
     const waiting = this.options.plan.notifications.filter(
-      (n) => !this.triggered.has(n.anchor) && !scheduled.has(n.rowId),
+      (n) => !this.progress.triggered.has(n.anchor) && !scheduled.has(n.rowId),
     );
     return {
       id: this.id,
@@ -169,9 +192,9 @@ export class ClientTimeline {
   /** Back to the start of the recording: nothing repeated, nothing due, nothing delivered. */
   reset(): void {
     this.close();
-    this.cursors.clear();
-    this.ordinals.clear();
-    this.triggered.clear();
+    this.progress.cursors.clear();
+    this.progress.ordinals.clear();
+    this.progress.triggered.clear();
     this.delivered = [];
   }
 
@@ -183,8 +206,9 @@ export class ClientTimeline {
   }
 
   private nextOrdinal(key: string): number {
-    const n = this.ordinals.get(key) ?? 0;
-    this.ordinals.set(key, n + 1);
+    const { ordinals } = this.progress;
+    const n = ordinals.get(key) ?? 0;
+    ordinals.set(key, n + 1);
     return n;
   }
 

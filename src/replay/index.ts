@@ -3,7 +3,13 @@ export type { AnchoredNotification, AnchorPlan, AnchorReason } from './anchor-no
 export { anchorNotifications } from './anchor-notifications.js';
 export type { DeliveredNotification, Scheduler, TimelineStatus } from './client-timeline.js';
 export { timerScheduler } from './client-timeline.js';
-export type { ReplayMode, ReplaySource, ReplayStatus, UnmatchedRequest } from './replay-engine.js';
+export type {
+  ReplayMode,
+  ReplaySharing,
+  ReplaySource,
+  ReplayStatus,
+  UnmatchedRequest,
+} from './replay-engine.js';
 export { loadReplaySource } from './replay-engine.js';
 export type { ReplayServer, ReplayServerOptions } from './replay-server.js';
 export { REPLAY_DEFAULTS, startReplayServer } from './replay-server.js';

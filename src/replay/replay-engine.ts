@@ -4,9 +4,16 @@ import { type Logger, silentLogger } from '../common/logger.js';
 import type { BayeuxRow, Exchange, Session, Store } from '../store/index.js';
 import { type AnchoredNotification, type AnchorPlan, anchorNotifications } from './anchor-notifications.js';
 import { type ClientIdentity, ClientRegistry } from './client-registry.js';
-import { ClientTimeline, type Scheduler, type TimelineStatus } from './client-timeline.js';
+import {
+  ClientTimeline,
+  type ReplayProgress,
+  type Scheduler,
+  startProgress,
+  type TimelineStatus,
+} from './client-timeline.js';
 import { parseIgnoreFields } from './json-data.js';
 import { describeRequest, type ReplayRequest } from './normalise-request.js';
+import { recordedClientsAtOnce } from './recorded-clients.js';
 import { type LiveResponse, liveResponse, mintHeaderSecret, mintSessionId } from './recorded-response.js';
 import { type NearMiss, RequestBook } from './request-book.js';
 import { createOriginRewrite, type OriginRewrite } from './rewrite-origins.js';
@@ -20,6 +27,15 @@ export interface ReplaySource {
 
 export type ReplayMode = 'strict' | 'lenient';
 
+/**
+ * How live clients divide the recording. `each-client`: every client replays all of it on its own (one
+ * agent recorded, several tests replaying it). `shared`: the clients go through it once together, as the
+ * recorded agents did: identical requests get the recorded answers in order whoever sends them (two
+ * agents reading their devices get one device each), and each notification goes to the client that
+ * repeated its anchor. `auto` shares when the recording had several Bayeux clients connected at once.
+ */
+export type ReplaySharing = 'each-client' | 'shared';
+
 export interface ReplayEngineOptions {
   source: ReplaySource;
   /** origin used in rewritten URLs when a client gave no Host header (see setPublicOrigin) */
@@ -30,6 +46,8 @@ export interface ReplayEngineOptions {
   seed: number;
   ignoreFields: readonly string[];
   causeWindowMs: number;
+  /** default auto */
+  sharing?: ReplaySharing | 'auto';
   /** the cookie that names a client's HTTP session (GWS: JSESSIONID) */
   sessionCookieName: string;
   scheduler: Scheduler;
@@ -72,9 +90,17 @@ export interface ReplayStatus {
   speed: number;
   jitterMs: number;
   seed: number;
-  recorded: { requests: number; notifications: number; unanchoredRowIds: number[] };
+  sharing: ReplaySharing;
+  recorded: {
+    requests: number;
+    notifications: number;
+    unanchoredRowIds: number[];
+    /** most Bayeux clients connected at once on the recording */
+    clientsAtOnce: number;
+  };
+  /** per client; when shared, a notification whose anchor nobody repeated yet is listed under every client */
   clients: Array<TimelineStatus & { bayeuxSessions: string[]; origin: string }>;
-  /** totals over all clients */
+  /** totals over all clients (when shared, a notification still waiting for its anchor counts once) */
   pending: number;
   delivered: number;
   unmatched: UnmatchedRequest[];
@@ -91,7 +117,11 @@ export const loadReplaySource = (store: Store, ref?: string | number): ReplaySou
 
 export class ReplayEngine {
   readonly plan: AnchorPlan;
+  readonly sharing: ReplaySharing;
   private readonly options: ReplayEngineOptions;
+  private readonly clientsAtOnce: number;
+  /** the one progress of a shared replay; null when each client has its own */
+  private readonly sharedProgress: ReplayProgress | null;
   private readonly book: RequestBook;
   private readonly exchanges = new Map<number, Exchange>();
   private readonly registry: ClientRegistry<ReplayClient>;
@@ -116,6 +146,10 @@ export class ReplayEngine {
       },
     );
     this.plan = anchorNotifications(exchanges, messages, { causeWindowMs: options.causeWindowMs });
+    this.clientsAtOnce = recordedClientsAtOnce(messages);
+    const sharing = options.sharing ?? 'auto';
+    this.sharing = sharing !== 'auto' ? sharing : this.clientsAtOnce > 1 ? 'shared' : 'each-client';
+    this.sharedProgress = this.sharing === 'shared' ? startProgress() : null;
     this.registry = new ClientRegistry((seq) => this.createClient(seq));
   }
 
@@ -213,6 +247,12 @@ export class ReplayEngine {
       bayeuxSessions: this.registry.sessionsOf(client),
       origin: client.origin,
     }));
+    const waiting = new Set<number>();
+    let pending = 0;
+    for (const entry of clients.flatMap((c) => c.pending)) {
+      if (entry.dueInMs === null && this.sharing === 'shared') waiting.add(entry.rowId);
+      else pending++;
+    }
     return {
       session: {
         id: session.id,
@@ -224,13 +264,15 @@ export class ReplayEngine {
       speed: this.options.speed,
       jitterMs: this.options.jitterMs,
       seed: this.options.seed,
+      sharing: this.sharing,
       recorded: {
         requests: this.exchanges.size,
         notifications: this.plan.notifications.length,
         unanchoredRowIds: this.plan.unanchoredRowIds,
+        clientsAtOnce: this.clientsAtOnce,
       },
       clients,
-      pending: clients.reduce((n, c) => n + c.pending.length, 0),
+      pending: pending + waiting.size,
       delivered: clients.reduce((n, c) => n + c.delivered.length, 0),
       unmatched: [...this.unmatched],
     };
@@ -255,6 +297,7 @@ export class ReplayEngine {
       timeline: new ClientTimeline({
         id,
         plan: this.plan,
+        ...(this.sharedProgress === null ? {} : { progress: this.sharedProgress }),
         speed: this.options.speed,
         jitterMs: this.options.jitterMs,
         seed: this.options.seed,

@@ -14,6 +14,7 @@ import {
   type EngineReply,
   ReplayEngine,
   type ReplayMode,
+  type ReplaySharing,
   type ReplaySource,
   type ReplayStatus,
 } from './replay-engine.js';
@@ -34,6 +35,8 @@ export interface ReplayServerOptions {
   ignoreFields?: string[];
   /** longest gap (ms) between a request and a notification it caused on the recording */
   causeWindowMs?: number;
+  /** how live clients divide the recording (see ReplaySharing); auto shares a recording of several clients */
+  sharing?: ReplaySharing | 'auto';
   sessionCookieName?: string;
   /** serve /__vcr/* to clients off loopback too; off by default (it can reset the replay) */
   isInspectionPublic?: boolean;
@@ -54,6 +57,7 @@ export const REPLAY_DEFAULTS = {
   seed: 1,
   ignoreFields: [] as string[],
   causeWindowMs: 2000,
+  sharing: 'auto' as ReplaySharing | 'auto',
   sessionCookieName: SESSION_COOKIE,
   isInspectionPublic: false,
   maxBodyBytes: 10 * 1024 * 1024,
@@ -112,6 +116,7 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
     seed: config.seed,
     ignoreFields: config.ignoreFields,
     causeWindowMs: config.causeWindowMs,
+    sharing: config.sharing,
     sessionCookieName: config.sessionCookieName,
     scheduler,
     logger,

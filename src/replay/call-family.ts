@@ -1,0 +1,140 @@
+// Which calls a recorded request or notification is about: call ids read from paths, URIs, bodies and responses.
+//
+// The analysis part reads call paths too (src/analysis/resource-paths.ts); replay may not import it, and
+// needs less: an id, never the resource kind.
+import type { BayeuxRow, Exchange } from '../store/index.js';
+import { type JsonValue, tryParseJson } from './json-data.js';
+
+/** Body fields of an operation that name another call by URI (SwapCalls, CompleteTransfer, ...). */
+const REQUEST_CALL_FIELDS = ['otherCallUri', 'consultCallUri', 'parentCallUri', 'callUri'] as const;
+
+/** Response fields naming a call: `POST /sim/calls` answers `{"id"}`, a Dial may answer a call or its URI. */
+const RESPONSE_ID_FIELDS = ['id'] as const;
+const RESPONSE_URI_FIELDS = ['uri', 'callUri'] as const;
+
+/** Methods that read: they cause no notification, so they never anchor one by call. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+const isObject = (value: JsonValue | undefined): value is { [key: string]: JsonValue } =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const decode = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/**
+ * The call id in a URI or path, whatever its origin: the segment after the last `calls` that has one
+ * (`http://h/api/v2/me/calls/ID`, `/calls/ID`, `/sim/calls/ID/answer`). Null if it names no call.
+ */
+export const callIdInUri = (uri: string): string | null => {
+  let rest = uri.trim();
+  const scheme = rest.indexOf('://');
+  if (scheme !== -1) {
+    const slash = rest.indexOf('/', scheme + 3);
+    rest = slash === -1 ? '' : rest.slice(slash);
+  }
+  const end = rest.search(/[?#]/);
+  if (end !== -1) rest = rest.slice(0, end);
+  const segments = rest.split('/');
+  for (let i = segments.length - 2; i >= 0; i--) {
+    const id = segments[i + 1] as string;
+    if (segments[i] === 'calls' && id !== '') return decode(id);
+  }
+  return null;
+};
+
+const idsIn = (value: JsonValue | undefined, ids: Set<string>): void => {
+  if (!isObject(value)) return;
+  for (const field of RESPONSE_ID_FIELDS) {
+    const id = value[field];
+    if (typeof id === 'string' && id !== '') ids.add(id);
+  }
+  for (const field of RESPONSE_URI_FIELDS) {
+    const uri = value[field];
+    const id = typeof uri === 'string' ? callIdInUri(uri) : null;
+    if (id !== null) ids.add(id);
+  }
+};
+
+const jsonOf = (body: Buffer | null): JsonValue | undefined =>
+  body === null || body.length === 0 ? undefined : tryParseJson(body.toString('utf8'));
+
+/**
+ * Calls a recorded request acts on: the call its path targets, calls its body names by URI, and calls its
+ * response names (`{"id"}`, `{"call":{"id"}}`, a `uri`). Empty for reads, which change no call.
+ */
+export const callsOfRequest = (exchange: Exchange): Set<string> => {
+  const ids = new Set<string>();
+  if (READ_METHODS.has(exchange.method.toUpperCase())) return ids;
+  const target = callIdInUri(exchange.path);
+  if (target !== null) ids.add(target);
+  const body = jsonOf(exchange.requestBody);
+  if (isObject(body)) {
+    for (const field of REQUEST_CALL_FIELDS) {
+      const uri = body[field];
+      const id = typeof uri === 'string' ? callIdInUri(uri) : null;
+      if (id !== null) ids.add(id);
+    }
+  }
+  const response = jsonOf(exchange.responseBody);
+  idsIn(response, ids);
+  if (isObject(response)) idsIn(response.call, ids);
+  return ids;
+};
+
+/** The call a notification is about, and its parent for a consult call; null when it is about no call. */
+export interface NotifiedCall {
+  id: string;
+  parentId: string | null;
+  state: string | null;
+}
+
+/** Reads `data.call` (id, state, parentCallUri or parentCallPath), else `data.callUri` of an ErrorMessage. */
+export const notifiedCall = (message: Record<string, unknown>): NotifiedCall | null => {
+  const data = message.data as JsonValue | undefined;
+  if (!isObject(data)) return null;
+  const call = data.call;
+  if (isObject(call) && typeof call.id === 'string' && call.id !== '') {
+    const parentUri = typeof call.parentCallUri === 'string' ? call.parentCallUri : call.parentCallPath;
+    return {
+      id: call.id,
+      parentId: typeof parentUri === 'string' ? callIdInUri(parentUri) : null,
+      state: typeof call.state === 'string' ? call.state : null,
+    };
+  }
+  const id = typeof data.callUri === 'string' ? callIdInUri(data.callUri) : null;
+  return id === null ? null : { id, parentId: null, state: null };
+};
+
+/**
+ * Consult links of a whole recording (ids are never reused, so later notifications may tell about earlier
+ * ones): the family of a call is itself, its parent, and its consult calls.
+ */
+export class CallFamilies {
+  private readonly parentOf = new Map<string, string>();
+  private readonly consultsOf = new Map<string, Set<string>>();
+
+  constructor(messages: Iterable<BayeuxRow>) {
+    for (const row of messages) {
+      if (row.direction !== 'to-client') continue;
+      const call = notifiedCall(row.message);
+      if (call?.parentId == null || call.parentId === call.id) continue;
+      this.parentOf.set(call.id, call.parentId);
+      const consults = this.consultsOf.get(call.parentId);
+      if (consults) consults.add(call.id);
+      else this.consultsOf.set(call.parentId, new Set([call.id]));
+    }
+  }
+
+  /** `callId`, its parent and its consults. */
+  familyOf(callId: string): Set<string> {
+    const family = new Set([callId, ...(this.consultsOf.get(callId) ?? [])]);
+    const parent = this.parentOf.get(callId);
+    if (parent !== undefined) family.add(parent);
+    return family;
+  }
+}
