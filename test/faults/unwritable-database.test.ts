@@ -1,0 +1,128 @@
+// Fault: the database stops taking writes mid-session (disk full, locked by another process); traffic goes on, the failure is counted and reported once.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { Logger } from '../../src/common/logger.js';
+import { openStore } from '../../src/store/index.js';
+import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
+import { send, startHttpUpstream, startTestRecorder, tempDir } from '../helpers/recorder.js';
+import { request, ringCall, startTestSimulator } from '../helpers/simulator.js';
+
+const TRANSPORTS: ClientTransport[] = ['long-polling', 'websocket'];
+
+/** A logger that keeps its error and warn lines, to check how often a failure is reported. */
+const keepingLogger = (): Logger & { lines: Array<{ level: string; msg: string | undefined }> } => {
+  const lines: Array<{ level: string; msg: string | undefined }> = [];
+  const at = (level: string) => (_obj: object | string, msg?: string) => {
+    lines.push({ level, msg });
+  };
+  const logger = {
+    lines,
+    debug: () => {},
+    info: () => {},
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+  };
+  return logger;
+};
+
+const stateOf = (data: unknown): string | undefined => (data as { call?: { state?: string } }).call?.state;
+const noteOf = (data: unknown): unknown =>
+  (data as { call?: { userData?: { note?: unknown } } }).call?.userData?.note;
+
+describe('the database becoming unwritable mid-session', () => {
+  it('on a full disk: clients on both transports get every notification, the loss is counted and reported once', async () => {
+    // A recording file whose disk has 256 KiB left: the login fits, a large attached-data burst does not.
+    const dbPath = join(tempDir(), 'filling.sqlite');
+    openStore(dbPath).close();
+    const logger = keepingLogger();
+    const store = openStore(dbPath, { maxSizeBytes: statSync(dbPath).size + 256 * 1024, logger });
+    const simulator = await startTestSimulator();
+    const { recorder } = await startTestRecorder(simulator.url, { store, logger });
+
+    const clients: TestClient[] = [];
+    for (const transport of TRANSPORTS) {
+      const client = await connectClient({ url: `${recorder.url}/api/v2/notifications`, transport });
+      onTestFinished(() => client.disconnect());
+      await client.subscribe('/v2/me/calls');
+      clients.push(client);
+    }
+    const callId = await ringCall(simulator, '5005', '5000');
+    for (const client of clients) await client.next('/v2/me/calls', (m) => stateOf(m.data) === 'Ringing');
+    await recorder.flush();
+    expect(recorder.stats).toMatchObject({ rowsFailed: 0, lastError: null });
+
+    // The disk fills: each notification of this call now carries 300 KB of attached data.
+    const note = 'n'.repeat(300 * 1024);
+    const attached = await request(`${recorder.url}/api/v2/me/calls/${callId}`, {
+      body: { operationName: 'AttachUserData', userData: { note } },
+    });
+    expect(attached.body).toEqual({ statusCode: 0 });
+    const answered = await request(`${recorder.url}/api/v2/me/calls/${callId}`, {
+      body: { operationName: 'Answer' },
+    });
+    expect(answered.body).toEqual({ statusCode: 0 });
+    for (const client of clients) {
+      const changed = await client.next('/v2/me/calls', (m) => noteOf(m.data) === note);
+      expect(stateOf(changed.data)).toBe('Ringing');
+      await client.next('/v2/me/calls', (m) => stateOf(m.data) === 'Established');
+    }
+    await recorder.flush();
+
+    expect(recorder.stats.rowsFailed).toBeGreaterThan(0);
+    expect(recorder.stats.lastError).toMatch(/full/i);
+    // Reported when writes start failing, not once per failed batch: smaller batches may still fit in
+    // the last free pages, so failures can come in runs, each reported once.
+    const errors = logger.lines.filter((l) => l.level === 'error');
+    const recoveries = logger.lines.filter((l) => l.level === 'warn' && /recovered/.test(l.msg ?? ''));
+    expect(errors[0]?.msg).toMatch(/store write failed; traffic continues/);
+    expect(errors.length).toBeLessThanOrEqual(recoveries.length + 1);
+    // What was written before the disk filled stays readable, and the recorder still closes cleanly.
+    await recorder.close();
+    expect(
+      store
+        .messages(recorder.sessionId, { channel: '/v2/me/calls' })
+        .filter((m) => stateOf(m.message.data) === 'Ringing' && noteOf(m.message.data) === undefined),
+    ).toHaveLength(TRANSPORTS.length);
+  });
+
+  it.each([
+    ['on a worker thread', true],
+    ['on the forwarding thread (the default on two cores or fewer)', false],
+  ])(
+    'while another process holds the write lock, writer %s: requests are not held up, and no row vanishes silently',
+    async (_, isWriterOffThread) => {
+      const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+      const { recorder, store, dbPath } = await startTestRecorder(upstream.url, { isWriterOffThread });
+      expect((await send(`${recorder.url}/before`)).text).toBe('ok');
+      await recorder.flush();
+
+      // e.g. `gws-vcr import` writing a large HAR into the same file, in one transaction
+      const other = new BetterSqlite3(dbPath);
+      onTestFinished(() => {
+        if (other.inTransaction) other.exec('ROLLBACK');
+        other.close();
+      });
+      other.exec('BEGIN IMMEDIATE');
+      const startedMs = performance.now();
+      expect((await send(`${recorder.url}/during`)).text).toBe('ok');
+      const written = recorder.flush(); // a batch meets the lock
+      expect((await send(`${recorder.url}/during-again`)).text).toBe('ok');
+      const elapsedMs = performance.now() - startedMs;
+      other.exec('ROLLBACK');
+      await written;
+      // SQLite waits for a lock (5 s by default); on the forwarding thread that wait would hold up every
+      // request and notification of the proxy.
+      expect(elapsedMs).toBeLessThan(1000);
+
+      expect((await send(`${recorder.url}/after`)).text).toBe('ok');
+      await recorder.flush();
+      // Writing resumes, and every row is either on disk or counted as lost.
+      expect(store.exchanges(recorder.sessionId).map((e) => e.path)).toContain('/after');
+      const { exchanges, rowsWritten, rowsFailed } = recorder.stats;
+      expect(rowsWritten + rowsFailed).toBe(exchanges);
+    },
+  );
+});
