@@ -82,7 +82,7 @@ export const startDemo = async (options: DemoCommandOptions): Promise<Running> =
 
   say(`gws-vcr demo: recording session ${recorder.sessionId} into ${options.db}`);
   say(`  simulator ${simulator.url} <- recorder ${recorder.url} <- scripted agents`);
-  say(`  dashboard: ${dashboard.url}/#/sessions/${recorder.sessionId}`);
+  say(`  dashboard: ${dashboard.url}/session.html?id=${recorder.sessionId}`);
 
   const agents = await Promise.all(
     DEMO_AGENTS.map((a) => connectAgentDesktop({ baseUrl: recorder.url, ...a, timeoutMs: 10_000 })),
