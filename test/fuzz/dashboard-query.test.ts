@@ -114,6 +114,18 @@ describe('dashboard query parameters from outside', () => {
     );
   });
 
+  it('refuses a limit or offset that is not a finite number with a 400 naming it', async () => {
+    const app = await seedApp();
+    for (const route of ['messages', 'exchanges', 'frames']) {
+      for (const q of ['limit=Infinity', 'limit=1e309', 'offset=Infinity', 'offset=-Infinity']) {
+        const url = `/api/sessions/1/${route}?${q}`;
+        const reply = await app.inject({ url });
+        expect(reply.statusCode, `${url}: ${reply.body}`).toBe(400);
+        expect(reply.json().message, url).toContain(q.split('=')[0]);
+      }
+    }
+  });
+
   it('pages through every message once, in order, whatever the limit', async () => {
     const app = await seedApp();
     const all = (await app.inject({ url: '/api/sessions/1/messages?limit=5000' })).json();
