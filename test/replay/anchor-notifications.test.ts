@@ -12,6 +12,63 @@ import {
 const anchorsOf = (plan: ReturnType<typeof anchorNotifications>) =>
   plan.notifications.map((n) => [n.rowId, n.anchor, n.reason, n.delayMs]);
 
+const GWS = 'http://127.0.0.1:8080';
+
+/** A REST request of one agent: `POST path body`, answered `response`. */
+const request = (
+  id: number,
+  startMs: number,
+  path: string,
+  body: unknown,
+  response: unknown = { statusCode: 0 },
+) =>
+  exchangeRow({
+    id,
+    method: 'POST',
+    path,
+    startMs,
+    firstByteMs: startMs + 1,
+    requestBody: Buffer.from(JSON.stringify(body)),
+    responseBody: Buffer.from(JSON.stringify(response)),
+  });
+const ring = (id: number, startMs: number, to: string, callId: string) =>
+  request(id, startMs, '/sim/calls', { to, from: '5000' }, { id: callId });
+const operation = (id: number, startMs: number, callId: string, operationName: string) =>
+  request(id, startMs, `/api/v2/me/calls/${callId}`, { operationName });
+
+/** A call notification as GWS sends it; `parent` makes it a consult call. */
+const notice = (id: number, atMs: number, callId: string, state: string, parent?: string) =>
+  messageRow({
+    id,
+    atMs,
+    clientId: null,
+    message: {
+      channel: '/v2/me/calls',
+      data: {
+        messageType: 'CallStateChangeMessage',
+        notificationType: 'StatusChange',
+        call: {
+          id: callId,
+          state,
+          uri: `${GWS}/api/v2/me/calls/${callId}`,
+          ...(parent === undefined ? {} : { parentCallUri: `${GWS}/api/v2/me/calls/${parent}` }),
+        },
+      },
+    },
+  });
+
+const deviceNotice = (id: number, atMs: number, state: string) =>
+  messageRow({
+    id,
+    atMs,
+    channel: '/v2/me/devices',
+    clientId: null,
+    message: {
+      channel: '/v2/me/devices',
+      data: { messageType: 'DeviceStateChangeMessage', devices: [{ id: 'D1', userState: { state } }] },
+    },
+  });
+
 describe('anchoring recorded notifications', () => {
   it('anchors a notification to the request before it, with the recorded delay', () => {
     const plan = anchorNotifications(
@@ -132,5 +189,126 @@ describe('anchoring recorded notifications', () => {
     expect(plan.duplicateRowIds).toEqual([3]);
     expect(plan.notifications.map((n) => n.rowId)).toEqual([2, 4]);
     expect(plan.notifications[0]?.message).not.toHaveProperty('clientId');
+  });
+
+  describe('with two agents recorded at once', () => {
+    // Agent 5005 transfers call A through consult B while agent 15000 transfers C through consult D, each
+    // step of one agent a millisecond before the same step of the other, as the demo records them.
+    const exchanges = [
+      ring(1, 100, '5005', 'A'),
+      ring(2, 101, '15000', 'C'),
+      operation(3, 200, 'A', 'Answer'),
+      operation(4, 201, 'C', 'Answer'),
+      operation(5, 300, 'A', 'InitiateTransfer'),
+      operation(6, 301, 'C', 'InitiateTransfer'),
+      operation(7, 400, 'B', 'CompleteTransfer'),
+      operation(8, 401, 'D', 'CompleteTransfer'),
+    ];
+    const messages = [
+      handshakeRow(1, 10),
+      subscribeRow(2, '/v2/me/calls', 20),
+      handshakeRow(3, 11),
+      subscribeRow(4, '/v2/me/calls', 21),
+      notice(5, 160, 'A', 'Ringing'),
+      notice(6, 161, 'C', 'Ringing'),
+      notice(7, 230, 'A', 'Established'),
+      notice(8, 231, 'C', 'Established'),
+      notice(9, 325, 'A', 'Held'),
+      notice(10, 325, 'B', 'Dialing', 'A'),
+      notice(11, 326, 'C', 'Held'),
+      notice(12, 326, 'D', 'Dialing', 'C'),
+      notice(13, 422, 'A', 'Released'),
+      notice(14, 422, 'B', 'Released', 'A'),
+      notice(15, 423, 'C', 'Released'),
+      // the consult's Released may come without its parentCallUri: its Dialing told the family already
+      notice(16, 423, 'D', 'Released'),
+    ];
+
+    it("anchors each call's notifications to its own agent's request, not the other agent's in between", () => {
+      const anchors = anchorsOf(anchorNotifications(exchanges, messages));
+      expect(anchors.map(([row, anchor, reason]) => `${row} ${anchor} ${reason}`)).toEqual([
+        // a Ringing follows the ring whose response named its call
+        '5 request 1 caused-by',
+        '6 request 2 caused-by',
+        '7 request 3 caused-by',
+        '8 request 4 caused-by',
+        // the consult's Dialing follows the InitiateTransfer on its parent
+        '9 request 5 caused-by',
+        '10 request 5 caused-by',
+        '11 request 6 caused-by',
+        '12 request 6 caused-by',
+        // CompleteTransfer posted on the consult releases the parent too
+        '13 request 7 caused-by',
+        '14 request 7 caused-by',
+        '15 request 8 caused-by',
+        '16 request 8 caused-by',
+      ]);
+      expect(anchors[0]?.[3]).toBe(60);
+    });
+
+    it('anchors a call named in the body (otherCallUri) to that request', () => {
+      const plan = anchorNotifications(
+        [
+          request(1, 100, '/api/v2/me/calls/A', {
+            operationName: 'SwapCalls',
+            otherCallUri: `${GWS}/api/v2/me/calls/E`,
+          }),
+          operation(2, 101, 'C', 'Hold'),
+        ],
+        [
+          subscribeRow(1, '/v2/me/calls', 10),
+          notice(2, 120, 'E', 'Established'),
+          notice(3, 121, 'C', 'Held'),
+        ],
+      );
+      expect(anchorsOf(plan).map((a) => a[1])).toEqual(['request 1', 'request 2']);
+    });
+
+    it('lets a call that rings with nobody acting on it follow the subscribe, whatever request came just before', () => {
+      const plan = anchorNotifications(
+        [operation(1, 490, 'C', 'Hold')],
+        [subscribeRow(1, '/v2/me/calls', 20), notice(2, 500, 'E', 'Ringing'), notice(3, 510, 'C', 'Held')],
+      );
+      expect(anchorsOf(plan)).toEqual([
+        [2, 'subscribe /v2/me/calls #0', 'after-subscribe', 480],
+        [3, 'request 1', 'caused-by', 20],
+      ]);
+    });
+
+    it('lets a call acted on long ago follow that action, not a request of the other agent just before', () => {
+      const plan = anchorNotifications(
+        [operation(1, 1000, 'A', 'Answer'), operation(2, 5900, 'C', 'Hold')],
+        [
+          subscribeRow(1, '/v2/me/calls', 20),
+          notice(2, 1030, 'A', 'Established'),
+          // the caller hangs up five seconds later: no request of this recording caused it
+          notice(3, 6000, 'A', 'Released'),
+        ],
+      );
+      expect(anchorsOf(plan)).toEqual([
+        [2, 'request 1', 'caused-by', 30],
+        [3, 'request 1', 'after-call-action', 5000],
+      ]);
+    });
+
+    it('anchors a device notification to the request on the agent state, not a call request after it', () => {
+      const plan = anchorNotifications(
+        [
+          request(1, 100, '/api/v2/me/channels/voice', { operationName: 'Ready' }),
+          operation(2, 110, 'C', 'Answer'),
+          exchangeRow({ id: 3, method: 'GET', path: '/api/v2/me/devices', startMs: 120 }),
+        ],
+        [subscribeRow(1, '/v2/me/devices', 20), deviceNotice(2, 130, 'Ready')],
+      );
+      expect(anchorsOf(plan)).toEqual([[2, 'request 1', 'caused-by', 30]]);
+    });
+
+    it('falls back to the last request for a new call no request names (a Dial answered without its id)', () => {
+      const plan = anchorNotifications(
+        [request(1, 100, '/api/v2/me/devices/D1/calls', { operationName: 'Dial' })],
+        [subscribeRow(1, '/v2/me/calls', 20), notice(2, 150, 'E', 'Dialing')],
+      );
+      expect(anchorsOf(plan)).toEqual([[2, 'request 1', 'caused-by', 50]]);
+    });
   });
 });
