@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startReplayServer } from '../../src/replay/index.js';
 import { oddText } from '../helpers/fuzz-arbitraries.js';
-import { send } from '../helpers/recorder.js';
+import { nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 import { storedTransferSource } from '../helpers/replay-rows.js';
 import { ringCall, startTestSimulator } from '../helpers/simulator.js';
 
@@ -67,6 +67,40 @@ const jsonOf = (text: string): unknown => {
 };
 
 describe('JSON bodies from outside', () => {
+  it('pass the recorder to and from a REST resource byte for byte, and are stored as sent unless a secret was redacted', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(Buffer.concat(chunks));
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const sent: Array<{ id: number; body: Buffer }> = [];
+    await fc.assert(
+      fc.asyncProperty(requestBody, async (text) => {
+        const body = Buffer.from(text);
+        const recorded = nextEvent(recorder, 'exchange');
+        const reply = await send(`${recorder.url}/api/v2/me/calls/A1`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+        expect(reply.body.equals(body)).toBe(true);
+        sent.push({ id: (await recorded).id, body });
+      }),
+      { numRuns: 60 },
+    );
+    await recorder.flush();
+    for (const { id, body } of sent) {
+      const exchange = store.exchange(recorder.sessionId, id);
+      if (exchange?.flags.includes('redacted')) continue;
+      expect(exchange?.requestBody ?? Buffer.alloc(0)).toEqual(body);
+      expect(exchange?.responseBody ?? Buffer.alloc(0)).toEqual(body);
+    }
+  });
+
   it('the simulator answers every POST with a GWS statusCode (and only a statusMessage beside a non-zero one), never 5xx', async () => {
     const simulator = await startTestSimulator();
     const callId = await ringCall(simulator, '5005', '5000');
