@@ -1,9 +1,11 @@
 // `gws-vcr analyze`: the call and transfer report of one recorded session, as text for people or JSON for machines.
 import { Command } from 'commander';
 import { ANALYSIS_DEFAULTS, analyzeSession, type SessionAnalysis, toAnalyzeJson } from '../analysis/index.js';
-import { openStore } from '../store/index.js';
+import { type BayeuxRow, openStore } from '../store/index.js';
 import { formatAnalysisReport } from './analyze-report.js';
+import { type JsonSink, writeJson } from './json-stream.js';
 import { DEFAULT_DB, parsePositive } from './options.js';
+import { createProgress, type ProgressStream } from './progress.js';
 import { runTask } from './run.js';
 
 export interface AnalyzeOptions {
@@ -15,33 +17,68 @@ export interface AnalyzeOptions {
   windowMs: number;
 }
 
-/** Reads one session from the database and analyzes it, streaming its messages. */
+/** Messages read between two progress updates: a million rows call it a thousand times, not a million. */
+const PROGRESS_EVERY_ROWS = 1024;
+
+function* counted<T>(rows: Iterable<T>, onCount: (done: number) => void): Generator<T> {
+  let done = 0;
+  for (const row of rows) {
+    yield row;
+    if (++done % PROGRESS_EVERY_ROWS === 0) onCount(done);
+  }
+  onCount(done);
+}
+
+/**
+ * Reads one session from the database and analyzes it, streaming its exchanges and messages. On a terminal
+ * `progressStream` shows the messages read of the session's total; elsewhere nothing is counted or drawn.
+ */
 export const analyzeFromDb = (
   options: Pick<AnalyzeOptions, 'db' | 'session' | 'windowMs'>,
+  progressStream?: ProgressStream,
 ): SessionAnalysis => {
   const store = openStore(options.db, { readonly: true });
   try {
     const session = store.resolveSession(options.session);
-    return analyzeSession(
-      {
-        session,
-        // long-poll and WebSocket exchanges carry no operations; leaving them out keeps their bodies unread
-        exchanges: store.exchanges(session.id, { kind: 'http' }),
-        messages: store.iterateMessages(session.id, { direction: 'to-client' }),
-      },
-      { notificationWindowMs: options.windowMs },
-    );
+    const filter = { direction: 'to-client' } as const;
+    let messages: Iterable<BayeuxRow> = store.iterateMessages(session.id, filter);
+    // counting costs a scan of its own, so only for a terminal that shows it
+    const progress = progressStream?.isTTY
+      ? createProgress({
+          label: `analyzing session ${session.id}: messages`,
+          total: store.countMessages(session.id, filter),
+          stream: progressStream,
+        })
+      : null;
+    if (progress) messages = counted(messages, (done) => progress.update(done));
+    try {
+      return analyzeSession(
+        {
+          session,
+          // long-poll and WebSocket exchanges carry no operations; leaving them out keeps their bodies unread
+          exchanges: store.iterateExchanges(session.id, { kind: 'http' }),
+          messages,
+        },
+        { notificationWindowMs: options.windowMs },
+      );
+    } finally {
+      progress?.finish();
+    }
   } finally {
     store.close();
   }
 };
 
-/** The text `analyze` prints. */
-export const analyzeOutput = (options: AnalyzeOptions, isColor: boolean): string => {
-  const analysis = analyzeFromDb(options);
-  return options.json
-    ? `${JSON.stringify(toAnalyzeJson(analysis), null, 2)}\n`
-    : formatAnalysisReport(analysis, { isColor });
+/** Prints the report: JSON a piece at a time (a big session's report is hundreds of MB), or the text for people. */
+export const writeAnalysis = async (
+  options: AnalyzeOptions,
+  out: JsonSink,
+  progressStream: ProgressStream,
+  isColor: boolean,
+): Promise<void> => {
+  const analysis = analyzeFromDb(options, progressStream);
+  if (options.json) await writeJson(out, toAnalyzeJson(analysis));
+  else out.write(formatAnalysisReport(analysis, { isColor }));
 };
 
 export const analyzeCommand = (): Command =>
@@ -72,10 +109,13 @@ export const analyzeCommand = (): Command =>
       ].join('\n'),
     )
     .action((raw: { db: string; session: string; json: boolean; window: number }) =>
-      runTask(() => {
+      runTask(async () => {
         const isColor = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
-        process.stdout.write(
-          analyzeOutput({ db: raw.db, session: raw.session, json: raw.json, windowMs: raw.window }, isColor),
+        await writeAnalysis(
+          { db: raw.db, session: raw.session, json: raw.json, windowMs: raw.window },
+          process.stdout,
+          process.stderr,
+          isColor,
         );
       }),
     );

@@ -1,9 +1,10 @@
 // `gws-vcr analyze` as users run it: the real bin in a child process against a real recording file.
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type AnalyzeJson, analyzeSession } from '../../src/analysis/index.js';
+import { analyzeFromDb } from '../../src/cli/analyze.js';
 import { formatAnalysisReport, shortIds } from '../../src/cli/analyze-report.js';
 import { openStore } from '../../src/store/index.js';
 import {
@@ -15,7 +16,7 @@ import {
   seedTwoStepTransfer,
   twoStepConference,
 } from '../helpers/rows.js';
-import { makeSession, tempDbPath } from '../helpers/store-rows.js';
+import { makeMessage, makeSession, tempDbPath } from '../helpers/store-rows.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -99,6 +100,81 @@ describe('gws-vcr analyze', () => {
     const badWindow = await run('analyze', '--db', db, '--window', '-3');
     expect(badWindow.code).toBe(1);
     expect(badWindow.stderr).toContain('is not a number > 0');
+  });
+});
+
+/** The seed transfer, then `polls` answered /meta/connect polls: a session with thousands of messages to read. */
+const busySession = (polls: number): { db: string; toClient: number } => {
+  const db = recordScripts(['busy', seedTwoStepTransfer()]);
+  const store = openStore(db);
+  const first = Math.max(0, ...store.messages(1).map((m) => m.id)) + 1;
+  const messages = Array.from({ length: polls * 2 }, (_, i) =>
+    makeMessage({
+      id: first + i,
+      atMs: 100_000 + i,
+      direction: i % 2 ? 'to-client' : 'to-server',
+      channel: '/meta/connect',
+      message: { channel: '/meta/connect', id: String(i >> 1), ...(i % 2 ? { successful: true } : {}) },
+    }),
+  );
+  store.writeRows(1, { messages });
+  const toClient = store.countMessages(1, { direction: 'to-client' });
+  store.close();
+  return { db, toClient };
+};
+
+const fakeStream = (isTTY: boolean) => {
+  const writes: string[] = [];
+  return { isTTY, writes, write: (text: string) => writes.push(text) > 0 };
+};
+
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe('gws-vcr analyze progress', () => {
+  const options = { session: 'latest', windowMs: 5000 };
+
+  it("on a terminal, shows the messages read of the session's total, then clears the line", () => {
+    const { db, toClient } = busySession(2500);
+    const stream = fakeStream(true);
+    const analysis = analyzeFromDb({ ...options, db }, stream);
+    expect(analysis).toEqual(analyzeFromDb({ ...options, db }));
+    expect(analysis.stats.messages).toBe(toClient);
+    expect(stream.writes[0]).toBe(
+      `\r\u001b[Kanalyzing session 1: messages 1024/${toClient} (${Math.floor((1024 / toClient) * 100)}%)`,
+    );
+    expect(stream.writes.slice(-2)).toEqual([
+      `\r\u001b[Kanalyzing session 1: messages ${toClient}/${toClient} (100%)`,
+      '\r\u001b[K',
+    ]);
+  });
+
+  it('off a terminal, draws nothing: stderr stays empty in a pipe', async () => {
+    const { db } = busySession(2500);
+    const stream = fakeStream(false);
+    analyzeFromDb({ ...options, db }, stream);
+    expect(stream.writes).toEqual([]);
+    const { code, stdout, stderr } = await run('analyze', '--db', db, '--json');
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect((JSON.parse(stdout) as AnalyzeJson).stats.messages).toBeGreaterThan(2500);
+  });
+
+  it.skipIf(!hasScript)('draws on a real terminal (a pty from script(1)), around the report', () => {
+    const { db, toClient } = busySession(2500);
+    const command = `'${process.execPath}' bin/gws-vcr.js analyze --db '${db}'`;
+    const shown = execFileSync('script', ['-qec', command, '/dev/null'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(shown).toContain(`analyzing session 1: messages ${toClient}/${toClient} (100%)\r\u001b[K`);
+    expect(shown).toContain('two-step');
   });
 });
 
