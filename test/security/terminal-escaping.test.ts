@@ -17,13 +17,17 @@ const hostile = fc.oneof(
     .map((parts) => parts.join('')),
 );
 
-/** Characters a terminal acts on: C0 but newline, DEL, and C1 (0x9b is an 8-bit CSI). */
-const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
-const SGR = /\u001b\[[0-9;]*m/g;
+/** A character a terminal acts on: C0 but newline, DEL, and C1 (0x9b is an 8-bit CSI). */
+const isControl = (c: string): boolean => {
+  const code = c.codePointAt(0) ?? 0;
+  return (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f);
+};
+/** The report's own colours (SGR sequences), removed before looking when colours were asked for. */
+const SGR = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, 'g');
 
 const offending = (text: string, isColor: boolean): string[] =>
   [...(isColor ? text.replace(SGR, '') : text)]
-    .filter((c) => CONTROL.test(c))
+    .filter(isControl)
     .map((c) => `U+${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
 
 describe('recorded content in terminal output', () => {
