@@ -34,3 +34,10 @@ describe('README', () => {
     expect(readme).toContain('npm ci && npm test');
   });
 });
+
+describe('README examples', () => {
+  it('quotes examples/replay-in-ci.test.ts exactly as npm test runs it', () => {
+    const example = readFileSync(join(ROOT, 'examples', 'replay-in-ci.test.ts'), 'utf8').trimEnd();
+    expect(readme).toContain(example);
+  });
+});
