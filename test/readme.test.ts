@@ -19,7 +19,7 @@ describe('README', () => {
   });
 
   it('shows every command of the cli', () => {
-    const main = readFileSync(join(ROOT, 'src', 'cli', 'main.ts'), 'utf8');
+    const main = readFileSync(join(ROOT, 'src', 'cli', 'commands.ts'), 'utf8');
     const files = [...main.matchAll(/from '\.\/([a-z-]+)\.js'/g)].map((m) => m[1] as string);
     const commands = files.map((file) => {
       const text = readFileSync(join(ROOT, 'src', 'cli', `${file}.ts`), 'utf8');

@@ -1,5 +1,5 @@
 // `gws-vcr record`: a reverse proxy in front of a GWS server that records one session per run until SIGINT/SIGTERM.
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { createDashboard, DASHBOARD_DEFAULTS, type Dashboard } from '../dashboard/index.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
@@ -31,9 +31,8 @@ export const summaryLine = (recorder: Recorder): string => {
   );
 };
 
-export const registerRecord = (program: Command): void => {
-  program
-    .command('record')
+export const recordCommand = (): Command =>
+  new Command('record')
     .description(
       'Run a reverse proxy in front of a GWS server (or `gws-vcr simulate`) and record everything that passes: ' +
         'REST exchanges, CometD messages over long-polling and WebSocket, with their timing, into one session.',
@@ -124,4 +123,3 @@ export const registerRecord = (program: Command): void => {
         };
       });
     });
-};

@@ -1,5 +1,5 @@
 // `gws-vcr simulate`: runs the GWS Voice API simulator until SIGINT/SIGTERM.
-import type { Command } from 'commander';
+import { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { SIMULATOR_DEFAULTS, startSimulator } from '../simulator/index.js';
 import { parseNonNegative, parsePort } from './options.js';
@@ -11,9 +11,8 @@ export interface SimulateOptions {
   latency: number;
 }
 
-export const registerSimulate = (program: Command): void => {
-  program
-    .command('simulate')
+export const simulateCommand = (): Command =>
+  new Command('simulate')
     .description(
       'Run a GWS API v2 Voice simulator: REST under /api/v2, CometD on /api/v2/notifications, ' +
         'and a control API (POST /sim/calls {"to":"5005","from":"5000"} rings a call at agent 5005).',
@@ -47,4 +46,3 @@ export const registerSimulate = (program: Command): void => {
         return { urls: [simulator.url], close: () => simulator.close() };
       });
     });
-};

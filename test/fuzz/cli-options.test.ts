@@ -2,15 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyzeCommand } from '../../src/cli/analyze.js';
-import { dashboardCommand } from '../../src/cli/dashboard.js';
-import { demoCommand } from '../../src/cli/demo.js';
-import { exportCommand } from '../../src/cli/export.js';
-import { importCommand } from '../../src/cli/import.js';
-import { registerRecord } from '../../src/cli/record.js';
-import { replayCommand } from '../../src/cli/replay.js';
-import { sessionsCommand } from '../../src/cli/sessions.js';
-import { registerSimulate } from '../../src/cli/simulate.js';
+import { allCommands } from '../../src/cli/commands.js';
 
 interface Parsed {
   command: string;
@@ -23,11 +15,7 @@ interface Parsed {
  */
 const buildProgram = (parsed: Parsed[], errors: string[]): Command => {
   const program = new Command('gws-vcr');
-  for (const make of [sessionsCommand, dashboardCommand, exportCommand, importCommand])
-    program.addCommand(make());
-  registerSimulate(program);
-  registerRecord(program);
-  for (const make of [replayCommand, demoCommand, analyzeCommand]) program.addCommand(make());
+  for (const command of allCommands()) program.addCommand(command);
   const quiet = (cmd: Command): void => {
     cmd.exitOverride();
     cmd.configureOutput({ writeOut: () => {}, writeErr: (text) => errors.push(text) });
