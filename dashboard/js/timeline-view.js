@@ -1,6 +1,6 @@
 // The timeline: a lane per call (consults under their parent), state bars, request markers, notifications, links.
-import { notificationCallId, notificationLabel } from './details.js';
-import { $, classSafe, clear, h, shortId } from './dom.js';
+import { $, clear } from './dom.js';
+import { timelineData } from './timeline-items.js';
 
 /**
  * A big session opens on its first calls only: vis-timeline draws every lane it is given, and a screen shows
@@ -9,25 +9,9 @@ import { $, classSafe, clear, h, shortId } from './dom.js';
 const FIRST_CALLS = 30;
 /** At most this many of each are drawn per window; beyond that the page asks to zoom in or filter. */
 const LIMITS = { calls: 100, operations: 1000, notifications: 2000 };
-const DEVICE_LANE = '__device';
-const KNOWN_STATES = new Set(['Ringing', 'Dialing', 'Established', 'Held', 'Released']);
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** While following a live session, the window grows up to this span, then slides. */
 const FOLLOW_MAX_SPAN_MS = 5 * 60_000;
-const SUBGROUP = { states: 2, requests: 1, notifications: 0 };
-
-const stateClass = (state) => `state state-${KNOWN_STATES.has(state) ? state : 'other'}`;
-
-const laneLabel = (call) =>
-  h(
-    'div',
-    { className: `lane-label depth-${Math.min(call.depth, 3)}`, dataset: { callId: call.id } },
-    call.depth > 0 ? h('span', { className: 'lane-arrow' }, '↳ ') : null,
-    h('span', { className: 'lane-type' }, call.callType ?? 'Call'),
-    ' ',
-    h('span', { className: 'lane-id mono' }, shortId(call.id)),
-    h('span', { className: 'lane-parties' }, call.participants.join(', ')),
-  );
 
 /**
  * ctx: { api, session, endMs(), filters(), details, causes: Map, notice(text) }
@@ -149,87 +133,15 @@ export const createTimelineView = (ctx) => {
   };
 
   const render = (callPage, opPage, notePage) => {
-    const nextGroups = [];
-    const nextItems = [];
+    const next = timelineData(callPage, opPage, notePage, { toDate, withDeviceLane: !ctx.filters().call });
+    const nextGroups = next.groups;
+    const nextItems = next.items;
     byId.clear();
     calls.clear();
-    callPage.items.forEach((call, order) => {
-      calls.set(call.id, call);
-      nextGroups.push({
-        id: call.id,
-        content: laneLabel(call),
-        order,
-        className: call.depth > 0 ? 'lane consult' : 'lane',
-        subgroupOrder: 'subgroupOrder',
-      });
-      call.states.forEach((s, i) => {
-        // Released ends the lane's bar; its notification point marks the moment
-        if (s.state === 'Released' && s.endMs === null) return;
-        const id = `s:${call.id}:${i}`;
-        const endMs = s.endMs ?? call.untilMs;
-        byId.set(id, { kind: 'state', data: s });
-        nextItems.push({
-          id,
-          group: call.id,
-          subgroup: 'states',
-          subgroupOrder: SUBGROUP.states,
-          start: toDate(s.atMs),
-          ...(endMs <= s.atMs ? { type: 'point' } : { end: toDate(endMs), type: 'range' }),
-          content: h('span', {}, s.state),
-          className: `${stateClass(s.state)} msg-state-${s.messageRowId}`,
-        });
-      });
-    });
-    const hasDeviceRows =
-      opPage.items.some((op) => op.callId === null) ||
-      notePage.items.some((m) => notificationCallId(m) === null && m.message?.data?.messageType);
-    if (hasDeviceRows && !ctx.filters().call) {
-      nextGroups.push({
-        id: DEVICE_LANE,
-        content: h(
-          'div',
-          { className: 'lane-label' },
-          h('span', { className: 'lane-type' }, 'Agent / device'),
-        ),
-        order: -1,
-        className: 'lane device',
-        subgroupOrder: 'subgroupOrder',
-      });
-    }
-    const laneOf = (callId) => (callId === null ? DEVICE_LANE : callId);
-    const shown = new Set(nextGroups.map((g) => g.id));
+    for (const [id, entry] of next.byId) byId.set(id, entry);
+    for (const call of callPage.items) calls.set(call.id, call);
     for (const op of opPage.items) {
-      const lane = [op.callId, op.params?.consultCallId].find((c) => c && shown.has(c)) ?? laneOf(null);
-      if (!shown.has(lane)) continue;
-      const id = `op:${op.exchangeId}`;
       for (const n of op.notifications) ctx.causes.set(n.messageRowId, op);
-      byId.set(id, { kind: 'operation', data: op });
-      nextItems.push({
-        id,
-        group: lane,
-        subgroup: 'requests',
-        subgroupOrder: SUBGROUP.requests,
-        start: toDate(op.startMs),
-        type: 'box',
-        content: h('span', {}, op.operationName),
-        className: `request op-${op.exchangeId}${op.isAccepted ? '' : ' failed'}`,
-      });
-    }
-    for (const m of notePage.items) {
-      const lane = laneOf(notificationCallId(m));
-      if (!shown.has(lane)) continue;
-      const id = `m:${m.id}`;
-      byId.set(id, { kind: 'notification', data: m });
-      nextItems.push({
-        id,
-        group: lane,
-        subgroup: 'notifications',
-        subgroupOrder: SUBGROUP.notifications,
-        start: toDate(m.atMs),
-        type: 'point',
-        content: h('span', {}, notificationLabel(m)),
-        className: `notification msg-${m.id} note-${classSafe(notificationLabel(m))}`,
-      });
     }
     const keepGroups = new Set(nextGroups.map((g) => g.id));
     const keepItems = new Set(nextItems.map((i) => i.id));

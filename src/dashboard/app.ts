@@ -30,7 +30,9 @@ export const DASHBOARD_DEFAULTS = {
 export const buildDashboardApp = async (options: DashboardOptions): Promise<FastifyInstance> => {
   const o = { ...DASHBOARD_DEFAULTS, ...definedOnly(options), store: options.store };
   assertSafeBinding(o.host, o.token);
-  const app = Fastify({ logger: false, bodyLimit: 16 * 1024 });
+  // forceCloseConnections: on close, keep-alive sockets of browsers (and held event streams) are cut rather than
+  // waited for; the API has nothing in flight worth finishing at shutdown.
+  const app = Fastify({ logger: false, bodyLimit: 16 * 1024, forceCloseConnections: true });
 
   installSecurity(app, { ...(o.token === undefined ? {} : { token: o.token }) });
 

@@ -92,7 +92,9 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
         ...SECURITY_HEADERS,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
-        connection: 'keep-alive',
+        // one stream per connection: when the stream ends, so does the connection, and close() need not wait
+        // for a keep-alive timeout
+        connection: 'close',
       });
       // retry: how long EventSource waits before reconnecting after the recorder restarts
       res.write('retry: 2000\n\nevent: hello\ndata: {}\n\n');
@@ -115,6 +117,9 @@ export const liveRoutes: FastifyPluginAsync<LiveRoutesOptions> = async (app, opt
     }
     if (flushTimer) clearTimeout(flushTimer);
     flushTimer = null;
-    for (const res of [...streams]) stopStream(res);
+    for (const res of [...streams]) {
+      stopStream(res);
+      res.destroy(); // the stream is over; do not wait for the client to hang up
+    }
   });
 };

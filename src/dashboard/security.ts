@@ -102,10 +102,9 @@ export interface SecurityOptions {
 }
 
 /**
- * Installed on the root instance, before any route, so it covers all of them.
  * Adds the security headers to every reply, and checks every request: with a token, that it carries it
  * (a valid `?token=` also sets a cookie, and a page URL is redirected without it so it leaves the address bar);
- * without one, that its Host header is a loopback name.
+ * without one, that its Host header is a loopback name. Install it on the root instance before any route.
  */
 export const installSecurity = (app: FastifyInstance, options: SecurityOptions): void => {
   const token = options.token === '' ? undefined : options.token;

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
+import { createInterface } from 'node:readline';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { storeWith } from '../helpers/dashboard-fixtures.js';
 import { tempDir } from '../helpers/recorder.js';
@@ -13,7 +13,8 @@ const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
 
 interface Cli {
   child: ChildProcess;
-  lines: Interface;
+  /** the next stdout line not yet taken; lines that came together are queued, none is lost */
+  nextLine: () => Promise<string>;
   stderr: () => string;
   exited: Promise<number | null>;
 }
@@ -31,22 +32,28 @@ const spawnCli = (args: string[]): Cli => {
     stderr += chunk.toString();
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return {
-    child,
-    lines: createInterface({ input: child.stdout as NodeJS.ReadableStream }),
-    stderr: () => stderr,
-    exited,
+  const queued: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else queued.push(line);
+  });
+  const nextLine = (): Promise<string> => {
+    const line = queued.shift();
+    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
   };
+  return { child, nextLine, stderr: () => stderr, exited };
 };
 
 /** The next `listening on URL` line's URL; fails with stderr if the process exits first. */
 const nextListening = async (cli: Cli): Promise<string> => {
-  const [line] = (await Promise.race([
-    once(cli.lines, 'line'),
-    cli.exited.then((code) => {
+  const line = await Promise.race([
+    cli.nextLine(),
+    cli.exited.then((code): string => {
       throw new Error(`exited ${code} before listening: ${cli.stderr()}`);
     }),
-  ])) as [string];
+  ]);
   expect(line).toMatch(/^listening on http:\/\/[^:]+:\d+$/);
   return line.replace('listening on ', '');
 };
