@@ -70,6 +70,21 @@ export const buildDashboardApp = async (options: DashboardOptions): Promise<Fast
 
   const cache = new AnalysisCache(o.store, { maxSessions: o.analysisCacheSessions });
   if (o.warmUp) warmUpAfterListen(app, () => warmUp(o.store, cache, o.live?.sessionId, o.logger));
+  // Schema validation coerces "Infinity" and "1e309" into numbers it lets through; SQLite cannot page by them.
+  app.addHook('preHandler', async (request) => {
+    for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new VcrError(
+          'VCR_DASHBOARD_BAD_QUERY',
+          `bad request to ${request.url.split('?')[0]}: ${key} must be a finite number`,
+          {
+            hint: 'docs/dashboard.md lists the parameters each route takes.',
+            statusCode: 400,
+          },
+        );
+      }
+    }
+  });
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
