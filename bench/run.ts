@@ -2,12 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchSection, BenchTable } from './lib/section.js';
+import { analysisSection } from './sections/analysis.js';
 import { dashboardSection } from './sections/dashboard.js';
 import { recorderSection } from './sections/recorder.js';
 import { replaySection } from './sections/replay.js';
 
 // Sections run in this order; replay, analysis and dashboard sections are added here as sibling modules.
-const SECTIONS: BenchSection[] = [recorderSection, replaySection, dashboardSection];
+const SECTIONS: BenchSection[] = [recorderSection, replaySection, analysisSection, dashboardSection];
 
 const isQuick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
