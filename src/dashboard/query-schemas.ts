@@ -10,6 +10,9 @@ export const PAGE_DEFAULTS = {
 
 const text = { type: 'string', maxLength: 1000 } as const;
 
+/** SQLite binds integers as 64-bit; past 2^53 a JS number is no longer an exact integer and binds as a real. */
+export const MAX_ROW_NUMBER = Number.MAX_SAFE_INTEGER;
+
 export const windowProperties = {
   /** inclusive, ms since the session's origin */
   fromMs: { type: 'number' },
@@ -17,14 +20,14 @@ export const windowProperties = {
 } as const;
 
 export const pageProperties = {
-  offset: { type: 'integer', minimum: 0, default: 0 },
+  offset: { type: 'integer', minimum: 0, maximum: MAX_ROW_NUMBER, default: 0 },
   limit: { type: 'integer', minimum: 0, maximum: PAGE_DEFAULTS.maxLimit, default: PAGE_DEFAULTS.limit },
 } as const;
 
 export const sessionParams = {
   type: 'object',
   required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
+  properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ROW_NUMBER } },
 } as const;
 
 export const messageQuery = {
@@ -37,7 +40,7 @@ export const messageQuery = {
     direction: { type: 'string', enum: ['to-server', 'to-client'] },
     transport: { type: 'string', enum: ['long-polling', 'websocket'] },
     clientId: text,
-    exchangeId: { type: 'integer', minimum: 1 },
+    exchangeId: { type: 'integer', minimum: 1, maximum: MAX_ROW_NUMBER },
     /** case-insensitive substring of the message JSON */
     text,
   },

@@ -5,6 +5,7 @@ import type { ExchangeFilter, FrameFilter, MessageFilter, Store } from '../store
 import {
   defined,
   exchangeQuery,
+  MAX_ROW_NUMBER,
   messageQuery,
   type PageQuery,
   pageProperties,
@@ -29,7 +30,7 @@ const frameQuery = {
     ...windowProperties,
     ...pageProperties,
     direction: { type: 'string', enum: ['to-server', 'to-client'] },
-    exchangeId: { type: 'integer', minimum: 1 },
+    exchangeId: { type: 'integer', minimum: 1, maximum: MAX_ROW_NUMBER },
     opcode: { type: 'string', enum: ['text', 'binary', 'ping', 'pong', 'close'] },
     text: { type: 'string', maxLength: 1000 },
   },
@@ -101,7 +102,10 @@ export const rowRoutes: FastifyPluginAsync<RowRoutesOptions> = async (app, { sto
         params: {
           type: 'object',
           required: ['id', 'exchangeId'],
-          properties: { id: { type: 'integer', minimum: 1 }, exchangeId: { type: 'integer', minimum: 1 } },
+          properties: {
+            id: { type: 'integer', minimum: 1, maximum: MAX_ROW_NUMBER },
+            exchangeId: { type: 'integer', minimum: 1, maximum: MAX_ROW_NUMBER },
+          },
         },
       },
     },
