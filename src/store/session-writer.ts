@@ -19,6 +19,11 @@ export interface SessionWriterOptions {
   onError?: (err: Error) => void;
   /** called after each batch is committed, with how many rows it held */
   onBatch?: (rows: number) => void;
+  /**
+   * rows kept in memory while another connection holds the write lock; past this a locked batch is
+   * dropped and counted as failed, so a lock held for long cannot exhaust memory
+   */
+  maxHeldRows?: number;
   logger?: Logger;
 }
 
@@ -26,6 +31,7 @@ export const WRITER_DEFAULTS = {
   batchWindowMs: 25,
   onError: (_err: Error): void => {},
   onBatch: (_rows: number): void => {},
+  maxHeldRows: 200_000,
   logger: silentLogger,
 } satisfies Required<SessionWriterOptions>;
 
@@ -86,6 +92,7 @@ export class SessionWriter {
   private timer: NodeJS.Timeout | null = null;
   private isClosed = false;
   private failuresInARow = 0;
+  private isHeldByLock = false;
   private readonly counters: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
 
   constructor(target: WriterTarget, options: SessionWriterOptions = {}) {
@@ -147,7 +154,10 @@ export class SessionWriter {
     return this.isClosed;
   }
 
-  /** Writes every pending row now; resolves once they are committed, or counted as failed. Never rejects. */
+  /**
+   * Writes every pending row now; resolves once they are committed, counted as failed, or held because
+   * another connection holds the write lock (they are retried at the next window). Never rejects.
+   */
   flush(): Promise<void> {
     this.writeBatch();
     return Promise.resolve();
@@ -162,7 +172,8 @@ export class SessionWriter {
   /** close() for owners that must finish synchronously (Store.close). */
   closeSync(): void {
     if (this.isClosed) return;
-    this.writeBatch();
+    // Traffic has stopped: now waiting out another connection's lock (busy_timeout) costs nobody anything.
+    this.writeBatch(true);
     this.isClosed = true;
   }
 
@@ -180,7 +191,12 @@ export class SessionWriter {
     }, this.options.batchWindowMs);
   }
 
-  private writeBatch(): void {
+  /**
+   * Writes the pending rows in one transaction. Unless `isWaitingForLock`, SQLite is told not to wait for
+   * a lock held by another connection: better-sqlite3 waits on the event loop, and the proxy forwards on
+   * it, so a lock must cost traffic nothing. A locked batch is put back and retried at the next window.
+   */
+  private writeBatch(isWaitingForLock = false): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
@@ -193,10 +209,23 @@ export class SessionWriter {
     this.frames = [];
     try {
       if (!this.db.open) throw new Error('the database connection is closed');
-      this.db.transaction(() => this.inserter.insert(this.sessionId, batch))();
+      this.withoutLockWait(isWaitingForLock, () =>
+        this.db.transaction(() => this.inserter.insert(this.sessionId, batch))(),
+      );
     } catch (err) {
+      if (!isWaitingForLock && isLockError(err) && rows + this.pendingRows <= this.options.maxHeldRows) {
+        this.holdForLock(batch, err as Error);
+        return;
+      }
       this.fail(err instanceof Error ? err : new Error(String(err)), rows);
       return;
+    }
+    if (this.isHeldByLock) {
+      this.isHeldByLock = false;
+      this.options.logger.warn(
+        { sessionId: this.sessionId, rows },
+        'database lock released; held rows written',
+      );
     }
     this.counters.rowsWritten += rows;
     this.counters.batches += 1;
@@ -208,6 +237,35 @@ export class SessionWriter {
       this.failuresInARow = 0;
     }
     this.safely(() => this.options.onBatch(rows));
+  }
+
+  private withoutLockWait(isWaitingForLock: boolean, write: () => void): void {
+    if (isWaitingForLock) {
+      write();
+      return;
+    }
+    const busyTimeoutMs = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      write();
+    } finally {
+      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    }
+  }
+
+  /** Puts a batch that met another connection's lock back in front of the rows added since, in order. */
+  private holdForLock(batch: Required<RowBatch>, err: Error): void {
+    this.exchanges = [...batch.exchanges, ...this.exchanges];
+    this.messages = [...batch.messages, ...this.messages];
+    this.frames = [...batch.frames, ...this.frames];
+    if (!this.isHeldByLock) {
+      this.isHeldByLock = true;
+      this.options.logger.warn(
+        { err, sessionId: this.sessionId, rows: this.pendingRows },
+        'database locked by another connection; rows held in memory and retried, traffic continues',
+      );
+    }
+    this.schedule();
   }
 
   private fail(err: Error, rows: number): void {
@@ -233,6 +291,11 @@ export class SessionWriter {
     }
   }
 }
+
+const isLockError = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
+};
 
 const stripUndefined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
