@@ -157,7 +157,9 @@ describe('session writer', () => {
     const errors: Error[] = [];
     const writer = store.createWriter(id, { maxHeldRows: 3, onError: (err) => errors.push(err) });
     const other = new BetterSqlite3(store.path);
-    onTestFinished(() => other.close());
+    onTestFinished(() => {
+      other.close();
+    });
     other.exec('BEGIN IMMEDIATE');
     for (let row = 0; row < 4; row++) {
       writer.addMessage(makeMessage({ id: writer.nextMessageId() }));
