@@ -3,12 +3,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchSection, BenchTable } from './lib/section.js';
 import { analysisSection } from './sections/analysis.js';
+import { cometdLoadSection } from './sections/cometd-load.js';
 import { dashboardSection } from './sections/dashboard.js';
+import { mitmdumpSection } from './sections/mitmdump.js';
 import { recorderSection } from './sections/recorder.js';
 import { replaySection } from './sections/replay.js';
 
 // Sections run in this order; replay, analysis and dashboard sections are added here as sibling modules.
-const SECTIONS: BenchSection[] = [recorderSection, replaySection, analysisSection, dashboardSection];
+const SECTIONS: BenchSection[] = [
+  recorderSection,
+  mitmdumpSection,
+  cometdLoadSection,
+  replaySection,
+  analysisSection,
+  dashboardSection,
+];
 
 const isQuick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);

@@ -15,11 +15,15 @@ export interface BenchClient {
 
 let isAdapted = false;
 
-/** Connects one client on one transport, subscribed to `channel`; resolves when the subscription is acknowledged. */
+/**
+ * Connects one client on one transport, subscribed to `channel`; resolves when the subscription is acknowledged.
+ * `onMessage`, if given, sees each data message as it arrives.
+ */
 export const connectBenchClient = (
   url: string,
   transport: BenchTransport,
   channel: string,
+  onMessage?: (message: { channel: string; data?: unknown }) => void,
 ): Promise<BenchClient> => {
   if (!isAdapted) {
     adapt();
@@ -40,6 +44,7 @@ export const connectBenchClient = (
         channel,
         (message) => {
           received.push((message.data as { seq: number }).seq);
+          onMessage?.(message);
           if (waiter && received.length >= waiter.count) {
             waiter.resolve();
             waiter = null;

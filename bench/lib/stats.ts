@@ -25,3 +25,13 @@ export const summarize = (samplesMs: number[]): LatencySummary => {
     maxMs: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
   };
 };
+
+/** The median of the finite values; NaN when there are none. */
+export const median = (values: number[]): number => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
