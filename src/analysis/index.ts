@@ -6,5 +6,4 @@ export type { SessionRows } from './analyze-session.js';
 export { ANALYSIS_DEFAULTS, analyzeSession } from './analyze-session.js';
 export type { ExpectedNotification } from './expected-notifications.js';
 export { EXPECTED_NOTIFICATIONS } from './expected-notifications.js';
-export { callIdFromUri } from './resource-paths.js';
 export type * from './types.js';

@@ -1,7 +1,8 @@
 // Reads the REST operations of a session from its exchanges: `{"operationName": ...}` requests and their statusCode.
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { callIdFromUri } from '../gws/index.js';
 import type { Exchange, HeaderList } from '../store/index.js';
-import { callIdFromUri, readResourcePath } from './resource-paths.js';
+import { readResourcePath } from './resource-paths.js';
 import type { Operation, OperationParams } from './types.js';
 
 export interface ReadOperationsResult {

@@ -1,6 +1,6 @@
 // Reads one recorded Bayeux row as a GWS notification: the only place that looks inside untrusted message data.
+import { callIdFromUri } from '../gws/index.js';
 import type { BayeuxRow } from '../store/index.js';
-import { callIdFromUri } from './resource-paths.js';
 
 /** The fields of a call object the analysis uses; every one may be missing from what was recorded. */
 export interface CallSnapshot {

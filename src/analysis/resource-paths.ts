@@ -1,4 +1,6 @@
-// Reads GWS resource paths and URIs as recorded: absolute to any origin, root-relative, or relative (`api/v2/...`).
+// Reads what GWS resource an operation was posted to, from its path as recorded: absolute to any origin,
+// root-relative, or relative (`api/v2/...`). Call ids alone are read by gws's `callIdFromUri`.
+import { decodePathSegment } from '../gws/index.js';
 import type { OperationResource } from './types.js';
 
 /** Cuts the origin, query and fragment off, and the leading slash, leaving e.g. "api/v2/me/calls/ID". */
@@ -13,45 +15,6 @@ const pathPart = (uriOrPath: string): string => {
   if (end !== -1) rest = rest.slice(0, end);
   while (rest.startsWith('/')) rest = rest.slice(1);
   return rest;
-};
-
-const SLASH = 0x2f;
-
-const decode = (segment: string): string => {
-  if (!segment.includes('%')) return segment;
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
-
-/**
- * The call id in a call's URI or path, whatever its origin: `http://h/api/v2/me/calls/ID`, `/calls/ID`
- * (GWS `path`, `parentCallPath`), `api/v2/me/calls/ID`. Null if it names no call.
- * Runs once per notification with a parent, so it scans the string instead of splitting it.
- */
-export const callIdFromUri = (raw: string): string | null => {
-  const uri = raw.trim();
-  let end = uri.length;
-  const query = uri.indexOf('?');
-  if (query !== -1) end = query;
-  const fragment = uri.indexOf('#');
-  if (fragment !== -1 && fragment < end) end = fragment;
-  // the last `calls/` that starts a segment; 'calls/' holds no '?' or '#', so a match before `end` ends before it
-  let from = end;
-  while (from > 0) {
-    const at = uri.lastIndexOf('calls/', from - 1);
-    if (at === -1) return null;
-    if (at === 0 || uri.charCodeAt(at - 1) === SLASH) {
-      const start = at + 'calls/'.length;
-      const slash = uri.indexOf('/', start);
-      const id = uri.slice(start, slash === -1 || slash > end ? end : slash);
-      return id === '' ? null : decode(id);
-    }
-    from = at;
-  }
-  return null;
 };
 
 export interface ResourcePath {
@@ -73,7 +36,7 @@ export const readResourcePath = (path: string): ResourcePath => {
   const [collection, id, sub] = segments.slice(me + 1);
   if (collection === undefined) return { resource: 'me', callId: null };
   if (collection === 'calls' && id !== undefined && sub === undefined)
-    return { resource: 'call', callId: decode(id) };
+    return { resource: 'call', callId: decodePathSegment(id) };
   if (collection === 'devices' && id !== undefined) {
     if (sub === 'calls') return { resource: 'device-calls', callId: null };
     if (sub === undefined) return { resource: 'device', callId: null };

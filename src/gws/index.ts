@@ -1,3 +1,4 @@
-// Public face of the gws part: types and constants of the GWS API v2 Voice API, no logic.
+// Public face of the gws part: types, constants and tiny pure readers of GWS API v2 Voice API shapes.
 export * from './constants.js';
+export * from './resource-paths.js';
 export type * from './types.js';

@@ -1,7 +1,5 @@
 // Which calls a recorded request or notification is about: call ids read from paths, URIs, bodies and responses.
-//
-// The analysis part reads call paths too (src/analysis/resource-paths.ts); replay may not import it, and
-// needs less: an id, never the resource kind.
+import { callIdFromUri } from '../gws/index.js';
 import type { BayeuxRow, Exchange } from '../store/index.js';
 import { type JsonValue, tryParseJson } from './json-data.js';
 
@@ -18,35 +16,6 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const isObject = (value: JsonValue | undefined): value is { [key: string]: JsonValue } =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const decode = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
-
-/**
- * The call id in a URI or path, whatever its origin: the segment after the last `calls` that has one
- * (`http://h/api/v2/me/calls/ID`, `/calls/ID`, `/sim/calls/ID/answer`). Null if it names no call.
- */
-export const callIdInUri = (uri: string): string | null => {
-  let rest = uri.trim();
-  const scheme = rest.indexOf('://');
-  if (scheme !== -1) {
-    const slash = rest.indexOf('/', scheme + 3);
-    rest = slash === -1 ? '' : rest.slice(slash);
-  }
-  const end = rest.search(/[?#]/);
-  if (end !== -1) rest = rest.slice(0, end);
-  const segments = rest.split('/');
-  for (let i = segments.length - 2; i >= 0; i--) {
-    const id = segments[i + 1] as string;
-    if (segments[i] === 'calls' && id !== '') return decode(id);
-  }
-  return null;
-};
-
 const idsIn = (value: JsonValue | undefined, ids: Set<string>): void => {
   if (!isObject(value)) return;
   for (const field of RESPONSE_ID_FIELDS) {
@@ -55,7 +24,7 @@ const idsIn = (value: JsonValue | undefined, ids: Set<string>): void => {
   }
   for (const field of RESPONSE_URI_FIELDS) {
     const uri = value[field];
-    const id = typeof uri === 'string' ? callIdInUri(uri) : null;
+    const id = typeof uri === 'string' ? callIdFromUri(uri) : null;
     if (id !== null) ids.add(id);
   }
 };
@@ -70,13 +39,13 @@ const jsonOf = (body: Buffer | null): JsonValue | undefined =>
 export const callsOfRequest = (exchange: Exchange): Set<string> => {
   const ids = new Set<string>();
   if (READ_METHODS.has(exchange.method.toUpperCase())) return ids;
-  const target = callIdInUri(exchange.path);
+  const target = callIdFromUri(exchange.path);
   if (target !== null) ids.add(target);
   const body = jsonOf(exchange.requestBody);
   if (isObject(body)) {
     for (const field of REQUEST_CALL_FIELDS) {
       const uri = body[field];
-      const id = typeof uri === 'string' ? callIdInUri(uri) : null;
+      const id = typeof uri === 'string' ? callIdFromUri(uri) : null;
       if (id !== null) ids.add(id);
     }
   }
@@ -102,11 +71,11 @@ export const notifiedCall = (message: Record<string, unknown>): NotifiedCall | n
     const parentUri = typeof call.parentCallUri === 'string' ? call.parentCallUri : call.parentCallPath;
     return {
       id: call.id,
-      parentId: typeof parentUri === 'string' ? callIdInUri(parentUri) : null,
+      parentId: typeof parentUri === 'string' ? callIdFromUri(parentUri) : null,
       state: typeof call.state === 'string' ? call.state : null,
     };
   }
-  const id = typeof data.callUri === 'string' ? callIdInUri(data.callUri) : null;
+  const id = typeof data.callUri === 'string' ? callIdFromUri(data.callUri) : null;
   return id === null ? null : { id, parentId: null, state: null };
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CallFamilies, callIdInUri, callsOfRequest, notifiedCall } from '../../src/replay/call-family.js';
+import { CallFamilies, callsOfRequest, notifiedCall } from '../../src/replay/call-family.js';
 import { exchangeRow, messageRow } from '../helpers/replay-rows.js';
 
 const post = (path: string, body: unknown, response: unknown = { statusCode: 0 }) =>
@@ -14,17 +14,6 @@ const post = (path: string, body: unknown, response: unknown = { statusCode: 0 }
 const callMessage = (call: Record<string, unknown>) => ({ channel: '/v2/me/calls', data: { call } });
 
 describe('call family', () => {
-  it('reads the call id out of URIs and paths of any origin', () => {
-    expect(callIdInUri('http://gws:8080/api/v2/me/calls/0A1?fields=*')).toBe('0A1');
-    expect(callIdInUri('/api/v2/me/calls/0A1')).toBe('0A1');
-    expect(callIdInUri('/calls/0A1')).toBe('0A1');
-    expect(callIdInUri('/sim/calls/0A1/hangup')).toBe('0A1');
-    expect(callIdInUri('/api/v2/me/calls/a%20b')).toBe('a b');
-    expect(callIdInUri('/sim/calls')).toBeNull();
-    expect(callIdInUri('/api/v2/me/devices/D1/calls')).toBeNull();
-    expect(callIdInUri('http://gws:8080')).toBeNull();
-  });
-
   it('names the calls a request acts on: its path, URIs in its body, ids in its response', () => {
     expect([...callsOfRequest(post('/api/v2/me/calls/B', { operationName: 'CompleteTransfer' }))]).toEqual([
       'B',
