@@ -1,10 +1,8 @@
 // Turns a recorded exchange into the response a replaying client gets: headers as recorded, secrets freshly minted.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { REDACTED } from '../common/redacted.js';
 import type { Exchange, HeaderList } from '../store/index.js';
 import type { OriginRewrite } from './rewrite-origins.js';
-
-/** What the recorder writes in place of a secret (proxy's REDACTED; replay must not import proxy). */
-export const REDACTED_MARK = '[REDACTED]';
 
 export interface LiveResponse {
   status: number;
@@ -37,7 +35,7 @@ export const mintSessionId = (): string => randomBytes(16).toString('hex').toUpp
 export const mintHeaderSecret = (): string => randomUUID();
 
 const freshSetCookie = (value: string, cookieName: string, secrets: ClientSecrets): string => {
-  if (!value.includes(REDACTED_MARK)) return value;
+  if (!value.includes(REDACTED)) return value;
   const semicolon = value.indexOf(';');
   const pair = semicolon === -1 ? value : value.slice(0, semicolon);
   const attributes = semicolon === -1 ? '; Path=/; HttpOnly' : value.slice(semicolon);
@@ -74,8 +72,8 @@ export const liveResponse = (
     const lower = name.toLowerCase();
     if (DROPPED.has(lower)) continue;
     if (lower === 'set-cookie') headers.push([name, freshSetCookie(value, sessionCookieName, secrets)]);
-    else if (value.includes(REDACTED_MARK)) {
-      headers.push([name, value.replaceAll(REDACTED_MARK, secrets.headerSecret(lower))]);
+    else if (value.includes(REDACTED)) {
+      headers.push([name, value.replaceAll(REDACTED, secrets.headerSecret(lower))]);
     } else if (URL_HEADERS.has(lower)) headers.push([name, rewrite.text(value)]);
     else headers.push([name, value]);
   }
