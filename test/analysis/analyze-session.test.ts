@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import {
   failedCompleteTransfer,
-  makeBayeuxRow,
-  makeExchange,
   neverReleasedCall,
+  operationExchange,
   RecordingScript,
   SEED_CALL_A,
   SEED_CALL_B,
@@ -15,6 +14,7 @@ import {
   singleStepTransfer,
   twoStepConference,
 } from '../helpers/rows.js';
+import { messageRow } from '../helpers/store-rows.js';
 
 describe('analyzeSession on the seed scenario (CompleteTransfer, Sample 2)', () => {
   const analysis = analyzeSession(seedTwoStepTransfer().rows());
@@ -217,7 +217,7 @@ describe('analyzeSession on untrusted recordings', () => {
           const analysis = analyzeSession({
             session: seedTwoStepTransfer().rows().session,
             messages: messages.map((m, i) =>
-              makeBayeuxRow({
+              messageRow({
                 id: i + 1,
                 atMs: m.atMs,
                 direction: m.direction,
@@ -225,7 +225,7 @@ describe('analyzeSession on untrusted recordings', () => {
               }),
             ),
             exchanges: exchanges.map((e, i) =>
-              makeExchange({
+              operationExchange({
                 id: 100 + i,
                 startMs: e.startMs,
                 path: e.path,

@@ -3,7 +3,7 @@ import type { Anomaly } from '../../src/analysis/index.js';
 import { analyzeSession } from '../../src/analysis/index.js';
 import {
   heldWhileRinging,
-  makeExchange,
+  operationExchange,
   outOfOrderRelease,
   RecordingScript,
   SEED_CALL_A,
@@ -27,7 +27,7 @@ describe('anomalies', () => {
     );
     script.notify(SEED_CALL_A, 'Released', 300);
     const { session, exchanges, messages } = script.rows();
-    const unreachable = makeExchange({
+    const unreachable = operationExchange({
       id: 90,
       startMs: 250,
       status: 502,
@@ -35,7 +35,7 @@ describe('anomalies', () => {
       requestBody: Buffer.from('{"operationName":"Retrieve"}'),
       path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
     });
-    const aborted = makeExchange({
+    const aborted = operationExchange({
       id: 91,
       startMs: 260,
       status: null,

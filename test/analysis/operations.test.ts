@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readOperations } from '../../src/analysis/operations.js';
-import { makeExchange } from '../helpers/rows.js';
+import { operationExchange } from '../helpers/rows.js';
 
 const body = (value: unknown) => Buffer.from(JSON.stringify(value));
 const NOTIFICATIONS = '/api/v2/notifications';
@@ -10,7 +10,7 @@ describe('readOperations', () => {
   it('reads the operation, its call, its parameters, its statusCode and its latency', () => {
     const { operations } = readOperations(
       [
-        makeExchange({
+        operationExchange({
           id: 7,
           path: '/api/v2/me/calls/A',
           requestBody: body({
@@ -49,12 +49,12 @@ describe('readOperations', () => {
   it('reads the destination and otherCallUri, and sorts by request start', () => {
     const { operations } = readOperations(
       [
-        makeExchange({
+        operationExchange({
           id: 2,
           startMs: 50,
           requestBody: body({ operationName: 'SwapCalls', otherCallUri: '/calls/Z' }),
         }),
-        makeExchange({
+        operationExchange({
           id: 1,
           startMs: 10,
           path: 'api/v2/me/devices/d1/calls',
@@ -74,7 +74,7 @@ describe('readOperations', () => {
   it('decodes a gzip response before reading its statusCode', () => {
     const { operations, unreadableResponses } = readOperations(
       [
-        makeExchange({
+        operationExchange({
           responseHeaders: [['Content-Encoding', 'gzip']],
           responseBody: gzipSync(body({ statusCode: 0 })),
         }),
@@ -88,15 +88,22 @@ describe('readOperations', () => {
   it('without a readable statusCode, accepts by HTTP status; without a response, refuses', () => {
     const { operations, unreadableResponses } = readOperations(
       [
-        makeExchange({ id: 1, startMs: 1, responseBody: Buffer.from('<html>'), status: 200 }),
-        makeExchange({
+        operationExchange({ id: 1, startMs: 1, responseBody: Buffer.from('<html>'), status: 200 }),
+        operationExchange({
           id: 2,
           startMs: 2,
           responseBody: body({ error: 'VCR_UPSTREAM_UNREACHABLE' }),
           status: 502,
         }),
-        makeExchange({ id: 3, startMs: 3, responseBody: null, status: null, firstByteMs: null, endMs: null }),
-        makeExchange({
+        operationExchange({
+          id: 3,
+          startMs: 3,
+          responseBody: null,
+          status: null,
+          firstByteMs: null,
+          endMs: null,
+        }),
+        operationExchange({
           id: 4,
           startMs: 4,
           responseHeaders: [['content-encoding', 'gzip']],
@@ -117,23 +124,23 @@ describe('readOperations', () => {
   it('counts bad request bodies on GWS resources, and skips GETs, Bayeux, the notifications path and /sim', () => {
     const result = readOperations(
       [
-        makeExchange({ id: 1, requestBody: Buffer.from('{not json') }),
-        makeExchange({ id: 2, requestBody: body({ operation: 'Answer' }) }),
-        makeExchange({ id: 3, requestBody: null }),
-        makeExchange({ id: 4, method: 'GET', requestBody: body({ operationName: 'Answer' }) }),
-        makeExchange({
+        operationExchange({ id: 1, requestBody: Buffer.from('{not json') }),
+        operationExchange({ id: 2, requestBody: body({ operation: 'Answer' }) }),
+        operationExchange({ id: 3, requestBody: null }),
+        operationExchange({ id: 4, method: 'GET', requestBody: body({ operationName: 'Answer' }) }),
+        operationExchange({
           id: 5,
           kind: 'bayeux',
           path: '/api/v2/notifications',
           requestBody: Buffer.from('[]'),
         }),
-        makeExchange({
+        operationExchange({
           id: 6,
           path: '/api/v2/notifications/connect',
           requestBody: body({ operationName: 'x' }),
         }),
-        makeExchange({ id: 7, path: '/sim/calls', requestBody: body({ to: '5005', from: '5000' }) }),
-        makeExchange({ id: 8, endMs: 900 }),
+        operationExchange({ id: 7, path: '/sim/calls', requestBody: body({ to: '5005', from: '5000' }) }),
+        operationExchange({ id: 8, endMs: 900 }),
       ],
       NOTIFICATIONS,
     );

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readNotification } from '../../src/analysis/read-notification.js';
-import { makeBayeuxRow } from '../helpers/rows.js';
 import { seedNotifications } from '../helpers/seed.js';
+import { messageRow } from '../helpers/store-rows.js';
 
 const row = (data: unknown, over = {}) =>
-  makeBayeuxRow({ message: { channel: '/v2/me/calls', data }, ...over });
+  messageRow({ id: 1, atMs: 0, message: { channel: '/v2/me/calls', data }, ...over });
 
 describe('readNotification', () => {
   it('reads every call of the seed page, consult parents included', () => {
@@ -119,7 +119,9 @@ describe('readNotification', () => {
       ),
     ).toBeNull();
     expect(
-      readNotification(makeBayeuxRow({ message: { channel: '/meta/connect', successful: true } })),
+      readNotification(
+        messageRow({ id: 1, atMs: 0, message: { channel: '/meta/connect', successful: true } }),
+      ),
     ).toBeNull();
   });
 
@@ -129,7 +131,7 @@ describe('readNotification', () => {
         readNotification(row(data));
         readNotification(row({ messageType: 'CallStateChangeMessage', call }));
         readNotification(row({ messageType: 'ErrorMessage', callUri: call, errorCode: data }));
-        readNotification(makeBayeuxRow({ message: data as Record<string, unknown> }));
+        readNotification(messageRow({ id: 1, atMs: 0, message: data as Record<string, unknown> }));
       }),
     );
   });

@@ -1,19 +1,7 @@
 // Store rows of a small recorded GWS session, built by hand, for replay tests that need no recorder.
 import { loadReplaySource, type ReplaySource } from '../../src/replay/index.js';
 import type { BayeuxRow, Exchange, Store } from '../../src/store/index.js';
-import { makeExchange, makeMessage, makeSession, openTempStore } from './store-rows.js';
-
-export const exchangeRow = (over: Partial<Exchange> & Pick<Exchange, 'id'>): Exchange => ({
-  sessionId: 1,
-  ...makeExchange(over),
-  ...over,
-});
-
-export const messageRow = (over: Partial<BayeuxRow> & Pick<BayeuxRow, 'id'>): BayeuxRow => ({
-  sessionId: 1,
-  ...makeMessage(over),
-  ...over,
-});
+import { exchangeRow, makeSession, messageRow, openTempStore } from './store-rows.js';
 
 /** A client's /meta/subscribe to `channel` at `atMs`. */
 export const subscribeRow = (id: number, channel: string, atMs: number): BayeuxRow =>

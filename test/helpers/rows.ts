@@ -1,69 +1,29 @@
-// Factories for read-back store rows (Exchange, BayeuxRow) and a script builder that lays out GWS scenarios as rows.
+// A script builder that lays out GWS scenarios as read-back store rows, and the scenarios of the seed.
 import type { CallState, CallType, Call as GwsCall } from '../../src/gws/index.js';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import type { BayeuxRow, Exchange, Session } from '../../src/store/index.js';
-
-export const makeSession = (over: Partial<Session> = {}): Session => ({
-  id: 1,
-  name: 'test',
-  upstream: 'http://127.0.0.1:8080',
-  source: 'record',
-  listenOrigin: 'http://127.0.0.1:8090',
-  originWallMs: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
-  startedAt: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678)).toISOString(),
-  endedAt: new Date(Date.UTC(2024, 0, 2, 3, 5, 5, 678)).toISOString(),
-  notificationsPath: '/api/v2/notifications',
-  ...over,
-});
+import { exchangeRow, messageRow, sessionRow } from './store-rows.js';
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
-/** A REST exchange as the store reads it back; by default a POST answered `{"statusCode":0}` in 4 ms. */
-export const makeExchange = (over: Partial<Exchange> = {}): Exchange => {
+/** A REST operation as the store reads it back; by default a POST of Answer answered `{"statusCode":0}` in 4 ms. */
+export const operationExchange = (over: Partial<Exchange> = {}): Exchange => {
   const startMs = over.startMs ?? 0;
-  const requestBody = over.requestBody === undefined ? json({ operationName: 'Answer' }) : over.requestBody;
-  const responseBody = over.responseBody === undefined ? json({ statusCode: 0 }) : over.responseBody;
-  return {
+  return exchangeRow({
     id: 1,
-    sessionId: 1,
-    kind: 'http',
     method: 'POST',
     path: '/api/v2/me/calls/CALL',
-    query: '',
     requestHeaders: [
       ['host', '127.0.0.1:8090'],
       ['content-type', 'application/json'],
     ],
-    requestBody,
-    requestBodyBytes: requestBody?.length ?? 0,
-    status: 200,
-    responseHeaders: [['content-type', 'application/json']],
-    responseBody,
-    responseBodyBytes: responseBody?.length ?? 0,
+    requestBody: json({ operationName: 'Answer' }),
     startMs,
     firstByteMs: startMs + 3,
     endMs: startMs + 4,
-    error: null,
-    flags: [],
     ...over,
-  };
+  });
 };
-
-/** A Bayeux row as the store reads it back; by default a CallStateChangeMessage delivered over long-polling. */
-export const makeBayeuxRow = (over: Partial<BayeuxRow> = {}): BayeuxRow => ({
-  id: 1,
-  sessionId: 1,
-  exchangeId: null,
-  direction: 'to-client',
-  transport: 'long-polling',
-  channel: '/v2/me/calls',
-  clientId: 'client-1',
-  messageId: null,
-  successful: null,
-  atMs: 0,
-  message: { channel: '/v2/me/calls', data: { messageType: 'CallStateChangeMessage' } },
-  ...over,
-});
 
 /** A call of the scenario: what stays the same across its notifications. */
 export interface ScriptCall {
@@ -175,7 +135,7 @@ export class RecordingScript {
 
   /** Any message to the client on `channel` carrying `data`. */
   message(atMs: number, data: unknown, channel = '/v2/me/calls'): BayeuxRow {
-    const row = makeBayeuxRow({ id: this.nextId++, atMs, channel, message: { data, channel } });
+    const row = messageRow({ id: this.nextId++, atMs, channel, message: { data, channel } });
     this.messages.push(row);
     return row;
   }
@@ -197,7 +157,7 @@ export class RecordingScript {
             statusCode,
             statusMessage: options.statusMessage ?? `${operationName} is not valid for the current state`,
           };
-    const exchange = makeExchange({
+    const exchange = operationExchange({
       id: this.nextId++,
       path: options.path ?? `/api/v2/me/calls/${call?.id ?? 'none'}`,
       requestBody: json({ operationName, ...params }),
@@ -213,7 +173,7 @@ export class RecordingScript {
 
   rows(session: Partial<Session> = {}): { session: Session; exchanges: Exchange[]; messages: BayeuxRow[] } {
     return {
-      session: makeSession(session),
+      session: sessionRow(session),
       exchanges: [...this.exchanges].sort((a, b) => a.startMs - b.startMs || a.id - b.id),
       messages: [...this.messages],
     };

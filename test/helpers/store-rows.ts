@@ -1,13 +1,16 @@
-// Factories for store rows and temporary recording files, for any test that needs a filled database.
+// Factories for store rows, as written (New*) and as read back (*Row), and temporary recording files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type {
+  BayeuxRow,
+  Exchange,
   NewBayeuxRow,
   NewExchange,
   NewFrameRow,
   NewSession,
+  Session,
   Store,
   StoreOptions,
 } from '../../src/store/index.js';
@@ -30,6 +33,7 @@ export const openTempStore = (options: StoreOptions = {}, path = tempDbPath()): 
   return store;
 };
 
+/** A session to create; recorded against 127.0.0.1:8080 from 127.0.0.1:8090. */
 export const makeSession = (over: Partial<NewSession> = {}): NewSession => ({
   name: 'test',
   upstream: 'http://127.0.0.1:8080',
@@ -40,26 +44,32 @@ export const makeSession = (over: Partial<NewSession> = {}): NewSession => ({
   ...over,
 });
 
-export const makeExchange = (over: Partial<NewExchange> & Pick<NewExchange, 'id'>): NewExchange => ({
-  kind: 'http',
-  method: 'GET',
-  path: '/api/v2/me',
-  query: '',
-  requestHeaders: [['host', '127.0.0.1:8090']],
-  requestBody: null,
-  requestBodyBytes: 0,
-  status: 200,
-  responseHeaders: [['content-type', 'application/json']],
-  responseBody: Buffer.from('{"statusCode":0}'),
-  responseBodyBytes: 16,
-  startMs: over.id,
-  firstByteMs: over.id + 0.5,
-  endMs: over.id + 0.75,
-  error: null,
-  flags: [],
-  ...over,
-});
+/** A REST exchange to write; by default `GET /api/v2/me` answered `{"statusCode":0}`, byte counts from the bodies. */
+export const makeExchange = (over: Partial<NewExchange> & Pick<NewExchange, 'id'>): NewExchange => {
+  const requestBody = over.requestBody ?? null;
+  const responseBody = over.responseBody === undefined ? Buffer.from('{"statusCode":0}') : over.responseBody;
+  return {
+    kind: 'http',
+    method: 'GET',
+    path: '/api/v2/me',
+    query: '',
+    requestHeaders: [['host', '127.0.0.1:8090']],
+    requestBody,
+    requestBodyBytes: requestBody?.length ?? 0,
+    status: 200,
+    responseHeaders: [['content-type', 'application/json']],
+    responseBody,
+    responseBodyBytes: responseBody?.length ?? 0,
+    startMs: over.id,
+    firstByteMs: over.id + 0.5,
+    endMs: over.id + 0.75,
+    error: null,
+    flags: [],
+    ...over,
+  };
+};
 
+/** A Bayeux message to write; by default a CallStateChangeMessage to the client over long-polling at `id` ms. */
 export const makeMessage = (over: Partial<NewBayeuxRow> & Pick<NewBayeuxRow, 'id'>): NewBayeuxRow => ({
   exchangeId: null,
   direction: 'to-client',
@@ -83,4 +93,28 @@ export const makeFrame = (
   payloadBytes: 29,
   flags: [],
   ...over,
+});
+
+/** A session as the store reads it back: id 1, one minute long. */
+export const sessionRow = (over: Partial<Session> = {}): Session => {
+  const session = makeSession();
+  return {
+    id: 1,
+    ...session,
+    startedAt: new Date(session.originWallMs).toISOString(),
+    endedAt: new Date(session.originWallMs + 60_000).toISOString(),
+    ...over,
+  };
+};
+
+/** An exchange as the store reads it back, in session 1. */
+export const exchangeRow = (over: Partial<Exchange> & Pick<Exchange, 'id'>): Exchange => ({
+  sessionId: 1,
+  ...makeExchange(over),
+});
+
+/** A Bayeux row as the store reads it back, in session 1. */
+export const messageRow = (over: Partial<BayeuxRow> & Pick<BayeuxRow, 'id'>): BayeuxRow => ({
+  sessionId: 1,
+  ...makeMessage(over),
 });

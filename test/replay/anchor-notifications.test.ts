@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { anchorNotifications } from '../../src/replay/anchor-notifications.js';
-import {
-  callRow,
-  exchangeRow,
-  handshakeRow,
-  messageRow,
-  operationRow,
-  subscribeRow,
-} from '../helpers/replay-rows.js';
+import { callRow, handshakeRow, operationRow, subscribeRow } from '../helpers/replay-rows.js';
+import { exchangeRow, messageRow } from '../helpers/store-rows.js';
 
 const anchorsOf = (plan: ReturnType<typeof anchorNotifications>) =>
   plan.notifications.map((n) => [n.rowId, n.anchor, n.reason, n.delayMs]);

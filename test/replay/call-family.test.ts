@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CallFamilies, callsOfRequest, notifiedCall } from '../../src/replay/call-family.js';
-import { exchangeRow, messageRow } from '../helpers/replay-rows.js';
+import { exchangeRow, messageRow } from '../helpers/store-rows.js';
 
 const post = (path: string, body: unknown, response: unknown = { statusCode: 0 }) =>
   exchangeRow({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { recordedClientsAtOnce } from '../../src/replay/recorded-clients.js';
-import { messageRow } from '../helpers/replay-rows.js';
+import { messageRow } from '../helpers/store-rows.js';
 
 const seen = (id: number, atMs: number, clientId: string | null) =>
   messageRow({ id, atMs, clientId, direction: 'to-server', channel: '/meta/connect' });

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { cookieValue, liveResponse } from '../../src/replay/recorded-response.js';
 import { createOriginRewrite } from '../../src/replay/rewrite-origins.js';
-import { exchangeRow } from '../helpers/replay-rows.js';
+import { exchangeRow } from '../helpers/store-rows.js';
 
 const rewrite = createOriginRewrite(['http://up:8080'], 'http://127.0.0.1:9000');
 const secrets = { sessionCookie: () => 'MINE', headerSecret: (name: string) => `secret-of-${name}` };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClientIdentity } from '../../src/replay/client-registry.js';
 import { type LiveRequest, ReplayEngine, type ReplayEngineOptions } from '../../src/replay/replay-engine.js';
 import { manualScheduler } from '../helpers/manual-scheduler.js';
-import { exchangeRow, messageRow, TRANSFER_CALLS, transferSessionRows } from '../helpers/replay-rows.js';
-import { makeSession } from '../helpers/store-rows.js';
+import { TRANSFER_CALLS, transferSessionRows } from '../helpers/replay-rows.js';
+import { exchangeRow, makeSession, messageRow } from '../helpers/store-rows.js';
 
 const { A } = TRANSFER_CALLS;
 const ORIGIN = 'http://127.0.0.1:9999';
