@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { storeWith } from '../helpers/dashboard-fixtures.js';
-import { tempDir } from '../helpers/recorder.js';
 import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
 

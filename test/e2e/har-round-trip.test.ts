@@ -7,9 +7,10 @@ import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
 import { openStore, parseHar, type Store, saveHarImport, writeHar } from '../../src/store/index.js';
 import { harSchemaErrors } from '../helpers/har.js';
-import { startTestRecorder, tempDir } from '../helpers/recorder.js';
+import { startTestRecorder } from '../helpers/recorder.js';
 import { playTransfer } from '../helpers/replay-agent.js';
 import { startTestSimulator } from '../helpers/simulator.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const rowsOf = (store: Store, sessionId: number) => ({
   exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),

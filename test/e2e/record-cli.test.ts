@@ -6,8 +6,9 @@ import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { connectClient } from '../helpers/cometd-client.js';
-import { send, startHttpUpstream, tempDir } from '../helpers/recorder.js';
+import { send, startHttpUpstream } from '../helpers/recorder.js';
 import { basicAuth, request } from '../helpers/simulator.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
 

@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnCliServer } from '../helpers/cli.js';
-import { tempDir } from '../helpers/recorder.js';
 import { type PlayedSession, playTransfer } from '../helpers/replay-agent.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const callStates = (played: PlayedSession, origin: string) =>
   played.notifications.map((n) => JSON.stringify(n.message.data).replaceAll(origin, 'ORIGIN'));

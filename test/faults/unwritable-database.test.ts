@@ -6,8 +6,9 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../../src/common/logger.js';
 import { openStore } from '../../src/store/index.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
-import { send, startHttpUpstream, startTestRecorder, tempDir } from '../helpers/recorder.js';
+import { send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 import { request, ringCall, startTestSimulator } from '../helpers/simulator.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const TRANSPORTS: ClientTransport[] = ['long-polling', 'websocket'];
 

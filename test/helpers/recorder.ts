@@ -1,6 +1,6 @@
 // Starters for recorder tests: a recorder on port 0 over a temporary store, plain HTTP upstreams, a small HTTP client.
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   createServer,
   type IncomingHttpHeaders,
@@ -10,8 +10,6 @@ import {
   type Server,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import type {
   Recorder,
@@ -21,13 +19,7 @@ import type {
 } from '../../src/proxy/index.js';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore, type Store } from '../../src/store/index.js';
-
-/** A fresh directory for a test's database, removed when the test ends. */
-export const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-test-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-};
+import { tempDbPath } from './store-rows.js';
 
 export interface TestRecorder {
   recorder: Recorder;
@@ -44,7 +36,7 @@ export const startTestRecorder = async (
   upstream: string,
   options: Partial<Omit<RecorderOptions, 'upstream'>> = {},
 ): Promise<TestRecorder> => {
-  const dbPath = join(tempDir(), 'rec.sqlite');
+  const dbPath = tempDbPath();
   const store = options.store ?? openStore(dbPath);
   const recorder = await startRecorder({
     upstream,

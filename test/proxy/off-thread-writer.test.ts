@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { OffThreadWriter } from '../../src/proxy/off-thread-writer.js';
 import { openStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/recorder.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const setup = async () => {
   const dbPath = join(tempDir(), 'w.sqlite');

@@ -8,14 +8,8 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Logger } from '../../src/common/logger.js';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
-import {
-  databaseBytes,
-  nextEvent,
-  send,
-  startHttpUpstream,
-  startTestRecorder,
-  tempDir,
-} from '../helpers/recorder.js';
+import { databaseBytes, nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
 
