@@ -1,12 +1,12 @@
 // `gws-vcr analyze` as users run it: the real bin in a child process against a real recording file.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { type AnalyzeJson, analyzeSession } from '../../src/analysis/index.js';
 import { analyzeFromDb } from '../../src/cli/analyze.js';
 import { formatAnalysisReport, shortIds } from '../../src/cli/analyze-report.js';
 import { openStore } from '../../src/store/index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import {
   failedCompleteTransfer,
   type RecordingScript,
@@ -18,20 +18,7 @@ import {
 } from '../helpers/rows.js';
 import { makeMessage, makeSession, tempDbPath } from '../helpers/store-rows.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-
-const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gws-vcr.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
+const NO_COLOR = { env: { ...process.env, NO_COLOR: '1' } };
 
 /** Writes each script as one ended session, in order; returns the database path. */
 const recordScripts = (...scripts: Array<[name: string, script: RecordingScript]>): string => {
@@ -53,7 +40,7 @@ const recordScripts = (...scripts: Array<[name: string, script: RecordingScript]
 describe('gws-vcr analyze', () => {
   it('--json on the seed scenario reports one ok two-step transfer with its three step latencies', async () => {
     const db = recordScripts(['failed', failedCompleteTransfer()], ['seed', seedTwoStepTransfer()]);
-    const { code, stdout, stderr } = await run('analyze', '--db', db, '--json');
+    const { code, stdout, stderr } = await runCli(['analyze', '--db', db, '--json'], NO_COLOR);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const json = JSON.parse(stdout) as AnalyzeJson;
     expect(json.session).toMatchObject({ id: 2, name: 'seed' });
@@ -75,12 +62,12 @@ describe('gws-vcr analyze', () => {
 
   it('--session picks an older session by id or name, and the report names what failed', async () => {
     const db = recordScripts(['failed', failedCompleteTransfer()], ['seed', seedTwoStepTransfer()]);
-    const byId = await run('analyze', '--db', db, '--session', '1', '--json');
+    const byId = await runCli(['analyze', '--db', db, '--session', '1', '--json'], NO_COLOR);
     const json = JSON.parse(byId.stdout) as AnalyzeJson;
     expect(json.transfers[0]).toMatchObject({ ok: false });
     expect(json.anomalies.map((a) => a.kind)).toEqual(['request-failed', 'never-released', 'never-released']);
 
-    const text = await run('analyze', '--db', db, '--session', 'failed');
+    const text = await runCli(['analyze', '--db', db, '--session', 'failed'], NO_COLOR);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Session 1 "failed"');
     expect(text.stdout).toMatch(/two-step transfer at 36\.900s: …\w+ → 5001 \(consult …\w+\) {2}FAILED/);
@@ -91,13 +78,13 @@ describe('gws-vcr analyze', () => {
 
   it('says what is wrong, on stderr with exit 1, for an unknown session or a missing file', async () => {
     const db = recordScripts(['seed', seedTwoStepTransfer()]);
-    const missing = await run('analyze', '--db', db, '--session', '9');
+    const missing = await runCli(['analyze', '--db', db, '--session', '9'], NO_COLOR);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
     expect(missing.stderr).toMatch(/^gws-vcr: no session "9" in .* it holds sessions 1/);
-    const noFile = await run('analyze', '--db', join(db, '..', 'nothing.sqlite'));
+    const noFile = await runCli(['analyze', '--db', join(db, '..', 'nothing.sqlite')], NO_COLOR);
     expect(noFile.code).toBe(1);
     expect(noFile.stderr).toMatch(/^gws-vcr: /);
-    const badWindow = await run('analyze', '--db', db, '--window', '-3');
+    const badWindow = await runCli(['analyze', '--db', db, '--window', '-3'], NO_COLOR);
     expect(badWindow.code).toBe(1);
     expect(badWindow.stderr).toContain('is not a number > 0');
   });
@@ -160,7 +147,7 @@ describe('gws-vcr analyze progress', () => {
     const stream = fakeStream(false);
     analyzeFromDb({ ...options, db }, stream);
     expect(stream.writes).toEqual([]);
-    const { code, stdout, stderr } = await run('analyze', '--db', db, '--json');
+    const { code, stdout, stderr } = await runCli(['analyze', '--db', db, '--json'], NO_COLOR);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect((JSON.parse(stdout) as AnalyzeJson).stats.messages).toBeGreaterThan(2500);
   });

@@ -1,27 +1,12 @@
 // `gws-vcr export` as users run it: the real bin writes a HAR 1.2 file that `gws-vcr import` restores exactly.
-import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
 import { harSchemaErrors } from '../helpers/har.js';
 import { recordHarSample } from '../helpers/har-session.js';
 import { tempDbPath, tempDir } from '../helpers/store-rows.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gws-vcr.js', ...args], {
-      cwd: ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
 
 const sampleDb = (): string => {
   const path = tempDbPath();
@@ -42,7 +27,7 @@ describe('gws-vcr export', () => {
     const db = sampleDb();
     const dir = tempDir();
     const har = join(dir, 'sample.har');
-    const exported = await run('export', '--db', db, '--session', 'latest', '--har', har);
+    const exported = await runCli(['export', '--db', db, '--session', 'latest', '--har', har]);
     expect(exported).toEqual({
       code: 0,
       stdout: '',
@@ -52,7 +37,7 @@ describe('gws-vcr export', () => {
     expect(readdirSync(dir)).toEqual(['sample.har']);
 
     const copyDb = join(dir, 'copy.sqlite');
-    const imported = await run('import', har, '--db', copyDb);
+    const imported = await runCli(['import', har, '--db', copyDb]);
     expect(imported).toMatchObject({
       code: 0,
       stdout: 'imported session 1 (9 exchanges, 10 messages)\n',
@@ -72,11 +57,11 @@ describe('gws-vcr export', () => {
     const db = sampleDb();
     const dir = tempDir();
     const [noDb, noSession, noFolder, noHar, aFolder] = await Promise.all([
-      run('export', '--db', join(dir, 'none.sqlite'), '--har', join(dir, 'a.har')),
-      run('export', '--db', db, '--session', '42', '--har', join(dir, 'b.har')),
-      run('export', '--db', db, '--har', join(dir, 'no', 'such', 'c.har')),
-      run('export', '--db', db),
-      run('export', '--db', db, '--har', tempDir()),
+      runCli(['export', '--db', join(dir, 'none.sqlite'), '--har', join(dir, 'a.har')]),
+      runCli(['export', '--db', db, '--session', '42', '--har', join(dir, 'b.har')]),
+      runCli(['export', '--db', db, '--har', join(dir, 'no', 'such', 'c.har')]),
+      runCli(['export', '--db', db]),
+      runCli(['export', '--db', db, '--har', tempDir()]),
     ]);
     expect(noDb).toMatchObject({
       code: 1,
@@ -103,7 +88,7 @@ describe('gws-vcr export', () => {
   });
 
   it('explains itself with --help', async () => {
-    const { code, stdout } = await run('export', '--help');
+    const { code, stdout } = await runCli(['export', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: gws-vcr export [options]');
     expect(stdout).toMatch(/--session <id> +session to export: an id, a name, or latest/);

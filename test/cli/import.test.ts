@@ -1,33 +1,19 @@
 // `gws-vcr import` as users run it: the real bin on a HAR shaped as Chrome saves one, and on bad files.
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { tempDbPath, tempDir } from '../helpers/store-rows.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const CHROME_HAR = join(ROOT, 'test', 'fixtures', 'chrome-gws.har');
-
-const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gws-vcr.js', ...args], {
-      cwd: ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
 
 const readStore = (path: string): Store => openStore(path, { readonly: true });
 
 describe('gws-vcr import', () => {
   it('imports a Chrome HAR as a session whose Bayeux messages are decoded, secrets redacted', async () => {
     const db = tempDbPath();
-    const result = await run('import', CHROME_HAR, '--db', db);
+    const result = await runCli(['import', CHROME_HAR, '--db', db]);
     expect(result).toEqual({
       code: 0,
       stdout: 'imported session 1 (15 exchanges, 36 messages)\n',
@@ -66,8 +52,8 @@ describe('gws-vcr import', () => {
 
   it('gives analyze a session it reports as one good two-step transfer, no proxy ever deployed', async () => {
     const db = tempDbPath();
-    expect((await run('import', CHROME_HAR, '--db', db)).code).toBe(0);
-    const { code, stdout } = await run('analyze', '--db', db, '--json');
+    expect((await runCli(['import', CHROME_HAR, '--db', db])).code).toBe(0);
+    const { code, stdout } = await runCli(['analyze', '--db', db, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { transfers: unknown[]; anomalies: unknown[]; calls: unknown[] };
     expect(report.calls).toHaveLength(2);
@@ -85,8 +71,16 @@ describe('gws-vcr import', () => {
 
   it('keeps secrets and takes a name when asked, and adds to a database that has sessions', async () => {
     const db = tempDbPath();
-    await run('import', CHROME_HAR, '--db', db);
-    const second = await run('import', CHROME_HAR, '--db', db, '--name', 'lab transfer', '--keep-secrets');
+    await runCli(['import', CHROME_HAR, '--db', db]);
+    const second = await runCli([
+      'import',
+      CHROME_HAR,
+      '--db',
+      db,
+      '--name',
+      'lab transfer',
+      '--keep-secrets',
+    ]);
     expect(second.stdout).toBe('imported session 2 (15 exchanges, 36 messages)\n');
     const store = readStore(db);
     try {
@@ -119,9 +113,9 @@ describe('gws-vcr import', () => {
     );
     const db = join(dir, 'rec.sqlite');
     const [a, b, c] = await Promise.all([
-      run('import', notJson, '--db', db),
-      run('import', noUrl, '--db', db),
-      run('import', join(dir, 'missing.har'), '--db', db),
+      runCli(['import', notJson, '--db', db]),
+      runCli(['import', noUrl, '--db', db]),
+      runCli(['import', join(dir, 'missing.har'), '--db', db]),
     ]);
     expect(a.code).toBe(1);
     expect(a.stdout).toBe('');
@@ -142,7 +136,7 @@ describe('gws-vcr import', () => {
   });
 
   it('explains itself with --help', async () => {
-    const { code, stdout } = await run('import', '--help');
+    const { code, stdout } = await runCli(['import', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: gws-vcr import [options] <file>');
     expect(stdout).toMatch(/--db <file> +recording database to add the session to/);

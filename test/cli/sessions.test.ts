@@ -1,27 +1,11 @@
 // `gws-vcr sessions` as users run it: the real bin in a child process against real recording files.
-import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSessionsTable } from '../../src/cli/sessions.js';
 import { openStore } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
 import { makeExchange, makeFrame, makeMessage, makeSession, tempDbPath } from '../helpers/store-rows.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/gws-vcr.js', ...args], {
-      cwd: ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-};
 
 /** Two sessions: one ended with REST, a long-poll, a WebSocket and messages both ways; one still open and empty. */
 const recordTwoSessions = async (path: string): Promise<void> => {
@@ -50,7 +34,7 @@ describe('gws-vcr sessions', () => {
   it('--json prints exactly a JSON array of the sessions with their counts', async () => {
     const db = tempDbPath();
     await recordTwoSessions(db);
-    const { code, stdout, stderr } = await run('sessions', '--db', db, '--json');
+    const { code, stdout, stderr } = await runCli(['sessions', '--db', db, '--json']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const sessions = JSON.parse(stdout) as unknown[];
     expect(sessions).toEqual([
@@ -81,7 +65,7 @@ describe('gws-vcr sessions', () => {
   it('prints a table for people, and says how to record when there is nothing yet', async () => {
     const db = tempDbPath();
     await recordTwoSessions(db);
-    const table = await run('sessions', '--db', db);
+    const table = await runCli(['sessions', '--db', db]);
     expect(table.code).toBe(0);
     expect(table.stdout.split('\n')).toEqual([
       'ID  NAME      STARTED (UTC)        DURATION  EXCHANGES  MESSAGES  UPSTREAM',
@@ -93,8 +77,8 @@ describe('gws-vcr sessions', () => {
     const empty = tempDbPath('empty.sqlite');
     openStore(empty).close();
     const [text, json] = await Promise.all([
-      run('sessions', '--db', empty),
-      run('sessions', '--db', empty, '--json'),
+      runCli(['sessions', '--db', empty]),
+      runCli(['sessions', '--db', empty, '--json']),
     ]);
     expect(text).toMatchObject({ code: 0, stdout: expect.stringContaining(`No sessions in ${empty} yet`) });
     expect(text.stdout).toContain(`gws-vcr record --upstream http://GWS-HOST:PORT --db ${empty}`);
@@ -110,9 +94,9 @@ describe('gws-vcr sessions', () => {
     const corrupt = tempDbPath('corrupt.sqlite');
     writeFileSync(corrupt, 'x'.repeat(4096));
     const [a, b, c] = await Promise.all([
-      run('sessions', '--db', missing, '--json'),
-      run('sessions', '--db', foreign),
-      run('sessions', '--db', corrupt),
+      runCli(['sessions', '--db', missing, '--json']),
+      runCli(['sessions', '--db', foreign]),
+      runCli(['sessions', '--db', corrupt]),
     ]);
     expect(a).toEqual({
       code: 1,
@@ -132,7 +116,7 @@ describe('gws-vcr sessions', () => {
   });
 
   it('explains itself with --help', async () => {
-    const { code, stdout } = await run('sessions', '--help');
+    const { code, stdout } = await runCli(['sessions', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: gws-vcr sessions [options]');
     expect(stdout).toMatch(

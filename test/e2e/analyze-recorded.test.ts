@@ -1,7 +1,4 @@
 // Every demo scenario recorded for real (official client -> recorder -> simulator), then analyzed from the database.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type AgentTransport,
@@ -22,10 +19,10 @@ import {
   type Transfer,
 } from '../../src/analysis/index.js';
 import type { Store } from '../../src/store/index.js';
+import { runCli } from '../helpers/cli.js';
 import { startTestRecorder } from '../helpers/recorder.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const TRANSPORTS: AgentTransport[] = ['long-polling', 'websocket'];
 
 interface Recording {
@@ -184,12 +181,8 @@ describe.each(TRANSPORTS)('analysis of recorded simulator scenarios (%s)', (tran
 describe('gws-vcr analyze on a recording', () => {
   it("--json on a recording of the seed's scenario reports one ok two-step transfer with its three step latencies", async () => {
     const { dbPath, sessionId, analysis } = await record('long-polling', twoStepTransfer.run);
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['bin/gws-vcr.js', 'analyze', '--db', dbPath, '--json'],
-      { cwd: ROOT },
-    );
-    expect(stderr).toBe('');
+    const { code, stdout, stderr } = await runCli(['analyze', '--db', dbPath, '--json']);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     const json = JSON.parse(stdout) as AnalyzeJson;
     expect(json.session.id).toBe(sessionId);
     expect(json.transfers).toHaveLength(1);

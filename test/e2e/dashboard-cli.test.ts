@@ -1,69 +1,21 @@
 // `gws-vcr dashboard` and `gws-vcr record --dashboard` as users run them: spawned, read from stdout, stopped by signal.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { nextListening, spawnCli } from '../helpers/cli.js';
 import { storeWith } from '../helpers/dashboard-fixtures.js';
 import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 import { tempDir } from '../helpers/store-rows.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
-
-interface Cli {
-  child: ChildProcess;
-  /** the next stdout line not yet taken; lines that came together are queued, none is lost */
-  nextLine: () => Promise<string>;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-const spawnCli = (args: string[]): Cli => {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' },
-  });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const queued: string[] = [];
-  const waiting: Array<(line: string) => void> = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-    const waiter = waiting.shift();
-    if (waiter) waiter(line);
-    else queued.push(line);
-  });
-  const nextLine = (): Promise<string> => {
-    const line = queued.shift();
-    return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
-  };
-  return { child, nextLine, stderr: () => stderr, exited };
-};
-
-/** The next `listening on URL` line's URL; fails with stderr if the process exits first. */
-const nextListening = async (cli: Cli): Promise<string> => {
-  const line = await Promise.race([
-    cli.nextLine(),
-    cli.exited.then((code): string => {
-      throw new Error(`exited ${code} before listening: ${cli.stderr()}`);
-    }),
-  ]);
-  expect(line).toMatch(/^listening on http:\/\/[^:]+:\d+$/);
-  return line.replace('listening on ', '');
-};
+/** The dashboard would take a token from GWS_VCR_DASHBOARD_TOKEN; these tests have none unless they pass --token. */
+const NO_TOKEN = { env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' } };
 
 const seedDb = (): string =>
   storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]).path;
 
 describe('gws-vcr dashboard (the command)', () => {
   it('serves the recording, prints where it listens, and exits 0 on SIGTERM', async () => {
-    const cli = spawnCli(['dashboard', '--db', seedDb(), '--port', '0']);
+    const cli = spawnCli(['dashboard', '--db', seedDb(), '--port', '0'], NO_TOKEN);
     const url = await nextListening(cli);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const sessions = await (await fetch(`${url}/api/sessions`)).json();
@@ -75,25 +27,18 @@ describe('gws-vcr dashboard (the command)', () => {
   });
 
   it('refuses a non-loopback --host without --token: exit 1 and a message saying what to do', async () => {
-    const cli = spawnCli(['dashboard', '--db', seedDb(), '--host', '0.0.0.0', '--port', '0']);
+    const cli = spawnCli(['dashboard', '--db', seedDb(), '--host', '0.0.0.0', '--port', '0'], NO_TOKEN);
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toContain('refusing to serve the dashboard on 0.0.0.0 without a token');
     expect(cli.stderr()).toContain('--token');
   });
 
   it('serves a non-loopback host with --token, and only to requests carrying it', async () => {
-    const cli = spawnCli([
-      'dashboard',
-      '--db',
-      seedDb(),
-      '--host',
-      '0.0.0.0',
-      '--port',
-      '0',
-      '--token',
-      'tok3n',
-    ]);
-    const url = await nextListening(cli);
+    const cli = spawnCli(
+      ['dashboard', '--db', seedDb(), '--host', '0.0.0.0', '--port', '0', '--token', 'tok3n'],
+      NO_TOKEN,
+    );
+    const url = await nextListening(cli, '0.0.0.0');
     const port = new URL(url).port;
     expect(url).toBe(`http://0.0.0.0:${port}`);
     expect((await fetch(`http://127.0.0.1:${port}/api/sessions`)).status).toBe(401);
@@ -106,7 +51,7 @@ describe('gws-vcr dashboard (the command)', () => {
   });
 
   it('says what is wrong with a database that does not exist', async () => {
-    const cli = spawnCli(['dashboard', '--db', join(tempDir(), 'missing.sqlite'), '--port', '0']);
+    const cli = spawnCli(['dashboard', '--db', join(tempDir(), 'missing.sqlite'), '--port', '0'], NO_TOKEN);
     expect(await cli.exited).toBe(1);
     expect(cli.stderr()).toMatch(/^gws-vcr: /);
     expect(cli.stderr()).toContain('missing.sqlite');
@@ -117,7 +62,10 @@ describe('gws-vcr record --dashboard', () => {
   it('serves the dashboard beside the proxy, showing the session being recorded as live', async () => {
     const sim = await startTestSimulator();
     const db = join(tempDir(), 'live.sqlite');
-    const cli = spawnCli(['record', '--upstream', sim.url, '--port', '0', '--db', db, '--dashboard', '0']);
+    const cli = spawnCli(
+      ['record', '--upstream', sim.url, '--port', '0', '--db', db, '--dashboard', '0'],
+      NO_TOKEN,
+    );
     const proxyUrl = await nextListening(cli);
     const dashboardUrl = await nextListening(cli);
     expect(dashboardUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

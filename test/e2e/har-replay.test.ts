@@ -1,10 +1,8 @@
 // A HAR saved by Chrome against a real GWS server, imported, then replayed to the official CometD client: no proxy ever ran.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
-import { BIN, spawnCliServer } from '../helpers/cli.js';
+import { runCli, spawnCliServer } from '../helpers/cli.js';
 import { connectClient } from '../helpers/cometd-client.js';
 import { tempDbPath } from '../helpers/store-rows.js';
 
@@ -22,7 +20,7 @@ describe.each(['long-polling', 'websocket'] as const)(
   (transport) => {
     it('serves the recorded transfer to the official client: REST answers and the six call notifications', async () => {
       const db = tempDbPath();
-      await promisify(execFile)(process.execPath, [BIN, 'import', CHROME_HAR, '--db', db]);
+      expect(await runCli(['import', CHROME_HAR, '--db', db])).toMatchObject({ code: 0 });
       const replay = await spawnCliServer(['replay', '--db', db, '--port', '0', '--speed', '20']);
 
       const post = async (url: string, body: unknown): Promise<unknown> => {

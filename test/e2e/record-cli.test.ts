@@ -1,57 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openStore } from '../../src/store/index.js';
+import { runCli, spawnCliServer } from '../helpers/cli.js';
 import { connectClient } from '../helpers/cometd-client.js';
 import { send, startHttpUpstream } from '../helpers/recorder.js';
 import { basicAuth, request } from '../helpers/simulator.js';
 import { tempDir } from '../helpers/store-rows.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
-
-interface Spawned {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-}
-
-/** Spawns `gws-vcr ARGS` and resolves with the URL of its `listening on` line; killed when the test ends. */
-const spawnCli = async (args: string[]): Promise<Spawned> => {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  onTestFinished(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const exited = once(child, 'exit').then(() => {
-    throw new Error(`gws-vcr ${args[0]} exited before listening: ${stderr}`);
-  });
-  const [line] = (await Promise.race([once(lines, 'line'), exited])) as [string];
-  expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
-  return { child, url: line.replace('listening on ', ''), stderr: () => stderr };
-};
-
-const runCli = async (args: string[]): Promise<{ code: number | null; stdout: string }> => {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stdout };
-};
-
 describe('gws-vcr record (the command)', () => {
   it('records a transfer in front of gws-vcr simulate, exits 0 on SIGTERM with a summary, and sessions --json counts it', async () => {
     const db = join(tempDir(), 'cli.sqlite');
-    const sim = await spawnCli(['simulate', '--port', '0', '--latency', '0']);
-    const rec = await spawnCli([
+    const sim = await spawnCliServer(['simulate', '--port', '0', '--latency', '0']);
+    const rec = await spawnCliServer([
       'record',
       '--upstream',
       sim.url,
@@ -115,7 +77,7 @@ describe('gws-vcr record (the command)', () => {
       res.end('{"statusCode":0}');
     });
     const db = join(tempDir(), 'killed.sqlite');
-    const rec = await spawnCli(['record', '--upstream', upstream.url, '--port', '0', '--db', db]);
+    const rec = await spawnCliServer(['record', '--upstream', upstream.url, '--port', '0', '--db', db]);
     for (let i = 0; i < 20; i++) expect((await send(`${rec.url}/api/v2/me?n=${i}`)).status).toBe(200);
     const held = send(`${rec.url}/api/v2/notifications/connect`, {
       method: 'POST',
@@ -164,7 +126,7 @@ describe('gws-vcr record (the command)', () => {
       });
     });
     const db = join(tempDir(), 'options.sqlite');
-    const rec = await spawnCli([
+    const rec = await spawnCliServer([
       'record',
       ...['--upstream', upstream.url, '--port', '0', '--db', db],
       ...['--redact-header', 'X-Api-Key', '--redact-json', 'apiToken', '--max-body', '50'],
@@ -181,7 +143,7 @@ describe('gws-vcr record (the command)', () => {
     rec.child.kill('SIGINT');
     expect((await exited)[0]).toBe(0);
 
-    const keep = await spawnCli([
+    const keep = await spawnCliServer([
       'record',
       '--upstream',
       upstream.url,
@@ -214,14 +176,7 @@ describe('gws-vcr record (the command)', () => {
   });
 
   it('refuses a missing --upstream with a message and exit 1', async () => {
-    const child = spawn(process.execPath, [BIN, 'record', '--port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const [code] = (await once(child, 'exit')) as [number | null];
+    const { code, stderr } = await runCli(['record', '--port', '0']);
     expect(code).toBe(1);
     expect(stderr).toContain("required option '--upstream <url>' not specified");
   });

@@ -1,7 +1,5 @@
 // The committed sample (`npm run sample`: the demo's two agents recorded at once) replayed to both scripted agents at once.
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   type AgentDesktop,
@@ -14,12 +12,10 @@ import type { AnalyzeJson } from '../../src/analysis/index.js';
 import { importHar } from '../../src/cli/import.js';
 import { loadReplaySource, startReplayServer } from '../../src/replay/index.js';
 import { openStore } from '../../src/store/index.js';
-import { BIN, spawnCliServer } from '../helpers/cli.js';
+import { ROOT, runCli, spawnCliServer } from '../helpers/cli.js';
 import { tempDbPath } from '../helpers/store-rows.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const SAMPLE = join(ROOT, 'recordings', 'sample-demo.har');
-const bin = (...args: string[]) => promisify(execFile)(process.execPath, [BIN, ...args], { cwd: ROOT });
 const quiet = { write: () => true };
 
 /** The demo's agents on the other transport each than recorded (5005 long-polling, 15000 websocket there). */
@@ -82,8 +78,10 @@ describe('the sample recording', () => {
 
   it('works with the commands the README shows: import, analyze, replay', async () => {
     const db = tempDbPath('sample.sqlite');
-    await bin('import', SAMPLE, '--db', db);
-    const analyzed = JSON.parse((await bin('analyze', '--db', db, '--json')).stdout) as AnalyzeJson;
+    expect(await runCli(['import', SAMPLE, '--db', db])).toMatchObject({ code: 0 });
+    const analyze = await runCli(['analyze', '--db', db, '--json']);
+    expect(analyze.code).toBe(0);
+    const analyzed = JSON.parse(analyze.stdout) as AnalyzeJson;
     expect(analyzed.transfers.map((t) => [t.kind, t.ok])).toEqual([
       ['two-step', true],
       ['two-step', true],

@@ -1,25 +1,58 @@
-// Runs the `gws-vcr` bin as a child process for tests: waits for its `listening on` line, stops it with SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
+// Runs the `gws-vcr` bin as a child process for tests: to its end, or as a server read line by line from stdout.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { onTestFinished } from 'vitest';
+import { promisify } from 'node:util';
+import { expect, onTestFinished } from 'vitest';
 
-export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'gws-vcr.js');
+export const ROOT = join(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'gws-vcr.js');
 
-export interface CliServer {
+export interface CliRunOptions {
+  /** the child's whole environment; defaults to the test's */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface CliResult {
+  /** exit code; 0 on success */
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `gws-vcr ARGS` from the repository root to its end; resolves with its exit code and output, never rejects. */
+export const runCli = async (args: string[], options: CliRunOptions = {}): Promise<CliResult> => {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: options.env ?? process.env,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+};
+
+export interface CliProcess {
   child: ChildProcess;
-  /** the URL of its first `listening on URL` line */
-  url: string;
+  /** the next stdout line not yet taken; lines that came together are queued, none is lost */
+  nextLine(): Promise<string>;
   /** everything written to stderr so far */
   stderr(): string;
+  /** the exit code once the process is gone (null if a signal ended it) */
+  exited: Promise<number | null>;
   /** SIGTERM, then the exit code once the process is gone */
   stop(): Promise<number | null>;
 }
 
-/** Spawns `gws-vcr ARGS` and resolves once it printed where it listens; killed when the test ends if still running. */
-export const spawnCliServer = async (args: string[]): Promise<CliServer> => {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Spawns `gws-vcr ARGS`; killed when the test ends if still running. */
+export const spawnCli = (args: string[], options: CliRunOptions = {}): CliProcess => {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
@@ -27,23 +60,52 @@ export const spawnCliServer = async (args: string[]): Promise<CliServer> => {
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`gws-vcr ${args.join(' ')} exited (${String(code)}) before listening:\n${stderr}`);
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const queued: string[] = [];
+  const waiting: Array<(line: string) => void> = [];
+  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+    const waiter = waiting.shift();
+    if (waiter) waiter(line);
+    else queued.push(line);
   });
-  const [line] = (await Promise.race([once(lines, 'line'), exited])) as [string];
-  exited.catch(() => {});
-  const match = /^listening on (http:\/\/\S+)$/.exec(line);
-  if (!match?.[1]) throw new Error(`gws-vcr ${args[0]} printed "${line}" instead of "listening on URL"`);
   return {
     child,
-    url: match[1],
+    nextLine: () => {
+      const line = queued.shift();
+      return line === undefined ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve(line);
+    },
     stderr: () => stderr,
+    exited,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const done = once(child, 'exit');
       child.kill('SIGTERM');
-      return ((await done) as [number | null])[0];
+      return exited;
     },
   };
+};
+
+/**
+ * The URL of the next stdout line, which must read `listening on http://HOST:PORT` (the CLI contract) with
+ * the `host` given; fails with the process's stderr if it exits first.
+ */
+export const nextListening = async (cli: CliProcess, host = '127.0.0.1'): Promise<string> => {
+  const line = await Promise.race([
+    cli.nextLine(),
+    cli.exited.then((code): string => {
+      throw new Error(`gws-vcr exited (${String(code)}) before listening:\n${cli.stderr()}`);
+    }),
+  ]);
+  expect(line).toMatch(new RegExp(`^listening on http://${host.replaceAll('.', '\\.')}:\\d+$`));
+  return line.slice('listening on '.length);
+};
+
+export interface CliServer extends CliProcess {
+  /** the URL of its first `listening on URL` line */
+  url: string;
+}
+
+/** Spawns `gws-vcr ARGS` and resolves once it printed that it listens on 127.0.0.1. */
+export const spawnCliServer = async (args: string[], options: CliRunOptions = {}): Promise<CliServer> => {
+  const cli = spawnCli(args, options);
+  return { ...cli, url: await nextListening(cli) };
 };
