@@ -1,26 +1,20 @@
 // Benchmark of CometD at scale: 1,000 clients through `gws-vcr record`, notifications/s, added latency, loss, peak RSS.
-// Upstream: our Bayeux server (bench/servers/notification-upstream.ts), not the simulator: the simulator only
-// publishes per agent (4 agents) and one control request per call event, so 1,000 clients each with their own
-// stream at 10+ notifications/s would need 10,000+ control requests/s on the cores the recorder is measured on,
-// and fanning one agent's notification out to 1,000 clients at once would measure the clients' queue, not the proxy.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Upstream: our Bayeux server (bench/servers/notification-upstream.ts), not the simulator. The simulator publishes one
+// notification per control request (`POST /sim/calls`, ~3,000 req/s on 2 busy cores with nobody subscribed) and per
+// agent (4 agents): 1,000 clients with their own streams at 10,000+ notifications/s would need more control requests
+// than it serves, and fanning one agent's notification out to 1,000 clients at once would measure the clients'
+// queue, not the proxy. The upstream sends the simulator's notification shape instead (seed, ~1 KB).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BayeuxMessage } from '../../src/bayeux/index.js';
 import { type ChildServer, startBenchServer, startChild } from '../lib/child.js';
-import { type BenchTransport, connectBenchClient } from '../lib/cometd-clients.js';
 import { cpuMsOf } from '../lib/cpu.js';
-import { connectLightClient } from '../lib/light-bayeux-client.js';
-import {
-  LOAD_CHANNEL_PREFIX,
-  type LoadGroup,
-  type LoadRunReply,
-  loadChannel,
-  wallNowMs,
-} from '../lib/notification-load.js';
+import { connectAll, runLoad, transportOf } from '../lib/notification-clients.js';
+import { LOAD_CHANNEL_PREFIX, type LoadGroup, wallNowMs } from '../lib/notification-load.js';
 import { NotificationTally } from '../lib/notification-tally.js';
+import { peakRssMbOf } from '../lib/peak-rss.js';
 import { type BenchSection, formatNumber, ms, type SectionResult } from '../lib/section.js';
 import { summarize } from '../lib/stats.js';
 
@@ -52,75 +46,10 @@ const settings = (isQuick: boolean) => ({
 });
 type Settings = ReturnType<typeof settings>;
 
-const NOTIFICATIONS_PATH = '/api/v2/notifications';
-const transportOf = (i: number): BenchTransport => (i % 2 === 0 ? 'long-polling' : 'websocket');
-
-interface Disconnectable {
-  disconnect(): Promise<void>;
-  errors?: number;
-}
-
-const inBatches = async <T>(count: number, size: number, make: (i: number) => Promise<T>): Promise<T[]> => {
-  const out: T[] = [];
-  for (let start = 0; start < count; start += size) {
-    const batch = Array.from({ length: Math.min(size, count - start) }, (_, k) => make(start + k));
-    out.push(...(await Promise.all(batch)));
-  }
-  return out;
-};
-
-const connectAll = async (
-  s: Settings,
-  urls: { recorder: string; upstream: string },
-  tally: NotificationTally,
-  agent: Agent,
-) => {
-  const firstOfficial = s.clients - s.officialClients;
-  const recorded = await inBatches<Disconnectable>(s.clients, s.connectConcurrency, (i) => {
-    const channel = loadChannel('recorded', i);
-    const onMessage = (m: BayeuxMessage): void => tally.onMessage('recorded', i, m);
-    const url = urls.recorder + NOTIFICATIONS_PATH;
-    return i >= firstOfficial
-      ? connectBenchClient(url, transportOf(i), channel, (m) => onMessage(m as BayeuxMessage))
-      : connectLightClient({ url, transport: transportOf(i), channel, agent, onMessage });
-  });
-  const direct = await inBatches<Disconnectable>(s.directClients, s.connectConcurrency, (i) =>
-    connectLightClient({
-      url: urls.upstream + NOTIFICATIONS_PATH,
-      transport: transportOf(i),
-      channel: loadChannel('direct', i),
-      agent,
-      onMessage: (m) => tally.onMessage('direct', i, m),
-    }),
-  );
-  return { recorded, direct };
-};
-
-const runLoad = async (
-  upstreamUrl: string,
-  ratePerSecond: number,
-  durationMs: number,
-): Promise<LoadRunReply> => {
-  const reply = await fetch(
-    `${upstreamUrl}/bench/run?ratePerSecond=${ratePerSecond}&durationMs=${durationMs}`,
-    { method: 'POST' },
-  );
-  return (await reply.json()) as LoadRunReply;
-};
-
 /** CPU ms of this process (the clients) so far */
 const clientsCpuMs = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
-};
-
-const peakRssMb = (pid: number): number => {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
 };
 
 const countRecorded = (db: string): number => {
@@ -137,6 +66,12 @@ const countRecorded = (db: string): number => {
   } finally {
     reader.close();
   }
+};
+
+const twinSummaries = (latencies: Record<LoadGroup, number[]>) => {
+  const recorded = summarize(latencies.recorded);
+  const direct = summarize(latencies.direct);
+  return { recorded, direct, addedP99Ms: recorded.p99Ms - direct.p99Ms };
 };
 
 /** CPU ms each process used while `during` ran. */
@@ -189,7 +124,12 @@ const measure = async (s: Settings, log: (line: string) => void, dir: string) =>
         `and ${s.directClients} straight to the upstream`,
     );
     const connectStartMs = wallNowMs();
-    const clients = await connectAll(s, { recorder: recorder.url, upstream: upstream.url }, tally, agent);
+    const clients = await connectAll({
+      ...s,
+      urls: { recorder: recorder.url, upstream: upstream.url },
+      tally,
+      agent,
+    });
     const connectMs = wallNowMs() - connectStartMs;
     log(`cometd-load: connected in ${ms(connectMs)}; warming up ${s.warmupMs} ms`);
     await phase(s.latencyRatePerSecond, s.warmupMs);
@@ -204,7 +144,7 @@ const measure = async (s: Settings, log: (line: string) => void, dir: string) =>
         `for ${s.throughputMs} ms`,
     );
     const throughput = await cpuOf(pids, () => phase(s.throughputOfferedPerSecond, s.throughputMs));
-    const rssMb = peakRssMb(recorder.pid);
+    const rssMb = peakRssMbOf(recorder.pid);
     const all = [...clients.recorded, ...clients.direct];
     const clientErrors = all.reduce((n, c) => n + (c.errors ?? 0), 0);
     log('cometd-load: disconnecting');
@@ -230,12 +170,10 @@ const measure = async (s: Settings, log: (line: string) => void, dir: string) =>
       latency: {
         twins,
         allRecorded: summarize(tally.recordedLatencyMs),
-        byTransport: Object.fromEntries(
-          Object.entries(tally.twinLatencyByTransportMs).map(([t, g]) => [
-            t,
-            { recorded: summarize(g.recorded), direct: summarize(g.direct) },
-          ]),
-        ),
+        byTransport: {
+          longPolling: twinSummaries(tally.twinLatencyByTransportMs['long-polling']),
+          websocket: twinSummaries(tally.twinLatencyByTransportMs.websocket),
+        },
       },
       addedP50Ms: twins.recorded.p50Ms - twins.direct.p50Ms,
       addedP99Ms: twins.recorded.p99Ms - twins.direct.p99Ms,
@@ -294,6 +232,13 @@ const tableOf = (s: Settings, m: Measured) => {
         isPass: m.addedP99Ms < TARGETS.maxAddedP99Ms,
       },
       {
+        label: '  added p99 by transport',
+        values: [
+          `long-polling ${ms(m.latency.byTransport.longPolling.addedP99Ms)}`,
+          `websocket ${ms(m.latency.byTransport.websocket.addedP99Ms)}`,
+        ],
+      },
+      {
         label: 'sent / received / recorded',
         values: [
           `${formatNumber(m.sent.recorded)} / ${formatNumber(m.received.recorded)} / ${formatNumber(m.recorded)}`,
@@ -308,6 +253,13 @@ const tableOf = (s: Settings, m: Measured) => {
         values: [`${formatNumber(m.recorderPeakRssMb)} MB`],
         target: `< ${TARGETS.maxRecorderRssMb} MB`,
         isPass: m.recorderPeakRssMb < TARGETS.maxRecorderRssMb,
+      },
+      {
+        label: 'machine while measuring',
+        values: [
+          `load average ${m.loadAverage.map((n) => formatNumber(n, 2)).join(' ')}`,
+          `${availableParallelism()} cores shared by recorder, upstream and clients`,
+        ],
       },
     ],
   };

@@ -1,5 +1,5 @@
 // Benchmark against the peer: REST through `gws-vcr record` vs `mitmdump -w` (mitmproxy), with direct and bare http-proxy.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,6 +7,7 @@ import { type ChildServer, startBenchServer, startChild } from '../lib/child.js'
 import { cpuMsOf } from '../lib/cpu.js';
 import { type LoadResult, runConcurrent, runFixedRate } from '../lib/load.js';
 import { findMitmdump, startMitmdump } from '../lib/mitmdump.js';
+import { peakRssMbOf } from '../lib/peak-rss.js';
 import {
   type BenchContext,
   type BenchRow,
@@ -90,15 +91,6 @@ const summaries = (runs: Record<Target, Measured[]>): Record<Target, Summary> =>
 const pairedRatio = (a: Measured[], b: Measured[]): number =>
   median(a.map((r, i) => r.result.requestsPerSecond / (b[i]?.result.requestsPerSecond ?? Number.NaN)));
 
-const peakRssMb = (pid: number): number => {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-};
-
 const loadRow = (label: string, s: Summary, rssMb?: number): BenchRow => ({
   label,
   values: [
@@ -166,7 +158,7 @@ const measure = async (context: BenchContext, s: Settings, mitmdump: string, dir
         ),
       ),
     );
-    const rssMb = { record: peakRssMb(started[1].pid), mitmdump: peakRssMb(started[2].pid) };
+    const rssMb = { record: peakRssMbOf(started[1].pid), mitmdump: peakRssMbOf(started[2].pid) };
     await Promise.all([started[1].stop(), started[2].stop()]);
     const reader = new Database(db, { readonly: true, fileMustExist: true });
     const recorded = Number(reader.prepare('SELECT count(*) FROM exchanges').pluck().get());
