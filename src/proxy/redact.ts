@@ -1,7 +1,8 @@
 // Removes secrets from what is recorded (headers, JSON keys, known secret values); the client's traffic is untouched.
+import { REDACTED } from '../common/redacted.js';
 import type { HeaderList } from '../store/index.js';
 
-export const REDACTED = '[REDACTED]';
+export { REDACTED };
 
 /** GWS-NOTES §2: Basic auth on every request, the JSESSIONID cookie, the CSRF token (plus the header X-CSRF-HEADER names). */
 export const DEFAULT_REDACTED_HEADERS: readonly string[] = [
