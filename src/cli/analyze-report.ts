@@ -1,5 +1,6 @@
 // The `gws-vcr analyze` report for people: the session, its calls as lanes, transfers step by step, anomalies.
 import type { Anomaly, Call, SessionAnalysis, Transfer } from '../analysis/index.js';
+import { printable } from './terminal-text.js';
 
 export interface ReportOptions {
   /** ANSI colours; only when stdout is a terminal and NO_COLOR is unset */
@@ -15,10 +16,6 @@ const palette = (isColor: boolean): Record<'ok' | 'bad' | 'warn' | 'dim' | 'bold
       isColor ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return { ok: sgr(32, 39), bad: sgr(31, 39), warn: sgr(33, 39), dim: sgr(2, 22), bold: sgr(1, 22) };
 };
-
-// Recorded content is untrusted: keep terminal control sequences out of the report.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** "12.345s": times on the session clock */
 const at = (ms: number): string => `${(ms / 1000).toFixed(3)}s`;

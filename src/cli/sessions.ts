@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { openStore, type SessionSummary } from '../store/index.js';
 import { DEFAULT_DB } from './options.js';
 import { runTask } from './run.js';
+import { printable } from './terminal-text.js';
 
 export interface SessionsOptions {
   db: string;
@@ -55,10 +56,6 @@ export const formatDuration = (ms: number): string => {
   if (m < 60) return `${m}m ${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
 };
-
-// Recorded names and URLs are untrusted: keep terminal control sequences out of the table.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const printable = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 /** The table people read: one line per session, columns aligned. */
 export const formatSessionsTable = (sessions: readonly SessionSummary[]): string => {

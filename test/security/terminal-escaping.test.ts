@@ -1,4 +1,5 @@
-// Security: recorded content printed by `gws-vcr analyze` and `gws-vcr sessions` can never drive the terminal: no control characters but the report's own newlines and colours.
+// Security: recorded content printed by `gws-vcr analyze` and `gws-vcr sessions` can never drive the terminal: no control
+// characters but the report's own newlines and colours, and no bidirectional override that would reorder what is shown.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeSession } from '../../src/analysis/index.js';
@@ -6,21 +7,40 @@ import { formatAnalysisReport } from '../../src/cli/analyze-report.js';
 import { formatSessionsTable } from '../../src/cli/sessions.js';
 import { RecordingScript, type ScriptCall, SEED_CALL_A, SEED_TIMES } from '../helpers/rows.js';
 
-/** Strings as a hostile recording may carry them: terminal escapes, C1 controls, any code point. */
+/** Strings as a hostile recording may carry them: terminal escapes, C1 controls, bidi overrides, any code point. */
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 24 }),
   fc
     .array(
-      fc.constantFrom('\u001b[2J', '\u001b]0;pwned\u0007', '\u009b31m', '\u0085', '\r', '\b', '\u007f', 'x'),
+      fc.constantFrom(
+        '\u001b[2J',
+        '\u001b]0;pwned\u0007',
+        '\u009b31m',
+        '\u0085',
+        '\r',
+        '\b',
+        '\u007f',
+        '\u202e',
+        '\u2066',
+        'x',
+      ),
       { minLength: 1, maxLength: 5 },
     )
     .map((parts) => parts.join('')),
 );
 
-/** A character a terminal acts on: C0 but newline, DEL, and C1 (0x9b is an 8-bit CSI). */
+/**
+ * A character a terminal acts on: C0 but newline, DEL, C1 (0x9b is an 8-bit CSI), and the bidi embeddings,
+ * overrides (U+202A-U+202E) and isolates (U+2066-U+2069) that reorder the text after them.
+ */
 const isControl = (c: string): boolean => {
   const code = c.codePointAt(0) ?? 0;
-  return (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f);
+  return (
+    (code < 0x20 && c !== '\n') ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069)
+  );
 };
 /** The report's own colours (SGR sequences), removed before looking when colours were asked for. */
 const SGR = new RegExp(`${String.fromCharCode(0x1b)}\\[[0-9;]*m`, 'g');
