@@ -6,6 +6,7 @@ import { loadReplaySource, REPLAY_DEFAULTS, startReplayServer } from '../replay/
 import { openStore } from '../store/index.js';
 import { collect, DEFAULT_DB, parseNonNegative, parsePort, parsePositive } from './options.js';
 import { runServer } from './run.js';
+import { printable } from './terminal-text.js';
 
 export interface ReplayCommandOptions {
   db: string;
@@ -113,7 +114,7 @@ export const replayCommand = (): Command =>
         const { session } = source;
         const recorded = replay.status().recorded;
         process.stderr.write(
-          `gws-vcr: replaying session ${session.id}${session.name ? ` (${session.name})` : ''}: ` +
+          `gws-vcr: replaying session ${session.id}${session.name ? ` (${printable(session.name)})` : ''}: ` +
             `${recorded.requests} requests, ${recorded.notifications} notifications\n`,
         );
         return { urls: [replay.url], close: () => replay.close() };

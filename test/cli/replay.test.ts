@@ -1,13 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli, spawnCliServer } from '../helpers/cli.js';
 import { TRANSFER_CALLS, writeTransferSession } from '../helpers/replay-rows.js';
 import { tempDbPath } from '../helpers/store-rows.js';
 
-const recording = (): string => {
+const recording = (name = 'test'): string => {
   const path = tempDbPath();
   const store = openStore(path);
-  writeTransferSession(store);
+  writeTransferSession(store, { name });
   store.close();
   return path;
 };
@@ -41,6 +41,13 @@ describe('gws-vcr replay', () => {
       mode: 'lenient',
       unmatched: [{ request: 'GET /api/v2/nothing-recorded' }],
     });
+    expect(await replay.stop()).toBe(0);
+  });
+
+  it('names the session it replays on stderr without letting the recorded name drive the terminal', async () => {
+    const replay = await spawnCliServer(['replay', '--db', recording('exe.\u202egnp\u001b[2J'), '--port', '0']);
+    await vi.waitFor(() => expect(replay.stderr()).toContain('replaying session 1'));
+    expect(replay.stderr()).toContain('replaying session 1 (exe.?gnp?[2J): 4 requests');
     expect(await replay.stop()).toBe(0);
   });
 

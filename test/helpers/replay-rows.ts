@@ -1,6 +1,6 @@
 // Store rows of a small recorded GWS session, built by hand, for replay tests that need no recorder.
 import { loadReplaySource, type ReplaySource } from '../../src/replay/index.js';
-import type { BayeuxRow, Exchange, Store } from '../../src/store/index.js';
+import type { BayeuxRow, Exchange, NewSession, Store } from '../../src/store/index.js';
 import { exchangeRow, makeSession, messageRow, openTempStore } from './store-rows.js';
 
 /** A client's /meta/subscribe to `channel` at `atMs`. */
@@ -161,9 +161,9 @@ export const TRANSFER_CALLS = {
 };
 
 /** Writes the transfer session into `store` as a recorder would have; returns its session id. */
-export const writeTransferSession = (store: Store): number => {
+export const writeTransferSession = (store: Store, over: Partial<NewSession> = {}): number => {
   const session = store.createSession(
-    makeSession({ upstream: UPSTREAM_ORIGIN, listenOrigin: LISTEN_ORIGIN }),
+    makeSession({ upstream: UPSTREAM_ORIGIN, listenOrigin: LISTEN_ORIGIN, ...over }),
   );
   const { exchanges, messages } = transferSessionRows();
   store.writeRows(session.id, {
