@@ -45,7 +45,6 @@ export const runServer = async (start: () => Promise<Running>): Promise<void> =>
     reportError(err);
     return;
   }
-  for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
   let closing: Promise<void> | null = null;
   const stop = (exitCode: number): Promise<void> => {
     if (!closing) {
@@ -65,6 +64,8 @@ export const runServer = async (start: () => Promise<Running>): Promise<void> =>
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // only now: a signal sent as soon as the line is read must find the handlers in place
+  for (const url of running.urls) process.stdout.write(`listening on ${url}\n`);
   if (running.done) {
     await running.done;
     await stop(process.exitCode === undefined ? 0 : Number(process.exitCode));

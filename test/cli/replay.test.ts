@@ -45,7 +45,13 @@ describe('gws-vcr replay', () => {
   });
 
   it('names the session it replays on stderr without letting the recorded name drive the terminal', async () => {
-    const replay = await spawnCliServer(['replay', '--db', recording('exe.\u202egnp\u001b[2J'), '--port', '0']);
+    const replay = await spawnCliServer([
+      'replay',
+      '--db',
+      recording('exe.\u202egnp\u001b[2J'),
+      '--port',
+      '0',
+    ]);
     await vi.waitFor(() => expect(replay.stderr()).toContain('replaying session 1'));
     expect(replay.stderr()).toContain('replaying session 1 (exe.?gnp?[2J): 4 requests');
     expect(await replay.stop()).toBe(0);
