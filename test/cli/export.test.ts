@@ -2,11 +2,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../src/store/index.js';
+import { openStore } from '../../src/store/index.js';
 import { runCli } from '../helpers/cli.js';
 import { harSchemaErrors } from '../helpers/har.js';
 import { recordHarSample } from '../helpers/har-session.js';
-import { tempDbPath, tempDir } from '../helpers/store-rows.js';
+import { rowsOf, tempDbPath, tempDir } from '../helpers/store-rows.js';
 
 const sampleDb = (): string => {
   const path = tempDbPath();
@@ -15,12 +15,6 @@ const sampleDb = (): string => {
   store.close();
   return path;
 };
-
-const rowsOf = (store: Store, sessionId: number) => ({
-  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
-  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
-  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
-});
 
 describe('gws-vcr export', () => {
   it('writes valid HAR 1.2, says what it wrote, and imports back with the same rows', async () => {

@@ -1,29 +1,11 @@
 // Bayeux decoding of a browser's HAR: messages at the times the recorder would stamp, bad bodies flagged, not thrown.
 import { describe, expect, it } from 'vitest';
 import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
-import type { Har, NewExchange, Store } from '../../src/store/index.js';
+import type { Har, NewExchange } from '../../src/store/index.js';
 import { parseHar, saveHarImport, writeHar } from '../../src/store/index.js';
-import { memorySink } from '../helpers/har.js';
+import { memorySink, withoutOurFields } from '../helpers/har.js';
 import { recordHarSample } from '../helpers/har-session.js';
-import { makeExchange, makeFrame, openTempStore } from '../helpers/store-rows.js';
-
-/** Everything of a stored session's rows but the session id, for comparing two sessions. */
-const rowsOf = (store: Store, sessionId: number) => ({
-  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
-  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
-  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
-});
-
-/** A HAR as a tool that keeps only the standard fields and Chrome's would save it again. */
-const withoutOurFields = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutOurFields);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== '_gwsVcr')
-      .map(([key, v]) => [key, withoutOurFields(v)]),
-  );
-};
+import { makeExchange, makeFrame, openTempStore, rowsOf } from '../helpers/store-rows.js';
 
 const poll = (over: Partial<NewExchange> & Pick<NewExchange, 'id'>): NewExchange =>
   makeExchange({ kind: 'bayeux', method: 'POST', path: '/api/v2/notifications/connect', ...over });

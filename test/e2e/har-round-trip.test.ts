@@ -6,17 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
 import { openStore, parseHar, type Store, saveHarImport, writeHar } from '../../src/store/index.js';
-import { harSchemaErrors } from '../helpers/har.js';
+import { harSchemaErrors, withoutOurFields } from '../helpers/har.js';
 import { startTestRecorder } from '../helpers/recorder.js';
 import { playTransfer } from '../helpers/replay-agent.js';
 import { startTestSimulator } from '../helpers/simulator.js';
-import { tempDir } from '../helpers/store-rows.js';
-
-const rowsOf = (store: Store, sessionId: number) => ({
-  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
-  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
-  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
-});
+import { rowsOf, tempDir } from '../helpers/store-rows.js';
 
 const analysisOf = (store: Store, sessionId: number) => {
   const session = store.resolveSession(sessionId);
@@ -24,17 +18,6 @@ const analysisOf = (store: Store, sessionId: number) => {
     analyzeSession({ session, exchanges: store.exchanges(sessionId), messages: store.messages(sessionId) }),
   );
   return rest;
-};
-
-/** The HAR as a tool that keeps only standard and Chrome fields would save it again. */
-const withoutOurFields = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(withoutOurFields);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== '_gwsVcr')
-      .map(([key, v]) => [key, withoutOurFields(v)]),
-  );
 };
 
 /** Records the seed's transfer through the recorder and exports it; returns the store, session and HAR text. */

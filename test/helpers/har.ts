@@ -1,4 +1,5 @@
-// HAR test helpers: the HAR 1.2 schema check (har-validator, as Polly's persister suite uses) and an in-memory sink for writeHar.
+// HAR test helpers: the HAR 1.2 schema check (har-validator, as Polly's persister suite uses), an in-memory sink for
+// writeHar, and a HAR stripped of our own fields.
 import { har } from 'har-validator';
 import type { HarSink } from '../../src/store/index.js';
 
@@ -24,4 +25,15 @@ export const memorySink = (): HarSink & { text(): string } => {
     once: () => undefined,
     text: () => chunks.join(''),
   };
+};
+
+/** A HAR as a tool that keeps only the standard fields and Chrome's would save it again: no `_gwsVcr` anywhere. */
+export const withoutOurFields = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(withoutOurFields);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== '_gwsVcr')
+      .map(([key, v]) => [key, withoutOurFields(v)]),
+  );
 };

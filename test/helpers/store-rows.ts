@@ -95,6 +95,13 @@ export const makeFrame = (
   ...over,
 });
 
+/** Everything of a stored session's rows but the session id, for comparing two sessions. */
+export const rowsOf = (store: Store, sessionId: number) => ({
+  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
+  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
+  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
+});
+
 /** A session as the store reads it back: id 1, one minute long. */
 export const sessionRow = (over: Partial<Session> = {}): Session => {
   const session = makeSession();
