@@ -6,7 +6,7 @@ import { VcrError } from '../common/errors.js';
 import { type HarExportCounts, openStore, writeHar } from '../store/index.js';
 import { DEFAULT_DB } from './options.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { runTask } from './run.js';
+import { runInterruptible } from './run.js';
 
 export interface ExportOptions {
   db: string;
@@ -96,23 +96,10 @@ export const exportCommand = (): Command =>
       ].join('\n'),
     )
     .action((options: ExportOptions) =>
-      runTask(async () => {
-        const controller = new AbortController();
-        const onSignal = (): void => controller.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        try {
-          const r = await exportSession(options, process.stderr, controller.signal);
-          process.stderr.write(
-            `wrote ${r.path}: session ${r.sessionId}, ${r.entries} entries, ${r.frames} WebSocket frames, ${r.messages} Bayeux messages\n`,
-          );
-        } catch (err) {
-          if (!controller.signal.aborted) throw err;
-          process.stderr.write(`gws-vcr: export interrupted; ${options.har} was not written\n`);
-          process.exitCode = 130;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
-        }
-      }),
+      runInterruptible(async (signal) => {
+        const r = await exportSession(options, process.stderr, signal);
+        process.stderr.write(
+          `wrote ${r.path}: session ${r.sessionId}, ${r.entries} entries, ${r.frames} WebSocket frames, ${r.messages} Bayeux messages\n`,
+        );
+      }, `export interrupted; ${options.har} was not written`),
     );

@@ -7,7 +7,7 @@ import { decodeImportedBayeux } from './import-bayeux.js';
 import { redactImportedHeaders } from './import-redact.js';
 import { collect, DEFAULT_DB, parseUrl } from './options.js';
 import { createProgress, type ProgressStream } from './progress.js';
-import { runTask } from './run.js';
+import { runInterruptible } from './run.js';
 
 export interface ImportOptions {
   db: string;
@@ -112,29 +112,16 @@ export const importCommand = (): Command =>
       ].join('\n'),
     )
     .action((file: string, options: ImportOptions) =>
-      runTask(async () => {
-        const controller = new AbortController();
-        const onSignal = (): void => controller.abort();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-        try {
-          const r = await importHar(file, options, process.stderr, controller.signal);
-          const skipped = r.skipped.otherOrigin + r.skipped.notHttp;
-          if (skipped > 0) {
-            process.stderr.write(
-              `left out ${skipped} entries not sent to ${r.session.upstream} (${r.skipped.otherOrigin} other origins, ${r.skipped.notHttp} not http)\n`,
-            );
-          }
-          process.stdout.write(
-            `imported session ${r.session.id} (${r.exchanges} exchanges, ${r.messages} messages)\n`,
+      runInterruptible(async (signal) => {
+        const r = await importHar(file, options, process.stderr, signal);
+        const skipped = r.skipped.otherOrigin + r.skipped.notHttp;
+        if (skipped > 0) {
+          process.stderr.write(
+            `left out ${skipped} entries not sent to ${r.session.upstream} (${r.skipped.otherOrigin} other origins, ${r.skipped.notHttp} not http)\n`,
           );
-        } catch (err) {
-          if (!controller.signal.aborted) throw err;
-          process.stderr.write(`gws-vcr: import of ${file} interrupted; nothing was written\n`);
-          process.exitCode = 130;
-        } finally {
-          process.off('SIGINT', onSignal);
-          process.off('SIGTERM', onSignal);
         }
-      }),
+        process.stdout.write(
+          `imported session ${r.session.id} (${r.exchanges} exchanges, ${r.messages} messages)\n`,
+        );
+      }, `import of ${file} interrupted; nothing was written`),
     );

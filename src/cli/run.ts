@@ -34,6 +34,32 @@ export const runTask = async (task: () => Promise<void> | void): Promise<void> =
 };
 
 /**
+ * Runs a long task (an import, an export) that SIGINT or SIGTERM may interrupt: the task gets an AbortSignal
+ * that they abort. An error after the abort is the interruption: `gws-vcr: <interrupted>` on stderr and exit
+ * code 130, as a shell reports an interrupted command. Any other error becomes exit 1 as in `runTask`.
+ */
+export const runInterruptible = (
+  task: (signal: AbortSignal) => Promise<void>,
+  interrupted: string,
+): Promise<void> =>
+  runTask(async () => {
+    const controller = new AbortController();
+    const onSignal = (): void => controller.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await task(controller.signal);
+    } catch (err) {
+      if (!controller.signal.aborted) throw err;
+      process.stderr.write(`gws-vcr: ${interrupted}\n`);
+      process.exitCode = 130;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+
+/**
  * Runs a server command: starts it, prints `listening on URL` per server, and on SIGINT/SIGTERM
  * closes it and exits 0. A second signal while closing exits at once.
  */
