@@ -158,6 +158,34 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));
   };
 
+  /** Answers an upgrade the recorder cannot forward with a 400 JSON error, and records it as final. */
+  const refuseUpgrade = (captured: CapturedExchange, socket: Duplex, reason: string): void => {
+    const what = `cannot forward this WebSocket upgrade to ${upstreamOrigin}: ${reason}`;
+    const body = Buffer.from(
+      JSON.stringify(
+        errorBody(
+          'VCR_PROXY_BAD_REQUEST',
+          `gws-vcr: ${what}; send a path-only target and distinct, valid subprotocols.`,
+        ),
+      ),
+    );
+    const responseHeaders: HeaderList = [
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(body.length)],
+      ['Connection', 'close'],
+    ];
+    captured.firstByteMs = clock.atMs();
+    captured.endMs = captured.firstByteMs;
+    captured.status = 400;
+    captured.responseHeaders = responseHeaders;
+    captured.responseBody = body;
+    captured.responseBodyBytes = body.length;
+    captured.error = what;
+    socket.on('error', (err) => logger.debug({ err, exchangeId: captured.id }, 'client socket error'));
+    answerOnSocket(socket, 400, 'Bad Request', responseHeaders, body);
+    report(captured, true);
+  };
+
   const relay = (conn: Connection, client: WebSocket, isBayeux: boolean, rewriter: OriginRewriter): void => {
     const { upstream: up } = conn;
     conn.client = client;
@@ -256,14 +284,22 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       .split(',')
       .map((p) => p.trim())
       .filter((p) => p.length > 0);
-    const up = new WebSocket(upstreamWsOrigin + url, protocols, {
-      headers: headers as Record<string, string>,
-      perMessageDeflate: false,
-      autoPong: false,
-      followRedirects: false,
-      maxPayload: 2 ** 31 - 1,
-      rejectUnauthorized: false,
-    });
+    let up: WebSocket;
+    try {
+      up = new WebSocket(upstreamWsOrigin + url, protocols, {
+        headers: headers as Record<string, string>,
+        perMessageDeflate: false,
+        autoPong: false,
+        followRedirects: false,
+        maxPayload: 2 ** 31 - 1,
+        rejectUnauthorized: false,
+      });
+    } catch (err) {
+      // ws throws on what it cannot send (a target that is no path, a fragment, bad or repeated
+      // subprotocols): the client's mistake, answered and recorded, never a crash.
+      refuseUpgrade(captured, socket, (err as Error).message);
+      return;
+    }
     const conn: Connection = {
       captured,
       client: null,
@@ -367,7 +403,20 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         return;
       }
       if (up.protocol) chosenProtocol.set(req, up.protocol);
+      // ws answers a handshake it finds invalid (a bad key or version) with a 400 of its own and never
+      // calls back: end the upstream leg then, or the connection would be held open and never recorded.
+      const onRefused = (): void => {
+        captured.status = 400;
+        captured.responseHeaders = null;
+        captured.error =
+          'the client sent an invalid WebSocket handshake (answered 400); the upstream side was closed';
+        conn.isClientClosed = true;
+        up.once('close', () => finish(conn));
+        up.terminate();
+      };
+      socket.once('close', onRefused);
       wss.handleUpgrade(req, socket, head, (client) => {
+        socket.off('close', onRefused);
         report(captured, false);
         relay(
           conn,

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { databaseBytes, startTestRecorder } from '../helpers/recorder.js';
+import { databaseBytes, nextEvent, startTestRecorder } from '../helpers/recorder.js';
 
 interface WsUpstream {
   url: string;
@@ -58,6 +58,32 @@ const nextMessage = async (ws: WebSocket): Promise<string> => {
   const [data] = (await once(ws, 'message')) as [RawData, boolean];
   return data.toString();
 };
+
+/** Writes `head` on a fresh connection; resolves with all the server sent once it closed the connection. */
+const rawUpgrade = (url: string, target: string, headers: string[]): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const { port } = new URL(url);
+    const socket = connect(Number(port), '127.0.0.1', () =>
+      socket.write(
+        [
+          `GET ${target} HTTP/1.1`,
+          `Host: 127.0.0.1:${port}`,
+          'Connection: Upgrade',
+          'Upgrade: websocket',
+          'Sec-WebSocket-Version: 13',
+          ...headers,
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+  });
+
+const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 
 describe('WebSocket relay', () => {
   it('relays frames both ways with the negotiated subprotocol, and records every frame and Bayeux message', async () => {
@@ -274,5 +300,54 @@ describe('WebSocket relay', () => {
     await recorder.close();
     expect((await clientClosed)[0]).toBe(1001);
     expect((await serverClosed)[0]).toBe(1001);
+  });
+
+  it('answers an upgrade ws cannot send on (no path, a fragment, repeated subprotocols) with 400 JSON, records it, and goes on', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const refused: Array<[string, string[]]> = [
+      ['*', [KEY]],
+      ['/api/v2/notifications#x', [KEY]],
+      ['/api/v2/notifications', [KEY, 'Sec-WebSocket-Protocol: bayeux, bayeux']],
+    ];
+    for (const [target, headers] of refused) {
+      const reply = await rawUpgrade(recorder.url, target, headers);
+      expect(reply, target).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error).toBe('VCR_PROXY_BAD_REQUEST');
+    }
+    // the proxy is still up and relays a good upgrade
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`, ['bayeux']);
+    client.send('[{"channel":"/meta/handshake"}]');
+    expect(await nextMessage(await accepted)).toBe('[{"channel":"/meta/handshake"}]');
+    await recorder.close();
+    const exchanges = store.exchanges(recorder.sessionId);
+    expect(exchanges.map((e) => [e.path, e.status])).toEqual([
+      ['*', 400],
+      ['/api/v2/notifications#x', 400],
+      ['/api/v2/notifications', 400],
+      ['/api/v2/notifications', 101],
+    ]);
+    expect(exchanges[2]?.error).toContain('subprotocol');
+    expect(recorder.stats.exchanges).toBe(4);
+  });
+
+  it('closes the upstream side and records the exchange when ws refuses the client handshake (a bad key)', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const ended = nextEvent(recorder, 'exchange', (e) => e.endMs !== null);
+    const reply = rawUpgrade(recorder.url, '/api/v2/notifications', ['Sec-WebSocket-Key: not-a-key']);
+    const upstreamClosed = once(await accepted, 'close');
+    expect(await reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    await upstreamClosed;
+    // the exchange ended with the refusal, not when the recorder closes
+    const exchange = await ended;
+    expect(exchange).toMatchObject({ kind: 'websocket', status: 400 });
+    expect(exchange.error).toContain('invalid WebSocket handshake');
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)).toEqual([
+      expect.objectContaining({ id: exchange.id, status: 400, error: exchange.error }),
+    ]);
   });
 });
