@@ -32,22 +32,24 @@ const once = (agent: Agent, target: LoadTarget): Promise<boolean> =>
     req.end(target.body);
   });
 
-/** Closed loop: `concurrency` clients each send the next request as soon as the last one answered. */
-export const runConcurrent = async (
-  target: LoadTarget,
-  options: { concurrency: number; durationMs: number; warmupMs?: number },
+/** What one way of sending load does for `durationMs`: latencies of the answered requests go into `samples`. */
+type Loop = (
+  agent: Agent,
+  durationMs: number,
+  samples: number[],
+) => Promise<{ errors: number; durationMs: number }>;
+
+/** Runs `loop` once to warm up (its samples dropped), then for real, on one keep-alive agent; sums it up. */
+const measure = async (
+  loop: Loop,
+  maxSockets: number,
+  options: { durationMs: number; warmupMs?: number },
 ): Promise<LoadResult> => {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  const agent = new Agent({ keepAlive: true, maxSockets });
   try {
-    if (options.warmupMs) await closedLoop(agent, target, options.concurrency, options.warmupMs, []);
+    if (options.warmupMs) await loop(agent, options.warmupMs, []);
     const samples: number[] = [];
-    const { errors, durationMs } = await closedLoop(
-      agent,
-      target,
-      options.concurrency,
-      options.durationMs,
-      samples,
-    );
+    const { errors, durationMs } = await loop(agent, options.durationMs, samples);
     return {
       ...summarize(samples),
       requests: samples.length,
@@ -59,6 +61,17 @@ export const runConcurrent = async (
     agent.destroy();
   }
 };
+
+/** Closed loop: `concurrency` clients each send the next request as soon as the last one answered. */
+export const runConcurrent = (
+  target: LoadTarget,
+  options: { concurrency: number; durationMs: number; warmupMs?: number },
+): Promise<LoadResult> =>
+  measure(
+    (agent, durationMs, samples) => closedLoop(agent, target, options.concurrency, durationMs, samples),
+    options.concurrency,
+    options,
+  );
 
 const closedLoop = async (
   agent: Agent,
@@ -88,32 +101,15 @@ const closedLoop = async (
  * from when its request was sent: the generator sleeps on timers (~1 ms resolution) instead of spinning,
  * which would steal a core from the servers measured, so a request may leave up to a timer tick late.
  */
-export const runFixedRate = async (
+export const runFixedRate = (
   target: LoadTarget,
   options: { ratePerSecond: number; durationMs: number; warmupMs?: number },
-): Promise<LoadResult> => {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  try {
-    if (options.warmupMs) await openLoop(agent, target, options.ratePerSecond, options.warmupMs, []);
-    const samples: number[] = [];
-    const { errors, durationMs } = await openLoop(
-      agent,
-      target,
-      options.ratePerSecond,
-      options.durationMs,
-      samples,
-    );
-    return {
-      ...summarize(samples),
-      requests: samples.length,
-      errors,
-      durationMs,
-      requestsPerSecond: (samples.length / durationMs) * 1000,
-    };
-  } finally {
-    agent.destroy();
-  }
-};
+): Promise<LoadResult> =>
+  measure(
+    (agent, durationMs, samples) => openLoop(agent, target, options.ratePerSecond, durationMs, samples),
+    256,
+    options,
+  );
 
 const openLoop = async (
   agent: Agent,
