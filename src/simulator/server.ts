@@ -57,6 +57,15 @@ export const SIMULATOR_DEFAULTS = {
   isCsrfEnforced: false,
 } as const;
 
+/** The request's target as a URL, or null when a peer sent one that is none (e.g. `//[`). */
+const targetOf = (req: IncomingMessage): URL | null => {
+  try {
+    return new URL(req.url ?? '/', 'http://simulator.invalid');
+  } catch {
+    return null;
+  }
+};
+
 /** A running simulator. */
 export interface Simulator {
   /** origin it listens on, from the bound address: `http://127.0.0.1:PORT` */
@@ -181,7 +190,14 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const url = targetOf(req);
+    if (url === null) {
+      sendJson(res, 400, {
+        statusCode: STATUS_CODES.INVALID_VALUE,
+        statusMessage: `The request target ${JSON.stringify(req.url)} is not a URL path; send /api/v2/... or /sim/...`,
+      });
+      return;
+    }
     if (bayeux.matches(url.pathname)) {
       bayeux.handleRequest(req, res);
       return;
@@ -207,8 +223,8 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   };
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const pathname = new URL(req.url ?? '/', 'http://simulator.invalid').pathname;
-    if (bayeux.matches(pathname)) {
+    const pathname = targetOf(req)?.pathname;
+    if (pathname !== undefined && bayeux.matches(pathname)) {
       bayeux.handleUpgrade(req, socket, head);
       return;
     }

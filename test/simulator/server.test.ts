@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -158,7 +159,30 @@ describe.each(TRANSPORTS)('simulator over CometD (%s)', (transport) => {
   }, 20_000);
 });
 
+/** Sends `head` as is on a fresh connection; resolves with all the server sent once it closed it. */
+const rawRequest = (url: string, head: string): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(url).port), '127.0.0.1', () => socket.write(head));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
+  });
+
 describe('simulator server', () => {
+  it('answers a request target that is no URL with 400, on a request or an upgrade, and goes on serving', async () => {
+    const sim = await startTestSimulator();
+    const plain = await rawRequest(sim.url, 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(plain).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(plain.slice(plain.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 10 });
+    const upgrade = await rawRequest(
+      sim.url,
+      'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
+    );
+    expect(upgrade).toMatch(/^HTTP\/1\.1 404 /);
+    expect((await request(`${sim.url}/api/v2/me`)).status).toBe(200);
+  });
+
   it('sends notifications --latency ms after the response that caused them', async () => {
     const latencyMs = 150;
     const sim = await startTestSimulator({ latencyMs });
