@@ -1,6 +1,5 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildDashboardApp } from '../../src/dashboard/index.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { dashboardOver, seedDashboard } from '../helpers/dashboard-fixtures.js';
 import {
   failedCompleteTransfer,
   RecordingScript,
@@ -12,18 +11,9 @@ import {
   singleStepTransfer,
 } from '../helpers/rows.js';
 
-const appOver = async (scripts: Parameters<typeof storeWith>[0]) => {
-  const filled = storeWith(scripts);
-  const app = await buildDashboardApp({ store: filled.store });
-  onTestFinished(() => app.close());
-  return { app, ...filled };
-};
-
-const seedApp = () => appOver([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
-
 describe('GET /api/sessions/:id/calls', () => {
   it("answers the seed's two calls, the consult right under its parent, with their states", async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const body = (await app.inject({ url: '/api/sessions/1/calls' })).json();
     expect(body.total).toBe(2);
     const [a, b] = body.items;
@@ -40,7 +30,7 @@ describe('GET /api/sessions/:id/calls', () => {
   });
 
   it('filters to a call and its consults, to calls with an operation, and to calls alive in a window', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const ids = async (qs: string) =>
       (await app.inject({ url: `/api/sessions/1/calls?${qs}` }))
         .json()
@@ -56,7 +46,7 @@ describe('GET /api/sessions/:id/calls', () => {
 
 describe('GET /api/sessions/:id/operations', () => {
   it('links each request to the notifications it caused', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const body = (await app.inject({ url: '/api/sessions/1/operations' })).json();
     expect(body.items.map((op: { operationName: string }) => op.operationName)).toEqual([
       'Answer',
@@ -85,7 +75,7 @@ describe('GET /api/sessions/:id/operations', () => {
 
 describe('GET /api/sessions/:id/transfers and /anomalies', () => {
   it("measures the seed's two-step transfer step by step", async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const body = (await app.inject({ url: '/api/sessions/1/transfers' })).json();
     expect(body.total).toBe(1);
     expect(body.items[0]).toMatchObject({
@@ -99,7 +89,7 @@ describe('GET /api/sessions/:id/transfers and /anomalies', () => {
   });
 
   it('flags a refused CompleteTransfer as a failed transfer with anomalies', async () => {
-    const { app } = await appOver([
+    const { app } = await dashboardOver([
       { name: 'failed', script: failedCompleteTransfer(new RecordingScript()) },
     ]);
     const transfer = (await app.inject({ url: '/api/sessions/1/transfers' })).json().items[0];
@@ -114,7 +104,7 @@ describe('GET /api/sessions/:id/transfers and /anomalies', () => {
   });
 
   it('keeps sessions apart and filters transfers by call', async () => {
-    const { app } = await appOver([
+    const { app } = await dashboardOver([
       { name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) },
       { name: 'single', script: singleStepTransfer(new RecordingScript()) },
     ]);
@@ -128,7 +118,7 @@ describe('GET /api/sessions/:id/transfers and /anomalies', () => {
 
 describe('GET /api/sessions/:id/analysis', () => {
   it('sums the analysis up and lists the operation names for the filter', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     expect((await app.inject({ url: '/api/sessions/1/analysis' })).json()).toMatchObject({
       endMs: SEED_TIMES.releasedB,
       calls: 2,
@@ -142,7 +132,7 @@ describe('GET /api/sessions/:id/analysis', () => {
   it('is redone when the session grows (rows written while the dashboard runs)', async () => {
     const script = new RecordingScript();
     script.notify(SEED_CALL_A, 'Ringing', 1000);
-    const { app, store, sessions } = await appOver([{ name: 'growing', script, ended: false }]);
+    const { app, store, sessions } = await dashboardOver([{ name: 'growing', script, ended: false }]);
     expect((await app.inject({ url: '/api/sessions/1/calls' })).json().total).toBe(1);
 
     // a second script numbers its rows from 1 again: give the new row an id of its own

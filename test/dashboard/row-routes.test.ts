@@ -1,6 +1,5 @@
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildDashboardApp } from '../../src/dashboard/index.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { dashboardOver, seedDashboard } from '../helpers/dashboard-fixtures.js';
 import {
   failedCompleteTransfer,
   RecordingScript,
@@ -10,18 +9,9 @@ import {
   seedTwoStepTransfer,
 } from '../helpers/rows.js';
 
-const appOver = async (scripts: Parameters<typeof storeWith>[0]) => {
-  const filled = storeWith(scripts);
-  const app = await buildDashboardApp({ store: filled.store });
-  onTestFinished(() => app.close());
-  return { app, ...filled };
-};
-
-const seedApp = () => appOver([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
-
 describe('GET /api/sessions', () => {
   it('lists every session with its counts, oldest first', async () => {
-    const { app } = await appOver([
+    const { app } = await dashboardOver([
       { name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) },
       { name: 'failed', script: failedCompleteTransfer(new RecordingScript()), ended: false },
     ]);
@@ -33,7 +23,7 @@ describe('GET /api/sessions', () => {
   });
 
   it('answers one session, and a 404 in the error shape for an unknown one', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     expect((await app.inject({ url: '/api/sessions/1' })).json()).toMatchObject({
       id: 1,
       name: 'seed',
@@ -53,7 +43,7 @@ describe('GET /api/sessions', () => {
 
 describe('GET /api/sessions/:id/messages', () => {
   it('pages through the messages in time order with the total that matched', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const first = (await app.inject({ url: '/api/sessions/1/messages?limit=4' })).json();
     expect(first).toMatchObject({ total: 6, offset: 0, limit: 4 });
     expect(first.items).toHaveLength(4);
@@ -72,7 +62,7 @@ describe('GET /api/sessions/:id/messages', () => {
       { messageType: 'DeviceStateChangeMessage', devices: [] },
       '/v2/me/devices',
     );
-    const { app } = await appOver([{ name: 'seed', script }]);
+    const { app } = await dashboardOver([{ name: 'seed', script }]);
     const get = async (qs: string) => (await app.inject({ url: `/api/sessions/1/messages?${qs}` })).json();
 
     const window = await get(`fromMs=${SEED_TIMES.held}&toMs=${SEED_TIMES.dialing}`);
@@ -90,7 +80,7 @@ describe('GET /api/sessions/:id/messages', () => {
   });
 
   it('refuses parameters that make no sense with a 400 naming the parameter', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     for (const qs of [
       'limit=-1',
       'limit=abc',
@@ -110,7 +100,7 @@ describe('GET /api/sessions/:id/messages', () => {
 
 describe('GET /api/sessions/:id/exchanges', () => {
   it('answers exchanges with bodies as UTF-8 text, filtered by window and path text', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     const all = (await app.inject({ url: '/api/sessions/1/exchanges' })).json();
     expect(all.total).toBe(3);
     const answer = all.items[0];
@@ -131,7 +121,7 @@ describe('GET /api/sessions/:id/exchanges', () => {
     const script = new RecordingScript();
     const binary = script.post(SEED_CALL_A, 'Answer', 10);
     binary.responseBody = Buffer.from([0xff, 0xfe, 0x00, 0x41]);
-    const { app } = await appOver([{ name: 'bin', script }]);
+    const { app } = await dashboardOver([{ name: 'bin', script }]);
     const one = (await app.inject({ url: `/api/sessions/1/exchanges/${binary.id}` })).json();
     expect(one.responseBody).toEqual({
       encoding: 'base64',
@@ -145,7 +135,7 @@ describe('GET /api/sessions/:id/exchanges', () => {
 
 describe('GET /api/sessions/:id/frames', () => {
   it('answers an empty page for a session without WebSocket traffic', async () => {
-    const { app } = await seedApp();
+    const { app } = await seedDashboard();
     expect((await app.inject({ url: '/api/sessions/1/frames' })).json()).toEqual({
       total: 0,
       offset: 0,
@@ -163,7 +153,7 @@ describe('recorded content in API answers', () => {
       messageType: 'CallStateChangeMessage',
       call: { id: hostile, userData: { x: hostile } },
     });
-    const { app } = await appOver([{ name: hostile, script }]);
+    const { app } = await dashboardOver([{ name: hostile, script }]);
     const response = await app.inject({ url: '/api/sessions/1/messages' });
     expect(response.headers['content-type']).toMatch(/^application\/json/);
     expect(response.json().items[0].message.data.call.userData.x).toBe(hostile);

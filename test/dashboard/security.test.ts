@@ -5,14 +5,10 @@ import {
   createDashboard,
   isLoopbackHost,
 } from '../../src/dashboard/index.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
-import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
-
-const seedStore = () =>
-  storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]).store;
+import { seedStore } from '../helpers/dashboard-fixtures.js';
 
 const appWith = async (options: { token?: string } = {}) => {
-  const app = await buildDashboardApp({ store: seedStore(), ...options });
+  const app = await buildDashboardApp({ store: seedStore().store, ...options });
   onTestFinished(() => app.close());
   return app;
 };
@@ -33,7 +29,7 @@ describe('dashboard binding', () => {
   });
 
   it('refuses a non-loopback host without a token, saying how to fix it', async () => {
-    await expect(buildDashboardApp({ store: seedStore(), host: '0.0.0.0' })).rejects.toMatchObject({
+    await expect(buildDashboardApp({ store: seedStore().store, host: '0.0.0.0' })).rejects.toMatchObject({
       code: 'VCR_DASHBOARD_UNSAFE_HOST',
       message: expect.stringContaining('without a token'),
       hint: expect.stringContaining('--token'),
@@ -41,7 +37,7 @@ describe('dashboard binding', () => {
   });
 
   it('listens on 127.0.0.1 by default and reports the port it really bound', async () => {
-    const dashboard = await createDashboard({ store: seedStore(), port: 0 });
+    const dashboard = await createDashboard({ store: seedStore().store, port: 0 });
     onTestFinished(() => dashboard.close());
     expect(dashboard.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${dashboard.url}/api/sessions`);

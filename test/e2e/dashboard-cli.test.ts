@@ -2,16 +2,14 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nextListening, spawnCli } from '../helpers/cli.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
-import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
+import { seedStore } from '../helpers/dashboard-fixtures.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 import { tempDir } from '../helpers/store-rows.js';
 
 /** The dashboard would take a token from GWS_VCR_DASHBOARD_TOKEN; these tests have none unless they pass --token. */
 const NO_TOKEN = { env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' } };
 
-const seedDb = (): string =>
-  storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]).path;
+const seedDb = (): string => seedStore().path;
 
 describe('gws-vcr dashboard (the command)', () => {
   it('serves the recording, prints where it listens, and exits 0 on SIGTERM', async () => {

@@ -1,16 +1,9 @@
 // Fuzz: any path id and query string sent to the dashboard's JSON API gets an answer or a 4xx naming what is wrong, never a 500; paging with any limit loses no row.
 import fc from 'fast-check';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import { buildDashboardApp } from '../../src/dashboard/index.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
-import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
+import { describe, expect, it } from 'vitest';
+import { seedDashboard } from '../helpers/dashboard-fixtures.js';
 
-const seedApp = async () => {
-  const { store } = storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
-  const app = await buildDashboardApp({ store });
-  onTestFinished(() => app.close());
-  return app;
-};
+const seedApp = async () => (await seedDashboard()).app;
 
 const ROUTES = [
   '',

@@ -1,10 +1,11 @@
-// Recording files for dashboard tests: a temp store filled through the store's own writer with scripted scenarios.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Recording files for dashboard tests: a temp store filled through the store's own writer with scripted scenarios,
+// and the dashboard app over one.
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
+import { buildDashboardApp } from '../../src/dashboard/index.js';
 import { openStore, type Session, type Store } from '../../src/store/index.js';
-import { type RecordingScript, SEED_CALL_A, SEED_CALL_B, SEED_TIMES, seedTwoStepTransfer } from './rows.js';
+import { RecordingScript, SEED_CALL_A, SEED_CALL_B, SEED_TIMES, seedTwoStepTransfer } from './rows.js';
+import { makeSession, tempDir } from './store-rows.js';
 
 /** userData that would run script if any page put it into HTML; the page test checks these globals stay unset. */
 export const HOSTILE_USER_DATA = {
@@ -24,29 +25,35 @@ export interface FilledStore {
 export const storeWith = (
   scripts: Array<{ name: string; script: RecordingScript; ended?: boolean }>,
 ): FilledStore => {
-  const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-dashboard-'));
+  const dir = tempDir();
   const path = join(dir, 'rec.sqlite');
   const store = openStore(path);
-  onTestFinished(() => {
-    store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  onTestFinished(() => store.close());
   const sessions = scripts.map(({ name, script, ended = true }) => {
     const rows = script.rows();
-    const session = store.createSession({
-      name,
-      upstream: 'http://127.0.0.1:8080',
-      source: 'record',
-      listenOrigin: 'http://127.0.0.1:8090',
-      originWallMs: rows.session.originWallMs,
-      notificationsPath: '/api/v2/notifications',
-    });
+    const session = store.createSession(makeSession({ name, originWallMs: rows.session.originWallMs }));
     store.writeRows(session.id, { exchanges: rows.exchanges, messages: rows.messages });
     if (ended) store.endSession(session.id, rows.session.originWallMs + 60_000);
     return store.getSession(session.id) as Session;
   });
   return { store, path, dir, sessions };
 };
+
+/** A store holding one ended session, "seed": the seed's two-step transfer. */
+export const seedStore = (): FilledStore =>
+  storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
+
+/** The dashboard app (not listening; use `inject`) over a store with one session per script; closed after the test. */
+export const dashboardOver = async (scripts: Parameters<typeof storeWith>[0]) => {
+  const filled = storeWith(scripts);
+  const app = await buildDashboardApp({ store: filled.store });
+  onTestFinished(() => app.close());
+  return { app, ...filled };
+};
+
+/** The dashboard app over the seed session alone. */
+export const seedDashboard = () =>
+  dashboardOver([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
 
 /** The seed's two-step transfer, plus a userData update carrying markup on the original call while it talks. */
 export const seedWithHostileUserData = (script: RecordingScript): RecordingScript => {

@@ -7,8 +7,7 @@ import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createDashboard } from '../../src/dashboard/index.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
-import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
+import { seedStore } from '../helpers/dashboard-fixtures.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
@@ -89,7 +88,7 @@ const SEGMENTS = [
 
 describe('dashboard static paths', () => {
   it('serve only files of dashboard/ and the fixed vendor files, whatever the raw path', async () => {
-    const { store } = storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]);
+    const { store } = seedStore();
     const dashboard = await createDashboard({ store, port: 0 });
     onTestFinished(() => dashboard.close());
     const port = Number(new URL(dashboard.url).port);
