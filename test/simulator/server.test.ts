@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
@@ -162,7 +162,7 @@ describe.each(TRANSPORTS)('simulator over CometD (%s)', (transport) => {
 /** Sends `head` as is on a fresh connection; resolves with all the server sent once it closed it. */
 const rawRequest = (url: string, head: string): Promise<string> =>
   new Promise((resolve, reject) => {
-    const socket = connect(Number(new URL(url).port), '127.0.0.1', () => socket.write(head));
+    const socket = connectTcp(Number(new URL(url).port), '127.0.0.1', () => socket.write(head));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
