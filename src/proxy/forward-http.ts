@@ -344,6 +344,28 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   res.end(body);
 };
 
+/** Answers a request the proxy cannot forward as sent with a 400 JSON error; the exchange is recorded on close. */
+const refuseRequest = (state: Exchange, err: Error): void => {
+  const { res } = state;
+  state.isUpstreamFailed = true;
+  state.error = `cannot forward this request to ${state.forwarder.upstreamOrigin}: ${err.message}`;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = Buffer.from(
+    JSON.stringify(
+      errorBody('VCR_PROXY_BAD_REQUEST', `gws-vcr: ${state.error}; send a path such as /api/v2/me.`),
+    ),
+  );
+  const headers = ['Content-Type', 'application/json', 'Content-Length', String(body.length)];
+  state.status = 400;
+  state.rawResponseHeaders = headers;
+  state.responseBody.add(body);
+  res.writeHead(400, headers);
+  res.end(body);
+};
+
 const finish = (state: Exchange): void => {
   if (state.isFinished) return;
   state.isFinished = true;
@@ -426,7 +448,12 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
       if (headers.origin !== undefined) headers.origin = rewriteLocation(headers.origin, swap);
       if (headers.referer !== undefined) headers.referer = rewriteLocation(headers.referer, swap);
     }
-    web(req, res, onProxyError);
+    try {
+      web(req, res, onProxyError);
+    } catch (err) {
+      // http-proxy throws on a target it cannot parse (e.g. `GET http://[`): the client's mistake, never a crash.
+      refuseRequest(state, err as Error);
+    }
   };
 
   const close = async (): Promise<void> => {

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { request } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { type AddressInfo, createConnection, createServer as createNetServer } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 
@@ -366,5 +366,25 @@ describe('HTTP forwarding', () => {
     const { recorder } = await startTestRecorder(upstream.url);
     const reply = await send(`${recorder.url}/x`);
     expect(reply.text).toBe(new URL(upstream.url).host);
+  });
+
+  it('answers 400 to a request target http-proxy cannot parse, records it, and serves the next request', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const socket = createConnection(Number(new URL(recorder.url).port), '127.0.0.1');
+    socket.end('GET http://[ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    await once(socket, 'close');
+    const reply = Buffer.concat(chunks).toString();
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error).toBe('VCR_PROXY_BAD_REQUEST');
+    const row = await recorded;
+    expect(row).toMatchObject({ path: 'http://[', status: 400, flags: [] });
+    expect(row.error).toContain('cannot forward');
+    expect((await send(`${recorder.url}/x`)).text).toBe('ok');
+    await recorder.flush();
+    expect(store.exchanges(recorder.sessionId).map((e) => e.status)).toEqual([400, 200]);
   });
 });
