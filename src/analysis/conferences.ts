@@ -1,11 +1,6 @@
 // Finds the conferences in a session and measures them like transfers (InitiateConference -> CompleteConference).
-import { measureConsult, type TransferContext } from './transfer-steps.js';
-import type { Operation, Transfer } from './types.js';
-
-const failure = (op: Operation): string =>
-  op.httpStatus === null
-    ? `${op.operationName} got no response`
-    : `${op.operationName} failed (${op.statusCode !== null ? `statusCode ${op.statusCode}` : `HTTP ${op.httpStatus}`})`;
+import { measureConsult, operationFailure, type TransferContext } from './transfer-steps.js';
+import type { Transfer } from './types.js';
 
 /**
  * Every conference, in request order: two-step (InitiateConference, consult Dialing, CompleteConference, consult
@@ -39,7 +34,7 @@ export const findConferences = (ctx: TransferContext): Transfer[] => {
     } else if (op.operationName === 'SingleStepConference') {
       const doneAtMs = op.expectations[0]?.metAtMs ?? null;
       const problem = !op.isAccepted
-        ? failure(op)
+        ? operationFailure(op)
         : doneAtMs === null
           ? `call ${op.callId ?? '?'} was not updated after SingleStepConference`
           : null;

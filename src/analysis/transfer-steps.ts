@@ -23,7 +23,8 @@ export interface ConsultMeasure {
   problem: string | null;
 }
 
-const failure = (op: Operation): string =>
+/** Why GWS refused `op`, for a transfer's or conference's `problem`: no response, or its statusCode and message. */
+export const operationFailure = (op: Operation): string =>
   op.httpStatus === null
     ? `${op.operationName} got no response`
     : `${op.operationName} failed (${op.statusCode !== null ? `statusCode ${op.statusCode}` : `HTTP ${op.httpStatus}`}` +
@@ -103,7 +104,7 @@ export const measureConsult = (
   };
   const which = releasedOf === 'both' ? 'the two calls were not both' : 'the consult call was not';
   const problem = !initiate.isAccepted
-    ? failure(initiate)
+    ? operationFailure(initiate)
     : !consult
       ? `no consult call appeared after ${initiate.operationName}`
       : dialingAtMs === null
@@ -111,7 +112,7 @@ export const measureConsult = (
         : !complete
           ? `${completeName} was never requested${consult.releasedAtMs !== null ? ` (consult call Released at ${consult.releasedAtMs.toFixed(1)} ms)` : ''}`
           : !complete.isAccepted
-            ? failure(complete)
+            ? operationFailure(complete)
             : releasedAtMs === null
               ? `${which} Released after ${completeName}`
               : (unmet(initiate) ?? unmet(complete));
@@ -147,7 +148,7 @@ export const findTransfers = (ctx: TransferContext): Transfer[] => {
     } else if (op.operationName === 'SingleStepTransfer') {
       const releasedAtMs = op.isAccepted ? releasedAfter(ctx.call(op.callId), op.startMs) : null;
       const problem = !op.isAccepted
-        ? failure(op)
+        ? operationFailure(op)
         : releasedAtMs === null
           ? `call ${op.callId ?? '?'} was not Released after SingleStepTransfer`
           : unmet(op);

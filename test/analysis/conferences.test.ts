@@ -43,4 +43,28 @@ describe('conferences', () => {
       problem: `call ${SEED_CALL_A.id} was not updated after SingleStepConference`,
     });
   });
+
+  it('says why GWS refused a conference, with the statusMessage, as for a transfer', () => {
+    const script = new RecordingScript();
+    script.notify(SEED_CALL_A, 'Established', 100);
+    script.post(
+      SEED_CALL_A,
+      'SingleStepConference',
+      200,
+      { destination: { phoneNumber: '5002' } },
+      { statusCode: 3, statusMessage: 'Not allowed in this state', httpStatus: 400 },
+    );
+    script.post(
+      SEED_CALL_A,
+      'InitiateConference',
+      300,
+      { destination: { phoneNumber: '5002' } },
+      { statusCode: 3, statusMessage: 'Not allowed either' },
+    );
+    script.notify(SEED_CALL_A, 'Released', 900);
+    expect(analyzeSession(script.rows()).transfers.map((t) => t.problem)).toEqual([
+      'SingleStepConference failed (statusCode 3: Not allowed in this state)',
+      'InitiateConference failed (statusCode 3: Not allowed either)',
+    ]);
+  });
 });
