@@ -1,6 +1,7 @@
 // The GWS REST resources the simulator serves under /api/v2: one table of method + path → handler (GWS-NOTES §1).
 import {
   API_PREFIX,
+  decodePathSegment,
   GWS_VERSION,
   type GwsResponse,
   HTTP_STATUS_BY_STATUS_CODE,
@@ -191,14 +192,6 @@ const ROUTES: Route[] = [
   },
 ];
 
-const safeDecode = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
-
 /** Serves one request under `/api/v2`; the path given is the full path (with the prefix). */
 export const handleRest = (board: Switchboard, origin: string, req: RestRequest): RestReply => {
   const subPath = req.pathname.slice(API_PREFIX.length).replace(/\/+$/, '');
@@ -211,7 +204,7 @@ export const handleRest = (board: Switchboard, origin: string, req: RestRequest)
       agent: req.agent,
       query: req.query,
       origin,
-      params: match.slice(1).map(safeDecode),
+      params: match.slice(1).map(decodePathSegment),
       bodyText: req.bodyText,
     });
     break;
