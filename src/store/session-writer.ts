@@ -1,16 +1,11 @@
 // Writes one session's rows in batches, one transaction per batch, off the request path; failures are counted, never thrown.
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import {
-  EXCHANGE_COLUMNS,
-  exchangeParams,
-  FRAME_COLUMNS,
-  frameParams,
-  MESSAGE_COLUMNS,
-  messageParams,
-} from './row-codec.js';
+import type { RowBatch, RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
+
+export { type RowBatch, RowInserter } from './row-inserter.js';
 
 export interface SessionWriterOptions {
   /** how long added rows wait for company before one transaction writes them all */
@@ -34,37 +29,6 @@ export const WRITER_DEFAULTS = {
   maxHeldRows: 200_000,
   logger: silentLogger,
 } satisfies Required<SessionWriterOptions>;
-
-export interface RowBatch {
-  exchanges?: readonly NewExchange[];
-  messages?: readonly NewBayeuxRow[];
-  frames?: readonly NewFrameRow[];
-}
-
-const insertSql = (table: string, columns: readonly string[], verb = 'INSERT'): string =>
-  `${verb} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
-
-/** Prepared inserts for the three row tables, shared by the writer and bulk imports. */
-export class RowInserter {
-  private readonly exchange: Statement;
-  private readonly message: Statement;
-  private readonly frame: Statement;
-
-  constructor(db: Database) {
-    // An exchange may be added again with the same id to complete it (e.g. a WebSocket connection stored
-    // at its upgrade and again at its close): the later row replaces the earlier.
-    this.exchange = db.prepare(insertSql('exchanges', EXCHANGE_COLUMNS, 'INSERT OR REPLACE'));
-    this.message = db.prepare(insertSql('bayeux_messages', MESSAGE_COLUMNS));
-    this.frame = db.prepare(insertSql('ws_frames', FRAME_COLUMNS));
-  }
-
-  /** Inserts the rows; the caller owns the transaction. */
-  insert(sessionId: number, rows: RowBatch): void {
-    for (const e of rows.exchanges ?? []) this.exchange.run(exchangeParams(sessionId, e));
-    for (const m of rows.messages ?? []) this.message.run(messageParams(sessionId, m));
-    for (const f of rows.frames ?? []) this.frame.run(frameParams(sessionId, f));
-  }
-}
 
 export interface WriterTarget {
   db: Database;
