@@ -1,6 +1,7 @@
 // Reading Bayeux bodies and frames: arrays or one object; anything else is a reason, never a throw.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_NESTING } from '../../src/bayeux/codec.js';
 import { parseBayeuxBody } from '../../src/bayeux/index.js';
 
 describe('parseBayeuxBody', () => {
@@ -35,6 +36,24 @@ describe('parseBayeuxBody', () => {
     const result = parseBayeuxBody(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+  });
+
+  it('refuses JSON nested deeper than MAX_NESTING (a peer could crash whoever re-encodes it), strings aside', () => {
+    const nested = (levels: number) =>
+      `[{"channel":"/a","data":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}}]`;
+    const deepest = parseBayeuxBody(nested(MAX_NESTING));
+    expect(deepest.ok).toBe(true);
+    // the message can be written out again: what the refusal protects
+    if (deepest.ok) expect(JSON.stringify(deepest.messages)).toBe(nested(MAX_NESTING));
+    const tooDeep = parseBayeuxBody(nested(MAX_NESTING + 1));
+    expect(tooDeep).toEqual({
+      ok: false,
+      reason: expect.stringContaining(`nested deeper than ${MAX_NESTING}`),
+    });
+    expect(parseBayeuxBody(nested(100_000)).ok).toBe(false);
+    // brackets inside strings, escaped quotes included, are text, not nesting
+    const text = `[{"channel":"/a","data":"\\"${'['.repeat(5000)}"}]`;
+    expect(parseBayeuxBody(text).ok).toBe(true);
   });
 
   it('never throws, whatever the text', () => {

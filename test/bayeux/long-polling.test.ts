@@ -171,6 +171,24 @@ describe('long-polling transport', () => {
     expect(server.bayeux.session(clientId)?.subscriptions).toEqual(['/x', '/y/**']);
   });
 
+  it('refuses a publish nested too deep to re-encode with 400, and goes on serving its subscribers', async () => {
+    const server = await start();
+    const clientId = await session(server.url, '/chat/room');
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const refused = await rawRequest(server.url, {
+      body: `[{"channel":"/chat/room","id":"p","clientId":"${clientId}","data":${deep}}]`,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json).toMatchObject({ error: 'VCR_BAYEUX_BAD_REQUEST' });
+    // nothing was queued for the subscriber; a shallow publish still reaches it
+    const [published] = await postMessages(server.url, [
+      { channel: '/chat/room', id: 'q', clientId, data: [[1]] },
+    ]);
+    expect(published).toMatchObject({ id: 'q', successful: true });
+    const [delivered] = (await connect(server.url, clientId, '4')).json as unknown[];
+    expect(delivered).toEqual({ channel: '/chat/room', data: [[1]] });
+  });
+
   it('refuses a handshake offering no connection type it supports', async () => {
     const server = await start();
     const [reply] = await postMessages(server.url, [

@@ -231,6 +231,37 @@ describe('startRecorder', () => {
     expect(store.exchanges(recorder.sessionId)).toHaveLength(1);
   });
 
+  it.each([
+    ['redacting', false],
+    ['keeping secrets', true],
+  ])(
+    'stores a Bayeux body nested too deep to re-encode raw and flagged, losing no other row (%s)',
+    async (_, keepSecrets) => {
+      const upstream = await startHttpUpstream((req, res) => {
+        req.resume();
+        req.on('end', () => res.end('[{"channel":"/meta/connect","successful":true}]'));
+      });
+      const { recorder, store } = await startTestRecorder(upstream.url, { redact: { keepSecrets } });
+      const deep = `[{"channel":"/meta/connect","ext":${'['.repeat(100_000)}${']'.repeat(100_000)}}]`;
+      const reply = await send(`${recorder.url}/api/v2/notifications/connect`, {
+        method: 'POST',
+        body: deep,
+      });
+      expect(reply.status).toBe(200);
+      await send(`${recorder.url}/api/v2/me`);
+      await recorder.close();
+      expect(recorder.stats).toMatchObject({ rowsFailed: 0, exchanges: 2 });
+      const [bayeux, me] = store.exchanges(recorder.sessionId);
+      expect(bayeux?.flags).toEqual(['not-bayeux']);
+      expect(bayeux?.requestBody?.toString()).toBe(deep);
+      expect(me?.path).toBe('/api/v2/me');
+      // the shallow answer is still read as messages
+      expect(store.messages(recorder.sessionId).map((m) => [m.direction, m.channel])).toEqual([
+        ['to-client', '/meta/connect'],
+      ]);
+    },
+  );
+
   it('ends a held long-poll when it closes and records it', async () => {
     const upstream = await startHttpUpstream((req) => req.resume());
     const { recorder, store } = await startTestRecorder(upstream.url);
