@@ -7,9 +7,7 @@ import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
 import { openStore, parseHar, type Store, saveHarImport, writeHar } from '../../src/store/index.js';
 import { harSchemaErrors, withoutOurFields } from '../helpers/har.js';
-import { startTestRecorder } from '../helpers/recorder.js';
-import { playTransfer } from '../helpers/replay-agent.js';
-import { startTestSimulator } from '../helpers/simulator.js';
+import { recordTransfer } from '../helpers/replay-agent.js';
 import { rowsOf, tempDir } from '../helpers/store-rows.js';
 
 const analysisOf = (store: Store, sessionId: number) => {
@@ -22,18 +20,13 @@ const analysisOf = (store: Store, sessionId: number) => {
 
 /** Records the seed's transfer through the recorder and exports it; returns the store, session and HAR text. */
 const recordAndExport = async (transport: 'long-polling' | 'websocket') => {
-  const simulator = await startTestSimulator({ latencyMs: 20 });
-  const { recorder, store } = await startTestRecorder(simulator.url, { name: `transfer over ${transport}` });
-  const played = await playTransfer(recorder.url, transport);
-  await played.client.disconnect();
-  await recorder.close();
-  await simulator.close();
+  const { store, sessionId } = await recordTransfer(transport);
   const har = join(tempDir(), 'transfer.har');
   const out = createWriteStream(har);
-  await writeHar(store, recorder.sessionId, out);
+  await writeHar(store, sessionId, out);
   out.end();
   await once(out, 'close');
-  return { store, id: recorder.sessionId, har, text: readFileSync(har, 'utf8') };
+  return { store, id: sessionId, har, text: readFileSync(har, 'utf8') };
 };
 
 describe.each(['long-polling', 'websocket'] as const)('HAR round trip of a %s recording', (transport) => {

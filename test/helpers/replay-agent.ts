@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
 import { loadReplaySource, type ReplaySource } from '../../src/replay/index.js';
+import type { Store } from '../../src/store/index.js';
 import { type ClientTransport, connectClient, type TestClient } from './cometd-client.js';
 import { startTestRecorder } from './recorder.js';
 import { basicAuth, startTestSimulator } from './simulator.js';
@@ -113,6 +114,9 @@ export interface RecordedTransfer {
   played: PlayedSession;
   source: ReplaySource;
   recorderUrl: string;
+  /** the store it was recorded into (closed when the test ends), and the session */
+  store: Store;
+  sessionId: number;
 }
 
 /** Records the transfer through the recorder in front of the simulator, then stops both; the rows stay in memory. */
@@ -123,5 +127,11 @@ export const recordTransfer = async (transport: ClientTransport): Promise<Record
   await played.client.disconnect();
   await recorder.close();
   await simulator.close();
-  return { played, source: loadReplaySource(store, recorder.sessionId), recorderUrl: recorder.url };
+  return {
+    played,
+    source: loadReplaySource(store, recorder.sessionId),
+    recorderUrl: recorder.url,
+    store,
+    sessionId: recorder.sessionId,
+  };
 };
