@@ -8,7 +8,9 @@ import { makeExchange, makeFrame, makeMessage, makeSession, openTempStore } from
 /** A second connection to the store's file, as the writer's own would be. */
 const openWriter = (path: string) => {
   const db = new BetterSqlite3(path);
-  onTestFinished(() => db.close());
+  onTestFinished(() => {
+    db.close();
+  });
   return { db, inserter: new RowInserter(db) };
 };
 
