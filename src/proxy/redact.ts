@@ -133,12 +133,16 @@ export const redactJsonText = (text: string, keys: ReadonlySet<string>): string 
   return out;
 };
 
-/** Could this text hold one of the keys as a JSON key? A cheap test before parsing a body just to redact it. */
-export const mayHoldJsonKey = (text: string, keys: ReadonlySet<string>): boolean => {
-  if (keys.size === 0) return false;
-  const lower = text.toLowerCase();
-  for (const key of keys) if (lower.includes(`"${key}"`)) return true;
-  return false;
+/**
+ * A test for "could this text hold one of the keys as a JSON key?": a cheap check before parsing a body just
+ * to redact it, run on every JSON body recorded. One case-insensitive pattern instead of lower-casing the
+ * text; with Unicode case folding it also matches every spelling whose toLowerCase() is a key (the Kelvin
+ * sign is a k), so it never says no where redactJson would redact.
+ */
+export const jsonKeyTest = (keys: ReadonlySet<string>): ((text: string) => boolean) => {
+  if (keys.size === 0) return () => false;
+  const pattern = new RegExp(`"(?:${[...keys].map(escapeRegExp).join('|')})"`, 'iu');
+  return (text) => pattern.test(text);
 };
 
 /** Replaces every occurrence of each secret in `data` with "[REDACTED]"; returns `data` itself if none occurs. */

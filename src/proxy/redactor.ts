@@ -3,8 +3,8 @@ import type { HeaderList } from '../store/index.js';
 import {
   DEFAULT_REDACTED_HEADERS,
   DEFAULT_REDACTED_JSON_KEYS,
+  jsonKeyTest,
   MIN_SCRUBBED_SECRET_LENGTH,
-  mayHoldJsonKey,
   redactHeaders,
   redactJson,
   redactJsonText,
@@ -36,6 +36,8 @@ export class Redactor {
   readonly isOff: boolean;
   readonly #headerNames: Set<string>;
   readonly #jsonKeys: Set<string>;
+  /** built from #jsonKeys, again whenever a key is learned */
+  #mayHoldJsonKey: (text: string) => boolean;
   readonly #secrets = new Set<string>();
 
   constructor(options: RedactOptions = {}) {
@@ -45,6 +47,7 @@ export class Redactor {
     this.#jsonKeys = new Set(
       [...DEFAULT_REDACTED_JSON_KEYS, ...(options.jsonKeys ?? []), ...this.#headerNames].map(lower),
     );
+    this.#mayHoldJsonKey = jsonKeyTest(this.#jsonKeys);
   }
 
   /** Learns from a response which header carries the CSRF token (`X-CSRF-HEADER: <name>`). */
@@ -56,6 +59,7 @@ export class Redactor {
       if (named.length === 0 || this.#headerNames.has(named)) continue;
       this.#headerNames.add(named);
       this.#jsonKeys.add(named);
+      this.#mayHoldJsonKey = jsonKeyTest(this.#jsonKeys);
     }
   }
 
@@ -63,11 +67,14 @@ export class Redactor {
   headers(list: HeaderList | null): { headers: HeaderList | null; isRedacted: boolean };
   headers(list: HeaderList | null): { headers: HeaderList | null; isRedacted: boolean } {
     if (this.isOff || !list) return { headers: list, isRedacted: false };
+    let hasSecret = false;
     for (const [name, value] of list) {
-      if (this.#headerNames.has(name.toLowerCase()))
-        for (const secret of secretsOf(name, value)) this.#remember(secret);
+      if (!this.#headerNames.has(name.toLowerCase())) continue;
+      hasSecret = true;
+      for (const secret of secretsOf(name, value)) this.#remember(secret);
     }
-    return redactHeaders(list, this.#headerNames);
+    // Most responses carry nothing secret: then the list is not walked a second time.
+    return hasSecret ? redactHeaders(list, this.#headerNames) : { headers: list, isRedacted: false };
   }
 
   /**
@@ -81,7 +88,7 @@ export class Redactor {
     let isRedacted = scrubbed !== data;
     if (!isJson) return { data: scrubbed, isRedacted };
     const text = scrubbed.toString('utf8');
-    if (!mayHoldJsonKey(text, this.#jsonKeys)) return { data: scrubbed, isRedacted };
+    if (!this.#mayHoldJsonKey(text)) return { data: scrubbed, isRedacted };
     try {
       const result = redactJson(JSON.parse(text), this.#jsonKeys);
       if (!result.isRedacted) return { data: scrubbed, isRedacted };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  jsonKeyTest,
   REDACTED,
   redactHeaders,
   redactHeaderValue,
@@ -105,6 +106,40 @@ describe('redactJson', () => {
           ).not.toContain(s);
         },
       ),
+    );
+  });
+});
+
+describe('jsonKeyTest', () => {
+  it('finds a key only where it stands quoted, in any case, its regex characters taken literally', () => {
+    const test = jsonKeyTest(new Set(['password', 'x-csrf-token', 'a.b+c']));
+    expect(test('{"user":{"PassWord":"x"}}')).toBe(true);
+    expect(test('[{"X-CSRF-Token": 1}]')).toBe(true);
+    expect(test('{"a.b+c":1}')).toBe(true);
+    expect(test('{"aXbbc":1}')).toBe(false);
+    expect(test('{"passwords":1,"note":"my password"}')).toBe(false);
+    expect(jsonKeyTest(new Set())('{"password":1}')).toBe(false);
+  });
+
+  it('never says no to a body in which redactJson redacts a key (Unicode spellings included)', () => {
+    const keys = new Set(['password', 'cookie', 'x-csrf-token']);
+    const test = jsonKeyTest(keys);
+    // The Kelvin sign lower-cases to an ASCII k: "coo\u212Aie" is a cookie key to redactJson.
+    const spelling = fc
+      .constantFrom('password', 'cookie', 'x-csrf-token')
+      .chain((key) =>
+        fc
+          .array(fc.boolean(), { minLength: key.length, maxLength: key.length })
+          .map((upper) =>
+            [...key].map((c, i) => (upper[i] ? (c === 'k' ? '\u212A' : c.toUpperCase()) : c)).join(''),
+          ),
+      );
+    fc.assert(
+      fc.property(fc.jsonValue(), spelling, (value, key) => {
+        const text = JSON.stringify({ wrapper: [value, { [key]: 'secret' }] });
+        expect(redactJson(JSON.parse(text), keys).isRedacted).toBe(true);
+        expect(test(text)).toBe(true);
+      }),
     );
   });
 });
