@@ -137,6 +137,9 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
 
   /** Takes over an HTTP upgrade for the WebSocket transport; one outside `matches` gets a 404. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Node hands an upgrade's socket over without an 'error' listener: a client that resets it while it is
+    // answered would otherwise take the whole process down.
+    socket.on('error', (err) => this.logger.debug({ err }, 'bayeux upgrade socket failed'));
     if (!this.matches(pathOf(req))) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;

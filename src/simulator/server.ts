@@ -222,14 +222,9 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     });
   };
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const pathname = targetOf(req)?.pathname;
-    if (pathname !== undefined && bayeux.matches(pathname)) {
-      bayeux.handleUpgrade(req, socket, head);
-      return;
-    }
-    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-  };
+  // Only CometD upgrades: the Bayeux server answers any other path 404, on a socket it guards against resets.
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void =>
+    bayeux.handleUpgrade(req, socket, head);
 
   const server = createServer(onRequest);
   server.on('upgrade', onUpgrade);

@@ -1,6 +1,7 @@
 // BayeuxServer's own API: principals, targeted publish, deliver, events, close, and many subscribers at once.
 import { once } from 'node:events';
 import type { IncomingMessage } from 'node:http';
+import { Duplex } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BayeuxServer, type BayeuxServerOptions } from '../../src/bayeux/index.js';
 import { type ClientTransport, connectClient } from '../helpers/cometd-client.js';
@@ -119,6 +120,29 @@ describe('BayeuxServer', () => {
     expect(res.status).toBe(404);
     expect(res.json).toMatchObject({ error: 'VCR_BAYEUX_BAD_REQUEST' });
     await expect(RawSocket.open(outside)).rejects.toThrow(/404/);
+  });
+
+  it('survives an upgrade socket reset while it is answered, outside its path and once closed', async () => {
+    // Node passes an upgrade's socket on with no 'error' listener; a write to a reset one fails like this.
+    const resetSocket = (): Duplex =>
+      new Duplex({
+        read() {},
+        write(_chunk, _encoding, done) {
+          done(Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET' }));
+        },
+      });
+    const bayeux = new BayeuxServer({ path: '/cometd' });
+    const upgrade = (url: string): Promise<unknown> => {
+      const socket = resetSocket();
+      // (not events.once, which would take the error for itself)
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      bayeux.handleUpgrade({ url, headers: {} } as IncomingMessage, socket, Buffer.alloc(0));
+      return closed;
+    };
+    await upgrade('/elsewhere');
+    await bayeux.close();
+    await upgrade('/cometd');
+    expect(bayeux.sessions()).toEqual([]);
   });
 
   it('close() answers held polls, closes sockets, forgets sessions and leaves no timers; twice is fine', async () => {
