@@ -202,7 +202,10 @@ describe('JSON bodies from outside', () => {
         }),
         { numRuns: 100 },
       );
-      expect(replay.status()).toBeDefined();
+      // and it still serves the recording afterwards
+      const me = await send(`${replay.url}/api/v2/me`);
+      expect(me.status).toBe(200);
+      expect(jsonOf(me.text)).toMatchObject({ statusCode: 0 });
     },
   );
 });
