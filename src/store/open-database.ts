@@ -101,7 +101,17 @@ export const openDatabase = (path: string, options: OpenDatabaseOptions): Databa
       hint: 'Pass --db a file path, e.g. recordings/gws-vcr.sqlite.',
     });
   }
-  if (!exists) mkdirSync(dirname(path), { recursive: true });
+  if (!exists) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw new VcrError(
+        'VCR_STORE_CANNOT_OPEN',
+        `cannot create the folder ${dirname(path)} for ${path} (${(err as Error).message})`,
+        { hint: 'Pass --db a path in a folder you may write, e.g. recordings/gws-vcr.sqlite.', cause: err },
+      );
+    }
+  }
 
   let db: Database;
   try {

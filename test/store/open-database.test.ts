@@ -180,6 +180,17 @@ describe('opening a store', () => {
     });
   });
 
+  it('refuses a path whose folder cannot be made (a file stands in its way), saying which', () => {
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, 'not a folder');
+    const path = join(file, 'rec.sqlite');
+    expect(refusalOf(path)).toMatchObject({
+      code: 'VCR_STORE_CANNOT_OPEN',
+      message: expect.stringContaining(`cannot create the folder ${file} for ${path}`),
+      hint: expect.stringContaining('--db'),
+    });
+  });
+
   it('reads a recording while another connection is writing it (WAL)', async () => {
     const path = tempDbPath();
     const writerStore = openStore(path);
