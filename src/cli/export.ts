@@ -66,7 +66,11 @@ export const exportSession = async (
       return { ...counts, sessionId: session.id, path: options.har };
     } catch (err) {
       out.destroy();
-      rmSync(partial, { force: true });
+      try {
+        rmSync(partial, { force: true });
+      } catch {
+        // nothing could be written there either (e.g. a file stands where a folder should): the error is err
+      }
       throw err;
     } finally {
       progress.finish();

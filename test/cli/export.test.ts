@@ -1,5 +1,5 @@
 // `gws-vcr export` as users run it: the real bin writes a HAR 1.2 file that `gws-vcr import` restores exactly.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
@@ -50,12 +50,15 @@ describe('gws-vcr export', () => {
   it('fails with a message, leaving no file behind, for a missing database, session or folder', async () => {
     const db = sampleDb();
     const dir = tempDir();
-    const [noDb, noSession, noFolder, noHar, aFolder] = await Promise.all([
+    const aFile = join(tempDir(), 'a-file');
+    writeFileSync(aFile, 'not a folder');
+    const [noDb, noSession, noFolder, noHar, aFolder, underFile] = await Promise.all([
       runCli(['export', '--db', join(dir, 'none.sqlite'), '--har', join(dir, 'a.har')]),
       runCli(['export', '--db', db, '--session', '42', '--har', join(dir, 'b.har')]),
       runCli(['export', '--db', db, '--har', join(dir, 'no', 'such', 'c.har')]),
       runCli(['export', '--db', db]),
       runCli(['export', '--db', db, '--har', tempDir()]),
+      runCli(['export', '--db', db, '--har', join(aFile, 'd.har')]),
     ]);
     expect(noDb).toMatchObject({
       code: 1,
@@ -76,6 +79,11 @@ describe('gws-vcr export', () => {
     expect(aFolder).toMatchObject({
       code: 1,
       stderr: expect.stringMatching(/^gws-vcr: cannot write .+ \(E/),
+    });
+    // a file where a folder should be: the write fails, and so does removing the partial file after it
+    expect(underFile).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(new RegExp(`^gws-vcr: cannot write ${join(aFile, 'd.har')} \\(ENOTDIR`)),
     });
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'no'))).toBe(false);
