@@ -48,6 +48,33 @@ describe('startRecorder', () => {
     expect(Date.parse(session?.endedAt ?? '')).toBeGreaterThanOrEqual(session?.originWallMs ?? Number.NaN);
   });
 
+  it('stamps exchanges and messages with sub-millisecond times on one clock', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => res.end('[{"channel":"/meta/connect","successful":true}]'));
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    for (let i = 0; i < 10; i++) {
+      await send(`${recorder.url}/api/v2/notifications/connect`, {
+        method: 'POST',
+        body: '[{"channel":"/meta/connect"}]',
+      });
+    }
+    await recorder.flush();
+    const exchanges = store.exchanges(recorder.sessionId);
+    const times = [
+      ...exchanges.flatMap((e) => [e.startMs, e.firstByteMs, e.endMs]),
+      ...store.messages(recorder.sessionId).map((m) => m.atMs),
+    ];
+    expect(times).toHaveLength(50);
+    // 50 times from a millisecond clock would all be whole; from performance.now() almost none is
+    expect(times.filter((t) => !Number.isInteger(t)).length).toBeGreaterThan(40);
+    // and they are on one monotonic clock: each exchange starts after the previous one ended
+    for (let i = 1; i < exchanges.length; i++) {
+      expect(exchanges[i]?.startMs).toBeGreaterThanOrEqual(exchanges[i - 1]?.endMs ?? Number.NaN);
+    }
+  });
+
   it('refuses an upstream that is not http(s), saying what to pass', async () => {
     await expect(
       startRecorder({ upstream: 'ftp://x', dbPath: join(tempDir(), 'x.sqlite'), port: 0 }),
