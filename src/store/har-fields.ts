@@ -23,7 +23,13 @@ export const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const describe = (value: unknown): string => {
   if (value === undefined) return 'missing';
-  const json = JSON.stringify(value) ?? String(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // nested deeper than JSON.stringify goes (a hostile file): say what it is instead
+    return `${Array.isArray(value) ? 'an array' : 'a value'} nested too deep to show`;
+  }
   return `${json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
 };
 

@@ -154,6 +154,11 @@ describe('HAR import refuses a bad file, saying what is wrong where', () => {
         ),
       ),
     ).toBe('bad.har: entry 0: _webSocketMessages[1].opcode: is 7, expected 1 (text), 2 (binary), 8, 9 or 10');
+    // a value nested too deep to write out is named all the same, not a stack overflow
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(refusal(harOf(entry()).replace('"request":{', `"request":${deep},"_was":{`))).toMatch(
+      /^bad\.har: entry 0: request: is an array nested too deep to show, expected an object$/,
+    );
   });
 
   it('refuses a HAR with nothing to import from the chosen origin', () => {
