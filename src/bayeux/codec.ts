@@ -1,36 +1,12 @@
 // Reads Bayeux bodies and frames into messages (bad input is a result, never a throw) and builds replies.
+import { isNestedDeeperThan, MAX_JSON_NESTING } from '../common/json-depth.js';
 import type { Advice, BayeuxMessage, BayeuxParseResult } from './types.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/**
- * Deepest nesting of arrays and objects a body may have. Bayeux and GWS messages nest a handful of
- * levels; JSON.parse reads a hundred thousand, but JSON.stringify and every recursive walk overflow the
- * stack a few thousand levels down, so a message deeper than this would crash whoever re-encodes it.
- */
-export const MAX_NESTING = 512;
-
-/** Whether valid JSON text nests arrays and objects deeper than `max` (strings skipped). */
-const isNestedDeeperThan = (text: string, max: number): boolean => {
-  // Each level takes an opening and a closing character: shorter text cannot be deeper.
-  if (text.length <= 2 * max) return false;
-  let depth = 0;
-  let isInString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isInString) {
-      if (c === 0x5c)
-        i++; // a backslash escapes the next character
-      else if (c === 0x22) isInString = false;
-    } else if (c === 0x22) isInString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      depth += 1;
-      if (depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth -= 1;
-  }
-  return false;
-};
+/** Deepest nesting a body may have (see common/json-depth): a deeper message would crash whoever re-encodes it. */
+export const MAX_NESTING = MAX_JSON_NESTING;
 
 /**
  * Reads the text of a long-poll body, a `message=` parameter or a WebSocket frame: a JSON array of

@@ -289,6 +289,28 @@ describe('replay server', () => {
     await client.next('/v2/me/calls', callIs(A, 'Ringing'));
   });
 
+  it('replays a recorded request body nested too deep to walk, matched as text, and refuses another one', async () => {
+    // a hostile HAR import: the recording itself is untrusted
+    const deep = (key: string) =>
+      `{"operationName":"Answer","${key}":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    const source = storedTransferSource();
+    const answer = source.exchanges.find((e) => e.id === 2);
+    if (answer === undefined) throw new Error('fixture lost its Answer');
+    answer.requestBody = Buffer.from(deep('x'));
+    const replay = await startReplay({ source });
+    const send = (body: string) =>
+      fetch(`${replay.url}/api/v2/me/calls/${A}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    const same = await send(deep('x'));
+    expect([same.status, await same.json()]).toEqual([200, { statusCode: 0 }]);
+    const other = await send(deep('y'));
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ error: 'VCR_REPLAY_NO_MATCH' });
+  });
+
   it('closes with a response held for its recorded latency, and twice without harm', async () => {
     const replay = await startReplay({ speed: 0.001 });
     const pending = fetch(`${replay.url}/api/v2/me`).then(
