@@ -57,39 +57,59 @@ const playAll = async (agent: AgentDesktop, baseUrl: string, thinkMs: number): P
   return failures;
 };
 
+/** Things started so far, closed in the reverse order; a failed start closes what did start. */
+const createStack = () => {
+  const closers: Array<() => Promise<void> | void> = [];
+  let closing: Promise<void> | null = null;
+  return {
+    push: (close: () => Promise<void> | void): void => {
+      closers.push(close);
+    },
+    close: (): Promise<void> => {
+      closing ??= (async () => {
+        for (const close of closers.reverse()) await close();
+      })();
+      return closing;
+    },
+  };
+};
+
 export const startDemo = async (options: DemoCommandOptions): Promise<Running> => {
   const logger = createLogger('warn');
-  const simulator = await startSimulator({ port: 0, latencyMs: options.latency, logger });
-  const store = openStore(options.db);
-  const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
-  const dashboard = await createDashboard({
-    store,
-    host: DASHBOARD_DEFAULTS.host,
-    port: options.port,
-    live: { sessionId: recorder.sessionId, events: recorder },
-    logger,
-  });
-  let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      await dashboard.close();
-      await recorder.close();
-      await simulator.close();
-      store.close();
-    })();
-    return closing;
-  };
+  const stack = createStack();
+  try {
+    const simulator = await startSimulator({ port: 0, latencyMs: options.latency, logger });
+    stack.push(() => simulator.close());
+    const store = openStore(options.db);
+    stack.push(() => store.close());
+    const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
+    stack.push(() => recorder.close());
+    const dashboard = await createDashboard({
+      store,
+      host: DASHBOARD_DEFAULTS.host,
+      port: options.port,
+      live: { sessionId: recorder.sessionId, events: recorder },
+      logger,
+    });
+    stack.push(() => dashboard.close());
+    const agents: AgentDesktop[] = [];
+    stack.push(async () => {
+      await Promise.all(agents.map((agent) => agent.close().catch(() => {})));
+    });
 
-  say(`gws-vcr demo: recording session ${recorder.sessionId} into ${options.db}`);
-  say(`  simulator ${simulator.url} <- recorder ${recorder.url} <- scripted agents`);
-  say(`  dashboard: ${dashboard.url}/session.html?id=${recorder.sessionId}`);
+    say(`gws-vcr demo: recording session ${recorder.sessionId} into ${options.db}`);
+    say(`  simulator ${simulator.url} <- recorder ${recorder.url} <- scripted agents`);
+    say(`  dashboard: ${dashboard.url}/session.html?id=${recorder.sessionId}`);
 
-  const agents = await Promise.all(
-    DEMO_AGENTS.map((a) => connectAgentDesktop({ baseUrl: recorder.url, ...a, timeoutMs: 10_000 })),
-  );
-  const played = Promise.all(agents.map((agent) => playAll(agent, recorder.url, options.thinkMs))).then(
-    async (failures) => {
-      await Promise.all(agents.map((agent) => agent.close()));
+    // The agents play in the background, so the servers are up (and Ctrl-C is honoured) at once.
+    const played = (async () => {
+      for (const settings of DEMO_AGENTS) {
+        agents.push(await connectAgentDesktop({ baseUrl: recorder.url, ...settings, timeoutMs: 10_000 }));
+      }
+      const failures = await Promise.all(
+        agents.map((agent) => playAll(agent, recorder.url, options.thinkMs)),
+      );
+      await Promise.all(agents.splice(0).map((agent) => agent.close()));
       await recorder.flush();
       const failed = failures.reduce((a, b) => a + b, 0);
       say(
@@ -99,13 +119,19 @@ export const startDemo = async (options: DemoCommandOptions): Promise<Running> =
       );
       if (failed > 0) process.exitCode = 1;
       if (!options.once) say('Press Ctrl-C to stop.');
-    },
-  );
-  return {
-    urls: [simulator.url, recorder.url, dashboard.url],
-    close,
-    ...(options.once ? { done: played } : {}),
-  };
+    })().catch((err: unknown) => {
+      say(`gws-vcr demo: the scripted agents could not play: ${(err as Error).message}`);
+      process.exitCode = 1;
+    });
+    return {
+      urls: [simulator.url, recorder.url, dashboard.url],
+      close: stack.close,
+      ...(options.once ? { done: played } : {}),
+    };
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
 };
 
 export const demoCommand = (): Command =>
