@@ -86,11 +86,20 @@ const COMMANDS: Record<string, () => Promise<Started>> = {
     return { cli };
   },
   demo: async () => {
-    // the scripted agents are connected (so traffic was recorded) before the servers are announced
+    // stopped mid-play, once the first scenario is through: what was recorded so far must be flushed
     const db = join(tempDir(), 'demo.sqlite');
     const cli = spawnCli(['demo', '--port', '0', '--db', db, '--think-ms', '0'], NO_TOKEN);
     await listening(cli, 3);
-    return { cli, afterExit: () => expectFlushedSession(db, 1) };
+    await new Promise<void>((resolve) => {
+      const onData = (): void => {
+        if (!/two-step-transfer done/.test(cli.stderr())) return;
+        cli.child.stderr?.off('data', onData);
+        resolve();
+      };
+      cli.child.stderr?.on('data', onData);
+      onData();
+    });
+    return { cli, afterExit: () => expectFlushedSession(db, 5) };
   },
 };
 
