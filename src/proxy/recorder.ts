@@ -285,8 +285,14 @@ const createRowWriter = async (
   sessionId: number,
   opts: { isWriterOffThread: boolean; batchWindowMs: number; logger: Logger },
 ): Promise<RowWriter> => {
+  // On the forwarding thread the inserts stay (handing rows over costs more), but not the checkpoints:
+  // each copies megabytes and fsyncs, stalling every request in flight for milliseconds.
   const inline = (): RowWriter =>
-    store.createWriter(sessionId, { batchWindowMs: opts.batchWindowMs, logger: opts.logger });
+    store.createWriter(sessionId, {
+      batchWindowMs: opts.batchWindowMs,
+      isCheckpointOffThread: true,
+      logger: opts.logger,
+    });
   if (!opts.isWriterOffThread || store.path === ':memory:' || store.path === '') return inline();
   try {
     return await OffThreadWriter.start({

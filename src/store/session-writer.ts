@@ -4,6 +4,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import type { RowBatch, RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 
 export { type RowBatch, RowInserter } from './row-inserter.js';
 
@@ -19,6 +20,13 @@ export interface SessionWriterOptions {
    * dropped and counted as failed, so a lock held for long cannot exhaust memory
    */
   maxHeldRows?: number;
+  /**
+   * true: the WAL's checkpoints (copying it back into the file, with its fsyncs: milliseconds each) run on a
+   * worker thread with its own connection, and this connection's automatic checkpoints are off while it
+   * runs. For a writer on the forwarding thread; a memory database, or a worker that cannot start, keeps
+   * SQLite's own checkpoints here.
+   */
+  isCheckpointOffThread?: boolean;
   logger?: Logger;
 }
 
@@ -27,6 +35,7 @@ export const WRITER_DEFAULTS = {
   onError: (_err: Error): void => {},
   onBatch: (_rows: number): void => {},
   maxHeldRows: 200_000,
+  isCheckpointOffThread: false,
   logger: silentLogger,
 } satisfies Required<SessionWriterOptions>;
 
@@ -57,6 +66,13 @@ export class SessionWriter {
   private isClosed = false;
   private failuresInARow = 0;
   private isHeldByLock = false;
+  /** one transaction per batch; built once (better-sqlite3 builds five wrappers per transaction function) */
+  private readonly writeRows: (batch: RowBatch) => void;
+  /** the connection's busy_timeout when the writer was created, restored after each batch */
+  private readonly busyTimeoutMs: number;
+  private checkpointer: WalCheckpointer | null = null;
+  /** wal_autocheckpoint to restore when the checkpointer stops; null while the connection's own is on */
+  private autocheckpointPages: number | null = null;
   private readonly counters: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
 
   constructor(target: WriterTarget, options: SessionWriterOptions = {}) {
@@ -65,6 +81,11 @@ export class SessionWriter {
     this.sessionId = target.sessionId;
     this.ids = { ...target.lastIds };
     this.options = { ...WRITER_DEFAULTS, ...stripUndefined(options) };
+    this.writeRows = this.db.transaction((batch: RowBatch) => this.inserter.insert(this.sessionId, batch));
+    this.busyTimeoutMs = Number(this.db.pragma('busy_timeout', { simple: true }));
+    if (this.options.isCheckpointOffThread && !this.db.memory && this.db.name !== '') {
+      this.startCheckpointer();
+    }
   }
 
   /** Id for an exchange starting now; rows may reference it before the exchange row is added. */
@@ -118,6 +139,11 @@ export class SessionWriter {
     return this.isClosed;
   }
 
+  /** true while a worker thread runs this file's checkpoints (isCheckpointOffThread, once it started) */
+  get isCheckpointingOffThread(): boolean {
+    return this.checkpointer !== null;
+  }
+
   /**
    * Writes every pending row now; resolves once they are committed, counted as failed, or held because
    * another connection holds the write lock (they are retried at the next window). Never rejects.
@@ -139,6 +165,7 @@ export class SessionWriter {
     // Traffic has stopped: now waiting out another connection's lock (busy_timeout) costs nobody anything.
     this.writeBatch(true);
     this.isClosed = true;
+    this.stopCheckpointer();
   }
 
   private accepts(rows: number): boolean {
@@ -173,9 +200,7 @@ export class SessionWriter {
     this.frames = [];
     try {
       if (!this.db.open) throw new Error('the database connection is closed');
-      this.withoutLockWait(isWaitingForLock, () =>
-        this.db.transaction(() => this.inserter.insert(this.sessionId, batch))(),
-      );
+      this.withoutLockWait(isWaitingForLock, () => this.writeRows(batch));
     } catch (err) {
       if (!isWaitingForLock && isLockError(err) && rows + this.pendingRows <= this.options.maxHeldRows) {
         this.holdForLock(batch, err as Error);
@@ -193,6 +218,7 @@ export class SessionWriter {
     }
     this.counters.rowsWritten += rows;
     this.counters.batches += 1;
+    this.checkpointer?.committed();
     if (this.failuresInARow > 0) {
       this.options.logger.warn(
         { sessionId: this.sessionId, failedBatches: this.failuresInARow },
@@ -208,13 +234,43 @@ export class SessionWriter {
       write();
       return;
     }
-    const busyTimeoutMs = this.db.pragma('busy_timeout', { simple: true }) as number;
     this.db.pragma('busy_timeout = 0');
     try {
       write();
     } finally {
-      this.db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+      this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
     }
+  }
+
+  private startCheckpointer(): void {
+    const giveUp = (err: Error, what: string): void => {
+      this.stopCheckpointer();
+      this.options.logger.warn({ err, sessionId: this.sessionId }, what);
+    };
+    WalCheckpointer.start(this.db.name, {
+      onExit: (err) => giveUp(err, 'the checkpoint worker stopped; checkpoints are back on this thread'),
+    }).then(
+      (checkpointer) => {
+        if (this.isClosed || !this.db.open) {
+          checkpointer.close();
+          return;
+        }
+        this.autocheckpointPages = Number(this.db.pragma('wal_autocheckpoint', { simple: true }));
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.checkpointer = checkpointer;
+      },
+      (err: Error) => giveUp(err, 'could not start the checkpoint worker; checkpoints stay on this thread'),
+    );
+  }
+
+  /** Stops the checkpoint worker, if one runs, and gives the connection its own checkpoints back. */
+  private stopCheckpointer(): void {
+    this.checkpointer?.close();
+    this.checkpointer = null;
+    if (this.autocheckpointPages !== null && this.db.open) {
+      this.db.pragma(`wal_autocheckpoint = ${this.autocheckpointPages}`);
+    }
+    this.autocheckpointPages = null;
   }
 
   /** Puts a batch that met another connection's lock back in front of the rows added since, in order. */

@@ -1,4 +1,5 @@
 // The batched writer: rows reach disk one transaction per window or on flush; failures are counted, never thrown.
+import { existsSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Logger } from '../../src/common/logger.js';
@@ -234,6 +235,40 @@ describe('session writer', () => {
     await writer.flush();
     expect(store.countMessages(id)).toBe(2);
     expect(logger.lines.filter((l) => l.msg === 'store writer callback threw')).toHaveLength(2);
+  });
+
+  it('runs checkpoints on a worker when asked, and leaves a whole file without a WAL once closed', async () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    onTestFinished(() => store.close());
+    const { id } = store.createSession(makeSession());
+    const writer = store.createWriter(id, { batchWindowMs: 60_000, isCheckpointOffThread: true });
+    await vi.waitFor(() => expect(writer.isCheckpointingOffThread).toBe(true));
+    const sizeBefore = statSync(path).size;
+    // ~100 pages: far below the 1000 at which the connection itself would checkpoint
+    for (let i = 0; i < 100; i++) {
+      writer.addExchange(makeExchange({ id: writer.nextExchangeId(), responseBody: Buffer.alloc(4000, i) }));
+    }
+    await writer.flush();
+    await vi.waitFor(() => expect(statSync(path).size).toBeGreaterThan(sizeBefore + 300_000));
+    await writer.close();
+    expect(writer.isCheckpointingOffThread).toBe(false);
+    store.close();
+    expect(existsSync(`${path}-wal`)).toBe(false);
+    const reader = openReader(path);
+    expect(reader.countExchanges(id)).toBe(100);
+    reader.close();
+  });
+
+  it('keeps checkpoints on its own connection for a memory database', async () => {
+    const store = openStore(':memory:');
+    onTestFinished(() => store.close());
+    const { id } = store.createSession(makeSession());
+    const writer = store.createWriter(id, { isCheckpointOffThread: true });
+    writer.addExchange(makeExchange({ id: writer.nextExchangeId() }));
+    await writer.flush();
+    expect(writer.isCheckpointingOffThread).toBe(false);
+    expect(store.countExchanges(id)).toBe(1);
   });
 
   it('replaces an exchange added again with the same id (an open WebSocket stored, then completed)', async () => {
