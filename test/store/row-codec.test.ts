@@ -9,6 +9,7 @@ import type {
   NewFrameRow,
   RowFlag,
 } from '../../src/store/index.js';
+import { headersJson } from '../../src/store/row-codec.js';
 import { makeSession, openTempStore } from '../helpers/store-rows.js';
 
 // Strings as the recorder produces them: decoded from bytes, so any code point but no lone surrogates.
@@ -116,6 +117,17 @@ describe('row codec', () => {
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it('writes a header list as the very JSON text JSON.stringify writes, escapes and lone surrogates included', () => {
+    const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
+    const anyText = fc.oneof(text, fc.string({ unit: codeUnit, maxLength: 12 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(anyText, anyText), { maxLength: 6 }), (list) => {
+        expect(headersJson(list)).toBe(JSON.stringify(list));
+      }),
+      { numRuns: 500 },
     );
   });
 });
