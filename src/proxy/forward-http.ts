@@ -259,11 +259,29 @@ const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): void => {
   state.rawResponseHeaders = proxyRes.rawHeaders;
   state.statusMessage = proxyRes.statusMessage || undefined; // '' would go out as an empty reason phrase
   const swap = { from: forwarder.upstreamOrigin, to: state.proxyOrigin };
-  const encoding = proxyRes.headers['content-encoding'];
+  // From the raw headers, as proxyRes.headers would hold them (the first Content-Type, Content-Encodings
+  // joined): reading proxyRes.headers would build that object for every response just for two values.
+  let contentType: string | undefined;
+  let encoding: string | undefined;
+  const raw = proxyRes.rawHeaders;
+  const headers = state.headers;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    let value = raw[i + 1] as string;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower)) continue;
+    if (lower === 'content-length') state.contentLengthAt = headers.length;
+    else if (lower === 'content-type') contentType ??= value;
+    else if (lower === 'content-encoding')
+      encoding = encoding === undefined ? value : `${encoding}, ${value}`;
+    else if (lower === 'location' || lower === 'content-location') value = rewriteLocation(value, swap);
+    else if (lower === 'set-cookie') value = rewriteSetCookie(value, { isDowngrade: forwarder.isDowngrade });
+    headers.push(name, value);
+  }
   if (
     swap.from !== swap.to &&
     hasBody(req.method, status) &&
-    isTextual(proxyRes.headers['content-type']) &&
+    isTextual(contentType) &&
     (encoding === undefined || encoding === 'identity')
   ) {
     let patterns = forwarder.patternsByOrigin.get(swap.to);
@@ -274,19 +292,6 @@ const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): void => {
       forwarder.patternsByOrigin.set(swap.to, patterns);
     }
     state.rewriter = new OriginRewriter(patterns);
-  }
-
-  const raw = proxyRes.rawHeaders;
-  const headers = state.headers;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    let value = raw[i + 1] as string;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    if (lower === 'content-length') state.contentLengthAt = headers.length;
-    else if (lower === 'location' || lower === 'content-location') value = rewriteLocation(value, swap);
-    else if (lower === 'set-cookie') value = rewriteSetCookie(value, { isDowngrade: forwarder.isDowngrade });
-    headers.push(name, value);
   }
   proxyRes.on('aborted', onUpstreamAbort);
   proxyRes.on('error', onUpstreamAbort);

@@ -102,6 +102,37 @@ describe('HTTP forwarding', () => {
     expect(JSON.parse(reply.text)).toEqual({ uris: [`${recorder.url}/a`, `${recorder.url}/b`] });
   });
 
+  it('rewrites only bodies it can read: identity-encoded, textual; gzip or several encodings pass as sent', async () => {
+    let upstreamUrl = '';
+    const upstream = await startHttpUpstream((req, res) => {
+      const body = json({ uri: `${upstreamUrl}/api/v2/me` });
+      // Raw header pairs, so that a header can be sent twice.
+      const encodings: Record<string, string[]> = {
+        '/identity': ['Content-Encoding', 'identity'],
+        '/gzip': ['Content-Encoding', 'gzip'],
+        '/twice': ['Content-Encoding', 'identity', 'Content-Encoding', 'identity'],
+        '/binary-first': ['Content-Type', 'application/octet-stream'],
+      };
+      res.writeHead(200, [
+        ...(encodings[req.url ?? ''] ?? []),
+        'Content-Type',
+        'application/json',
+        'Content-Length',
+        String(Buffer.byteLength(body)),
+      ]);
+      res.end(body);
+    });
+    upstreamUrl = upstream.url;
+    const { recorder } = await startTestRecorder(upstream.url);
+    const uriThrough = async (path: string): Promise<string> =>
+      (JSON.parse((await send(`${recorder.url}${path}`)).text) as { uri: string }).uri;
+    expect(await uriThrough('/identity')).toBe(`${recorder.url}/api/v2/me`);
+    expect(await uriThrough('/gzip')).toBe(`${upstream.url}/api/v2/me`);
+    expect(await uriThrough('/twice')).toBe(`${upstream.url}/api/v2/me`);
+    // The first Content-Type counts, as in Node's headers object.
+    expect(await uriThrough('/binary-first')).toBe(`${upstream.url}/api/v2/me`);
+  });
+
   it('answers 502 with a JSON error when the upstream is unreachable, and records the attempt', async () => {
     const gone = await startHttpUpstream(() => {});
     await gone.close();
