@@ -65,6 +65,7 @@ type SqlValue = string | number | Buffer | null;
 const json = (value: unknown): string => JSON.stringify(value);
 
 // What JSON.stringify escapes in a string (quote, backslash, controls, lone surrogates): then it encodes.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
