@@ -1,16 +1,10 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import {
-  type NewBayeuxRow,
-  type NewExchange,
-  type NewFrameRow,
-  openStore,
-  type WriterStats,
-} from '../store/index.js';
+import { type EncodedRows, openStore, type WriterStats } from '../store/index.js';
 
-/** What the recorder's thread sends. Rows arrive structured-cloned: their Buffers as plain Uint8Arrays. */
+/** What the recorder's thread sends: rows as encodeRows made them, their bytes in a transferred buffer. */
 export type ToWorker =
-  | { type: 'rows'; exchanges: NewExchange[]; messages: NewBayeuxRow[]; frames: NewFrameRow[] }
+  | { type: 'rows'; rows: EncodedRows }
   | { type: 'flush'; seq: number }
   | { type: 'close'; seq: number };
 
@@ -24,12 +18,6 @@ export interface StoreWorkerData {
   dbPath: string;
   sessionId: number;
 }
-
-// better-sqlite3 binds Buffers, not bare Uint8Arrays; wrap without copying.
-const asBuffer = (bytes: Uint8Array | null): Buffer | null =>
-  bytes === null || Buffer.isBuffer(bytes)
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void => {
   const post = (message: FromWorker): void => port.postMessage(message);
@@ -49,16 +37,7 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'rows':
-        for (const e of message.exchanges) {
-          writer.addExchange({
-            ...e,
-            requestBody: asBuffer(e.requestBody),
-            responseBody: asBuffer(e.responseBody),
-          });
-        }
-        for (const m of message.messages) writer.addMessage(m);
-        for (const f of message.frames)
-          writer.addFrame({ ...f, payload: asBuffer(f.payload) ?? Buffer.alloc(0) });
+        writer.addEncoded(message.rows);
         void writer.flush();
         break;
       case 'flush':

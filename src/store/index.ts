@@ -1,5 +1,7 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
+export type { EncodedRows } from './encoded-rows.js';
+export { encodedRowCount, encodeRows } from './encoded-rows.js';
 export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
 export { HAR_EXPORT_DEFAULTS, harEntry, writeHar } from './har-export.js';
 export type { HarReadOptions, HarSaveOptions } from './har-import.js';

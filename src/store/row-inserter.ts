@@ -1,5 +1,6 @@
 // Inserts row batches into the three row tables with multi-row INSERT statements: the recorder's per-row write cost.
 import type { Database, Statement } from 'better-sqlite3';
+import { ENCODED_TABLES, type EncodedRows } from './encoded-rows.js';
 import {
   EXCHANGE_COLUMNS,
   exchangeParams,
@@ -48,18 +49,49 @@ class TableInserter<Row> {
 
   /** Rows are inserted in their order: with INSERT OR REPLACE, a later row of the same key wins. */
   insert(sessionId: number, rows: readonly Row[]): void {
+    this.#insert(rows.length, (params, p, i) => {
+      const values = this.#toParams(sessionId, rows[i] as Row);
+      for (let v = 0; v < values.length; v++) params[p++] = values[v] as SqlValue;
+      return p;
+    });
+  }
+
+  /**
+   * Inserts `count` rows of an encoded batch, whose values for this table start at `first`; BLOB columns
+   * (`blobs`, by index in a row) become views of `blob`, not copies.
+   */
+  insertEncoded(
+    sessionId: number,
+    encoded: EncodedRows,
+    count: number,
+    first: number,
+    layout: { width: number; blobs: readonly number[] },
+  ): void {
+    const { values, spans } = encoded;
+    const blob = Buffer.from(encoded.blob);
+    this.#insert(count, (params, p, i) => {
+      const start = p;
+      params[p++] = sessionId;
+      const from = first + i * layout.width;
+      for (let v = 0; v < layout.width; v++) params[p++] = values[from + v] as SqlValue;
+      for (const column of layout.blobs) {
+        const span = params[start + 1 + column];
+        if (typeof span === 'number') {
+          const offset = spans[span * 2] as number;
+          params[start + 1 + column] = blob.subarray(offset, offset + (spans[span * 2 + 1] as number));
+        }
+      }
+      return p;
+    });
+  }
+
+  /** Runs the statements over `count` rows, each written into the bound values by `fill`. */
+  #insert(count: number, fill: (params: SqlValue[], p: number, row: number) => number): void {
     let at = 0;
     for (const { rows: size, statement, params } of this.#runs) {
-      for (; rows.length - at >= size; at += size) {
-        if (size === 1) {
-          statement.run(this.#toParams(sessionId, rows[at] as Row));
-          continue;
-        }
+      for (; count - at >= size; at += size) {
         let p = 0;
-        for (let i = at; i < at + size; i++) {
-          const values = this.#toParams(sessionId, rows[i] as Row);
-          for (let v = 0; v < values.length; v++) params[p++] = values[v] as SqlValue;
-        }
+        for (let i = at; i < at + size; i++) p = fill(params, p, i);
         statement.run(params);
         // Let go of the bodies bound: they may be large and this array lives as long as the store.
         params.fill(null);
@@ -92,5 +124,18 @@ export class RowInserter {
     if (rows.exchanges?.length) this.#exchanges.insert(sessionId, rows.exchanges);
     if (rows.messages?.length) this.#messages.insert(sessionId, rows.messages);
     if (rows.frames?.length) this.#frames.insert(sessionId, rows.frames);
+  }
+
+  /** Inserts a batch encodeRows made (on another thread, maybe); the caller owns the transaction. */
+  insertEncoded(sessionId: number, rows: EncodedRows): void {
+    const { exchanges, messages, frames } = ENCODED_TABLES;
+    const messagesAt = rows.exchanges * exchanges.width;
+    const framesAt = messagesAt + rows.messages * messages.width;
+    if (framesAt + rows.frames * frames.width !== rows.values.length) {
+      throw new Error(`an encoded row batch holds ${rows.values.length} values, not the rows it counts`);
+    }
+    this.#exchanges.insertEncoded(sessionId, rows, rows.exchanges, 0, exchanges);
+    this.#messages.insertEncoded(sessionId, rows, rows.messages, messagesAt, messages);
+    this.#frames.insertEncoded(sessionId, rows, rows.frames, framesAt, frames);
   }
 }

@@ -2,6 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
+import { type EncodedRows, encodedRowCount } from './encoded-rows.js';
 import type { RowBatch, RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -39,6 +40,9 @@ export const WRITER_DEFAULTS = {
   logger: silentLogger,
 } satisfies Required<SessionWriterOptions>;
 
+/** What one transaction writes: the rows added, then the encoded batches added. */
+type PendingBatch = Required<RowBatch> & { encoded: EncodedRows[] };
+
 export interface WriterTarget {
   db: Database;
   inserter: RowInserter;
@@ -62,12 +66,14 @@ export class SessionWriter {
   private exchanges: NewExchange[] = [];
   private messages: NewBayeuxRow[] = [];
   private frames: NewFrameRow[] = [];
+  /** batches encoded on another thread (the recorder's), written after the rows above */
+  private encoded: EncodedRows[] = [];
   private timer: NodeJS.Timeout | null = null;
   private isClosed = false;
   private failuresInARow = 0;
   private isHeldByLock = false;
   /** one transaction per batch; built once (better-sqlite3 builds five wrappers per transaction function) */
-  private readonly writeRows: (batch: RowBatch) => void;
+  private readonly writeRows: (batch: PendingBatch) => void;
   /** the connection's busy_timeout when the writer was created, restored after each batch */
   private readonly busyTimeoutMs: number;
   private checkpointer: WalCheckpointer | null = null;
@@ -81,7 +87,10 @@ export class SessionWriter {
     this.sessionId = target.sessionId;
     this.ids = { ...target.lastIds };
     this.options = { ...WRITER_DEFAULTS, ...stripUndefined(options) };
-    this.writeRows = this.db.transaction((batch: RowBatch) => this.inserter.insert(this.sessionId, batch));
+    this.writeRows = this.db.transaction((batch: PendingBatch) => {
+      this.inserter.insert(this.sessionId, batch);
+      for (const rows of batch.encoded) this.inserter.insertEncoded(this.sessionId, rows);
+    });
     this.busyTimeoutMs = Number(this.db.pragma('busy_timeout', { simple: true }));
     if (this.options.isCheckpointOffThread && !this.db.memory && this.db.name !== '') {
       this.startCheckpointer();
@@ -118,6 +127,15 @@ export class SessionWriter {
     }
   }
 
+  /** Adds a batch encodeRows made, whose ids came from this writer's counters or another's for the session. */
+  addEncoded(rows: EncodedRows): void {
+    const count = encodedRowCount(rows);
+    if (count > 0 && this.accepts(count)) {
+      this.encoded.push(rows);
+      this.schedule();
+    }
+  }
+
   addFrame(row: NewFrameRow): void {
     if (this.accepts(1)) {
       this.frames.push(row);
@@ -127,7 +145,9 @@ export class SessionWriter {
 
   /** Rows added but not yet written. */
   get pendingRows(): number {
-    return this.exchanges.length + this.messages.length + this.frames.length;
+    let rows = this.exchanges.length + this.messages.length + this.frames.length;
+    for (const batch of this.encoded) rows += encodedRowCount(batch);
+    return rows;
   }
 
   /** A snapshot of the counters. */
@@ -194,10 +214,16 @@ export class SessionWriter {
     }
     const rows = this.pendingRows;
     if (rows === 0) return;
-    const batch = { exchanges: this.exchanges, messages: this.messages, frames: this.frames };
+    const batch = {
+      exchanges: this.exchanges,
+      messages: this.messages,
+      frames: this.frames,
+      encoded: this.encoded,
+    };
     this.exchanges = [];
     this.messages = [];
     this.frames = [];
+    this.encoded = [];
     try {
       if (!this.db.open) throw new Error('the database connection is closed');
       this.withoutLockWait(isWaitingForLock, () => this.writeRows(batch));
@@ -274,10 +300,11 @@ export class SessionWriter {
   }
 
   /** Puts a batch that met another connection's lock back in front of the rows added since, in order. */
-  private holdForLock(batch: Required<RowBatch>, err: Error): void {
+  private holdForLock(batch: PendingBatch, err: Error): void {
     this.exchanges = [...batch.exchanges, ...this.exchanges];
     this.messages = [...batch.messages, ...this.messages];
     this.frames = [...batch.frames, ...this.frames];
+    this.encoded = [...batch.encoded, ...this.encoded];
     if (!this.isHeldByLock) {
       this.isHeldByLock = true;
       this.options.logger.warn(
