@@ -33,19 +33,22 @@ export const startChild = async (bin: 'gws-vcr.js' | 'run-ts.js', args: string[]
   exited.catch(() => {});
   const match = /^listening on (\S+)$/.exec(line);
   if (!match?.[1]) throw new Error(`unexpected first line from ${args.join(' ')}: ${line}`);
-  return {
-    url: match[1],
-    pid: child.pid ?? -1,
-    stderr: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const done = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await done) as [number | null];
-      return code;
-    },
-  };
+  return serverOf(child, match[1], () => stderr);
 };
+
+/** The `ChildServer` of a spawned process that listens on `url`; `stop` sends SIGTERM once and awaits the exit. */
+export const serverOf = (child: ChildProcess, url: string, stderr: () => string): ChildServer => ({
+  url,
+  pid: child.pid ?? -1,
+  stderr,
+  stop: async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    const done = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await done) as [number | null];
+    return code;
+  },
+});
 
 /** A bench server module run through tsx: `bench/servers/NAME.ts ARGS`. */
 export const startBenchServer = (name: string, args: string[] = []): Promise<ChildServer> =>

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { ChildServer } from './child.js';
+import { type ChildServer, serverOf } from './child.js';
 
 /** The mitmdump executable on PATH, or null when it is not installed. */
 export const findMitmdump = (): string | null => {
@@ -55,16 +55,5 @@ export const startMitmdump = async (
     });
   });
   const url = await Promise.race([listening, exited]);
-  return {
-    url,
-    pid: child.pid ?? -1,
-    stderr: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      const done = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code] = (await done) as [number | null];
-      return code;
-    },
-  };
+  return serverOf(child, url, () => output);
 };

@@ -196,23 +196,7 @@ class SessionRows {
     const response = [...notifications, reply];
     for (const m of response) this.message(agent, poll.exchangeId, true, atMs, m);
     this.notificationCount += notifications.length;
-    const requestBody = Buffer.from(JSON.stringify([poll.request]));
-    const responseBody = Buffer.from(JSON.stringify(response));
-    this.exchange({
-      id: poll.exchangeId,
-      kind: 'bayeux',
-      method: 'POST',
-      path: `${NOTIFICATIONS_PATH}/connect`,
-      query: '',
-      requestBody,
-      requestBodyBytes: requestBody.length,
-      status: 200,
-      responseBody,
-      responseBodyBytes: responseBody.length,
-      startMs: poll.startMs,
-      firstByteMs: atMs,
-      endMs: atMs + 0.2,
-    });
+    this.pollExchange(poll, { responseBody: Buffer.from(JSON.stringify(response)), atMs });
     this.startPoll(agent, atMs + 1.5);
     this.flushIfFull();
   }
@@ -244,25 +228,28 @@ class SessionRows {
 
   /** The polls still held when the recording stopped: a request with no answer. */
   closePolls(): void {
-    for (const [, poll] of this.polls) {
-      const requestBody = Buffer.from(JSON.stringify([poll.request]));
-      this.exchange({
-        id: poll.exchangeId,
-        kind: 'bayeux',
-        method: 'POST',
-        path: `${NOTIFICATIONS_PATH}/connect`,
-        query: '',
-        requestBody,
-        requestBodyBytes: requestBody.length,
-        status: null,
-        responseBody: null,
-        responseBodyBytes: 0,
-        startMs: poll.startMs,
-        firstByteMs: null,
-        endMs: null,
-      });
-    }
+    for (const [, poll] of this.polls) this.pollExchange(poll, null);
     this.polls.clear();
+  }
+
+  /** The `/connect` exchange of a poll: answered at `atMs` with `responseBody`, or (null) never answered. */
+  private pollExchange(poll: Poll, answer: { responseBody: Buffer; atMs: number } | null): void {
+    const requestBody = Buffer.from(JSON.stringify([poll.request]));
+    this.exchange({
+      id: poll.exchangeId,
+      kind: 'bayeux',
+      method: 'POST',
+      path: `${NOTIFICATIONS_PATH}/connect`,
+      query: '',
+      requestBody,
+      requestBodyBytes: requestBody.length,
+      status: answer === null ? null : 200,
+      responseBody: answer?.responseBody ?? null,
+      responseBodyBytes: answer?.responseBody.length ?? 0,
+      startMs: poll.startMs,
+      firstByteMs: answer?.atMs ?? null,
+      endMs: answer === null ? null : answer.atMs + 0.2,
+    });
   }
 
   flushIfFull(): void {

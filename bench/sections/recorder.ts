@@ -3,20 +3,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
 import { BENCH_CHANNEL } from '../lib/bench-channel.js';
-import { type ChildServer, startBenchServer, startChild } from '../lib/child.js';
+import { startBenchServer } from '../lib/child.js';
 import { type BenchTransport, connectBenchClient } from '../lib/cometd-clients.js';
-import { cpuMsOf } from '../lib/cpu.js';
-import { type LoadResult, runConcurrent, runFixedRate } from '../lib/load.js';
+import {
+  compareProxies,
+  countRows,
+  loadRow,
+  PROXY_LABELS,
+  REST_PATH,
+  restLoadSettings,
+  startRecorderChild,
+  summaries,
+} from '../lib/proxy-compare.js';
 import {
   type BenchContext,
-  type BenchRow,
   type BenchSection,
   formatNumber,
   ms,
   type SectionResult,
 } from '../lib/section.js';
+import { median } from '../lib/stats.js';
 
 /** Targets from the issue "Record: the capturing proxy". */
 export const TARGETS = {
@@ -28,95 +35,16 @@ export const TARGETS = {
 } as const;
 
 const settings = (isQuick: boolean) => ({
-  concurrency: 32,
+  ...restLoadSettings(isQuick),
   /** measurements alternate between targets, round after round, so a busy spell hits all of them alike */
   rounds: isQuick ? 2 : 4,
-  throughputMsPerRound: isQuick ? 1000 : 2000,
-  fixedRateMsPerRound: isQuick ? 1000 : 2000,
-  warmupMs: isQuick ? 300 : 1000,
   clients: isQuick ? 20 : 60,
   notificationsPerClient: isQuick ? 100 : 300,
 });
 
-const REST_PATH = '/api/v2/me';
 type Target = 'direct' | 'bare' | 'record';
 const TARGET_NAMES: readonly Target[] = ['direct', 'bare', 'record'];
-const LABELS: Record<Target, string> = {
-  direct: 'direct to upstream',
-  bare: 'bare http-proxy',
-  record: 'gws-vcr record',
-};
-
-const median = (values: number[]): number => {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
-
-interface Measured {
-  result: LoadResult;
-  /** CPU µs the proxy process spent per request; NaN for direct */
-  cpuUsPerRequest: number;
-}
-
-/** Runs `measure` against each target once per round, in a rotating order. */
-const interleave = async (
-  rounds: number,
-  measure: (target: Target) => Promise<Measured>,
-): Promise<Record<Target, Measured[]>> => {
-  const out: Record<Target, Measured[]> = { direct: [], bare: [], record: [] };
-  for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < TARGET_NAMES.length; i++) {
-      const target = TARGET_NAMES[(i + round) % TARGET_NAMES.length] as Target;
-      out[target].push(await measure(target));
-    }
-  }
-  return out;
-};
-
-const summary = (runs: Measured[]) => ({
-  requestsPerSecond: median(runs.map((r) => r.result.requestsPerSecond)),
-  p50Ms: median(runs.map((r) => r.result.p50Ms)),
-  p99Ms: median(runs.map((r) => r.result.p99Ms)),
-  errors: runs.reduce((n, r) => n + r.result.errors, 0),
-  cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
-  runs: runs.map((r) => ({ ...r.result, cpuUsPerRequest: r.cpuUsPerRequest })),
-});
-type Summary = ReturnType<typeof summary>;
-
-const loadRow = (label: string, s: Summary, withCpu: boolean): BenchRow => ({
-  label,
-  values: [
-    `${formatNumber(s.requestsPerSecond)} req/s`,
-    `p50 ${ms(s.p50Ms)}`,
-    `p99 ${ms(s.p99Ms)}`,
-    withCpu && Number.isFinite(s.cpuUsPerRequest)
-      ? `proxy CPU ${formatNumber(s.cpuUsPerRequest, 1)} µs/req`
-      : '',
-    s.errors > 0 ? `${s.errors} errors` : '',
-  ].filter(Boolean),
-});
-
-const countRows = (db: string, sql: string, ...params: unknown[]): number => {
-  const reader = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return Number(
-      reader
-        .prepare(sql)
-        .pluck()
-        .get(...params),
-    );
-  } finally {
-    reader.close();
-  }
-};
-
-/** `gws-vcr record` itself (the CLI, through its bin), recording into a fresh file. */
-const startRecorderChild = (upstream: string, db: string): Promise<ChildServer> =>
-  startChild('gws-vcr.js', ['record', '--upstream', upstream, '--port', '0', '--db', db, '--name', 'bench']);
+const LABELS: Record<Target, string> = PROXY_LABELS;
 
 const restBenchmark = async (context: BenchContext, dir: string) => {
   const s = settings(context.isQuick);
@@ -125,46 +53,20 @@ const restBenchmark = async (context: BenchContext, dir: string) => {
   const db = join(dir, 'rest.sqlite');
   const recorder = await startRecorderChild(upstream.url, db);
   try {
-    const servers: Record<Target, ChildServer | null> = { direct: null, bare, record: recorder };
-    const urlOf = (t: Target): string =>
-      (t === 'direct' ? upstream.url : (servers[t] as ChildServer).url) + REST_PATH;
-    const withCpu = async (t: Target, run: () => Promise<LoadResult>): Promise<Measured> => {
-      const pid = servers[t]?.pid;
-      const before = pid === undefined ? Number.NaN : cpuMsOf(pid);
-      const result = await run();
-      const after = pid === undefined ? Number.NaN : cpuMsOf(pid);
-      return { result, cpuUsPerRequest: ((after - before) * 1000) / result.requests };
-    };
-    context.log('recorder: warming up');
-    let warmupThroughRecorder = 0;
-    for (const t of TARGET_NAMES) {
-      const warm = await runConcurrent(
-        { url: urlOf(t) },
-        { concurrency: s.concurrency, durationMs: s.warmupMs },
-      );
-      if (t === 'record') warmupThroughRecorder = warm.requests + warm.errors;
-    }
-    context.log(`recorder: throughput, ${s.rounds} rounds of ${s.throughputMsPerRound} ms per target`);
-    const throughput = await interleave(s.rounds, (t) =>
-      withCpu(t, () =>
-        runConcurrent({ url: urlOf(t) }, { concurrency: s.concurrency, durationMs: s.throughputMsPerRound }),
-      ),
-    );
-    context.log(
-      `recorder: latency at ${TARGETS.fixedRatePerSecond} req/s, ${s.rounds} rounds of ${s.fixedRateMsPerRound} ms`,
-    );
-    const fixed = await interleave(s.rounds, (t) =>
-      withCpu(t, () =>
-        runFixedRate(
-          { url: urlOf(t) },
-          { ratePerSecond: TARGETS.fixedRatePerSecond, durationMs: s.fixedRateMsPerRound },
-        ),
-      ),
-    );
+    const { throughput, fixed, warmupRequests } = await compareProxies({
+      ...s,
+      name: 'recorder',
+      targets: TARGET_NAMES,
+      servers: { direct: null, bare, record: recorder },
+      upstreamUrl: upstream.url,
+      log: context.log,
+      fixedRateRounds: s.rounds,
+      fixedRatePerSecond: TARGETS.fixedRatePerSecond,
+    });
     const exitCode = await recorder.stop();
     const sent = [...throughput.record, ...fixed.record].reduce(
       (n, r) => n + r.result.requests + r.result.errors,
-      warmupThroughRecorder,
+      warmupRequests.record,
     );
     const recorded = countRows(
       db,
@@ -182,12 +84,8 @@ const restBenchmark = async (context: BenchContext, dir: string) => {
       (r, i) => r.result.p99Ms - (fixed.bare[i]?.result.p99Ms ?? Number.NaN),
     );
     return {
-      throughput: {
-        direct: summary(throughput.direct),
-        bare: summary(throughput.bare),
-        record: summary(throughput.record),
-      },
-      fixed: { direct: summary(fixed.direct), bare: summary(fixed.bare), record: summary(fixed.record) },
+      throughput: summaries(throughput),
+      fixed: summaries(fixed),
       ratio: median(ratios),
       ratios,
       addedP99Ms: median(addedP99),
@@ -270,9 +168,9 @@ export const recorderSection: BenchSection = {
               `REST throughput: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
               `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`,
             rows: [
-              loadRow(LABELS.direct, t.direct, false),
-              loadRow(LABELS.bare, t.bare, true),
-              loadRow(LABELS.record, t.record, true),
+              loadRow(LABELS.direct, t.direct),
+              loadRow(LABELS.bare, t.bare),
+              loadRow(LABELS.record, t.record),
               {
                 label: 'record / bare http-proxy',
                 values: [
@@ -295,9 +193,9 @@ export const recorderSection: BenchSection = {
               `REST latency at a fixed ${formatNumber(TARGETS.fixedRatePerSecond)} req/s, ` +
               `median of ${s.rounds} interleaved ${s.fixedRateMsPerRound / 1000} s runs`,
             rows: [
-              loadRow(LABELS.direct, f.direct, false),
-              loadRow(LABELS.bare, f.bare, true),
-              loadRow(LABELS.record, f.record, true),
+              loadRow(LABELS.direct, f.direct),
+              loadRow(LABELS.bare, f.bare),
+              loadRow(LABELS.record, f.record),
               { label: 'added p99 (record - bare http-proxy)', values: [ms(rest.addedP99OverBareMs)] },
               {
                 label: 'added p99 (record - direct)',

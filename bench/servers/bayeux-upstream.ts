@@ -1,8 +1,8 @@
 // Bench upstream for notifications: our Bayeux server on both transports, plus `POST /bench/publish?count=N`.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BayeuxServer } from '../../src/bayeux/index.js';
 import { BENCH_CHANNEL } from '../lib/bench-channel.js';
+import { serveBayeux } from '../lib/serve-bayeux.js';
 
 const bayeux = new BayeuxServer({ timeoutMs: 10_000 });
 let origin = '';
@@ -26,14 +26,6 @@ const server = createServer((req, res) => {
   }
   bayeux.handleRequest(req, res);
 });
-server.on('upgrade', (req, socket, head) => bayeux.handleUpgrade(req, socket, head));
-server.listen(0, '127.0.0.1', () => {
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.stdout.write(`listening on ${origin}\n`);
-});
-process.on('SIGTERM', () => {
-  void bayeux.close().then(() => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  });
+serveBayeux(server, bayeux, (listeningOrigin) => {
+  origin = listeningOrigin;
 });

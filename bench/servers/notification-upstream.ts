@@ -1,6 +1,5 @@
 // Bench upstream for the CometD load: our Bayeux server, one channel per client, notifications paced by `POST /bench/run`.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BayeuxServer } from '../../src/bayeux/index.js';
 import {
   LOAD_CHANNEL_PREFIX,
@@ -10,6 +9,7 @@ import {
   parseLoadChannel,
   wallNowMs,
 } from '../lib/notification-load.js';
+import { serveBayeux } from '../lib/serve-bayeux.js';
 
 // Long holds, and sessions that survive a client busy for seconds, so the bench measures load, not reconnects.
 const bayeux = new BayeuxServer({ timeoutMs: 20_000, maxIntervalMs: 60_000 });
@@ -106,15 +106,7 @@ const server = createServer((req, res) => {
   }
   bayeux.handleRequest(req, res);
 });
-server.on('upgrade', (req, socket, head) => bayeux.handleUpgrade(req, socket, head));
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.stdout.write(`listening on ${origin}\n`);
-});
-process.on('SIGTERM', () => {
-  void bayeux.close().then(() => {
-    server.close(() => process.exit(0));
-    server.closeAllConnections();
-  });
+serveBayeux(server, bayeux, (listeningOrigin) => {
+  origin = listeningOrigin;
 });
