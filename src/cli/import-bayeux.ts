@@ -1,13 +1,10 @@
 // Decodes the Bayeux messages of an imported HAR's rows (long-poll bodies, WebSocket text frames), as the recorder's tap does live.
-import { readBayeux, underPath } from '../proxy/index.js';
+import { messageFields, readBayeux, underPath } from '../proxy/index.js';
 import type { HarImport, NewBayeuxRow, NewExchange, NewFrameRow, RowFlag } from '../store/index.js';
 
 type Rows = Pick<HarImport, 'exchanges' | 'frames' | 'messages'>;
 type Sent = HarImport['requestSentMs'];
 type MessageDraft = Omit<NewBayeuxRow, 'id'>;
-
-const stringOrNull = (value: unknown): string | null =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 
 const withFlag = <T extends { flags: RowFlag[] }>(row: T, flag: RowFlag | null): T =>
   flag === null || row.flags.includes(flag) ? row : { ...row, flags: [...row.flags, flag] };
@@ -21,14 +18,7 @@ const decode = (
   const read = readBayeux(body.toString('utf8'));
   if (read.flag) return { drafts: [], flag: read.flag };
   return {
-    drafts: read.messages.map((message) => ({
-      ...context,
-      channel: typeof message.channel === 'string' ? message.channel : null,
-      clientId: stringOrNull(message.clientId),
-      messageId: stringOrNull(message.id),
-      successful: typeof message.successful === 'boolean' ? message.successful : null,
-      message: message as Record<string, unknown>,
-    })),
+    drafts: read.messages.map((message) => ({ ...context, ...messageFields(message) })),
     flag: null,
   };
 };
@@ -37,7 +27,7 @@ const decode = (
  * Adds the Bayeux rows of a HAR from elsewhere: messages to the server when their request was sent
  * (`requestSentMs`, else the exchange's startMs), to the client at its endMs (a held /meta/connect answers at its end), WebSocket messages at their frame's time.
  * Bodies that should hold Bayeux and do not are flagged as the recorder flags them. Message ids follow time.
- * TODO(HAR import): use the proxy's row builder once it is exported, so redaction and decoding are one module.
+ * A message's own fields are read by the proxy's `messageFields`, as the recorder reads them live.
  */
 export const decodeImportedBayeux = (
   rows: Rows,

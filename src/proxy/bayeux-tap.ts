@@ -52,13 +52,20 @@ export const toMessageRows = (
     exchangeId: context.exchangeId,
     direction: context.direction,
     transport: context.transport,
-    channel: typeof message.channel === 'string' ? message.channel : null,
-    clientId: stringOrNull(message.clientId),
-    messageId: stringOrNull(message.id),
-    successful: typeof message.successful === 'boolean' ? message.successful : null,
     atMs: context.atMs,
-    message: message as Record<string, unknown>,
+    ...messageFields(message),
   }));
+
+/** The fields of a message row read from the message itself: channel, clientId, id, successful, and the message. */
+export const messageFields = (
+  message: BayeuxMessage,
+): Pick<NewBayeuxRow, 'channel' | 'clientId' | 'messageId' | 'successful' | 'message'> => ({
+  channel: typeof message.channel === 'string' ? message.channel : null,
+  clientId: stringOrNull(message.clientId),
+  messageId: stringOrNull(message.id),
+  successful: typeof message.successful === 'boolean' ? message.successful : null,
+  message: message as Record<string, unknown>,
+});
 
 const stringOrNull = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
