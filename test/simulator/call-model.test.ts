@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canMove, moveTo } from '../../src/simulator/call-model.js';
-import { makeSwitchboard } from '../helpers/simulator-fixtures.js';
+import { createRingingCall, createTransferConsult, makeSwitchboard } from '../helpers/simulator-fixtures.js';
 
 describe('call model', () => {
   it('allows only the state moves a call can make; Released is final', () => {
@@ -8,13 +8,7 @@ describe('call model', () => {
     expect(canMove('Ringing', 'Held')).toBe(false);
     expect(canMove('Released', 'Established')).toBe(false);
     const { model, agents } = makeSwitchboard();
-    const call = model.create({
-      agent: agents.default,
-      state: 'Ringing',
-      callType: 'Internal',
-      participants: ['5000'],
-      dnis: '5005',
-    });
+    const call = createRingingCall(model, agents.default);
     expect(() => moveTo(call, 'Held')).toThrow(/cannot go from Ringing to Held/);
     moveTo(call, 'Released');
     expect(call.state).toBe('Released');
@@ -23,22 +17,8 @@ describe('call model', () => {
   it('links a consult to its parent, unlinks it once released, and forgets released calls', () => {
     const { model, agents } = makeSwitchboard();
     const me = agents.default;
-    const parent = model.create({
-      agent: me,
-      state: 'Ringing',
-      callType: 'Internal',
-      participants: ['5000'],
-      dnis: '5005',
-    });
-    const consult = model.create({
-      agent: me,
-      state: 'Dialing',
-      callType: 'Consult',
-      participants: ['5001'],
-      dnis: '5001',
-      parentId: parent.id,
-      consultKind: 'transfer',
-    });
+    const parent = createRingingCall(model, me);
+    const consult = createTransferConsult(model, me, parent);
     expect(model.consultOf(parent)).toBe(consult);
     expect(model.related(consult)).toBe(parent);
     moveTo(consult, 'Released');
@@ -50,13 +30,7 @@ describe('call model', () => {
 
   it('counts duration in whole seconds since the call appeared', () => {
     const { model, agents, clock } = makeSwitchboard();
-    const call = model.create({
-      agent: agents.default,
-      state: 'Ringing',
-      callType: 'Internal',
-      participants: ['5000'],
-      dnis: '5005',
-    });
+    const call = createRingingCall(model, agents.default);
     clock.advanceSeconds(9.999);
     expect(model.durationSeconds(call)).toBe(9);
     clock.advanceSeconds(0.001);
@@ -67,13 +41,7 @@ describe('call model', () => {
     const { model, agents } = makeSwitchboard();
     const other = agents.byPhoneNumber('5001');
     if (other === undefined) throw new Error('no 5001');
-    const call = model.create({
-      agent: other,
-      state: 'Ringing',
-      callType: 'Internal',
-      participants: ['5000'],
-      dnis: '5001',
-    });
+    const call = createRingingCall(model, other, '5001');
     expect(model.findOwn(agents.default, call.id)).toBeUndefined();
     expect(model.findOwn(other, call.id)).toBe(call);
   });

@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import { capabilitiesOf } from '../../src/simulator/capabilities.js';
-import { makeSwitchboard } from '../helpers/simulator-fixtures.js';
+import { createRingingCall, createTransferConsult, makeSwitchboard } from '../helpers/simulator-fixtures.js';
 
 describe('capabilities', () => {
   it('keeps the seed lists for the seed situations and derives the consult Established one with Hold', () => {
     const { model, agents } = makeSwitchboard();
     const me = agents.default;
-    const parent = model.create({
-      agent: me,
-      state: 'Ringing',
-      callType: 'Internal',
-      participants: ['5000'],
-      dnis: '5005',
-    });
+    const parent = createRingingCall(model, me);
     expect(capabilitiesOf(parent, model)).toEqual([...CAPABILITIES.ringing]);
     parent.state = 'Held';
-    const consult = model.create({
-      agent: me,
-      state: 'Dialing',
-      callType: 'Consult',
-      participants: ['5001'],
-      dnis: '5001',
-      parentId: parent.id,
-      consultKind: 'transfer',
-    });
+    const consult = createTransferConsult(model, me, parent);
     expect(capabilitiesOf(parent, model)).toEqual([...CAPABILITIES.held]);
     expect(capabilitiesOf(consult, model)).toEqual([...CAPABILITIES.consultDialing]);
     consult.state = 'Established';
