@@ -2,7 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { VcrError } from '../common/errors.js';
 import { createLogger } from '../common/logger.js';
-import { loadReplaySource, REPLAY_DEFAULTS, startReplayServer } from '../replay/index.js';
+import { loadReplaySource, REPLAY_DEFAULTS, type ReplaySharing, startReplayServer } from '../replay/index.js';
 import { openStore } from '../store/index.js';
 import { collect, DEFAULT_DB, parseNonNegative, parsePort, parsePositive } from './options.js';
 import { runServer } from './run.js';
@@ -20,7 +20,16 @@ export interface ReplayCommandOptions {
   seed: number;
   ignoreField: string[];
   inspectPublic?: boolean;
+  sharing: ReplaySharing | 'auto';
 }
+
+const SHARINGS = ['auto', 'each-client', 'shared'] as const;
+
+const parseSharing = (value: string): ReplaySharing | 'auto' => {
+  const found = SHARINGS.find((s) => s === value);
+  if (found === undefined) throw new InvalidArgumentError(`"${value}" is not one of ${SHARINGS.join(', ')}.`);
+  return found;
+};
 
 const parseSeed = (value: string): number => {
   const n = Number(value);
@@ -67,13 +76,21 @@ export const replayCommand = (): Command =>
       collect,
       [],
     )
+    .option(
+      '--sharing <mode>',
+      'each-client: every client replays the whole session; shared: clients go through it together, as the ' +
+        'recorded desktops did; auto: shared when several desktops were recorded at once',
+      parseSharing,
+      'auto',
+    )
     .option('--inspect-public', 'serve the inspection API (/__vcr/status, /__vcr/reset) off loopback too')
     .addHelpText(
       'after',
       [
         '',
-        'Clients are told apart (each gets the whole session on its own timeline) by the JSESSIONID the',
-        'replay hands out, else by their Authorization header.',
+        'Clients are told apart by the JSESSIONID the replay hands out, else by their Authorization header.',
+        'A recording of one desktop gives every client the whole session on its own timeline; a recording of',
+        'several desktops at once is shared by the live clients (see --sharing).',
         'GET /__vcr/status shows pending and delivered notifications and unmatched requests;',
         'POST /__vcr/reset starts every client at the beginning again.',
         '',
@@ -109,13 +126,15 @@ export const replayCommand = (): Command =>
           seed: options.seed,
           ignoreFields: options.ignoreField,
           isInspectionPublic: options.inspectPublic === true,
+          sharing: options.sharing,
           logger: createLogger('warn'),
         });
         const { session } = source;
-        const recorded = replay.status().recorded;
+        const status = replay.status();
         process.stderr.write(
           `gws-vcr: replaying session ${session.id}${session.name ? ` (${printable(session.name)})` : ''}: ` +
-            `${recorded.requests} requests, ${recorded.notifications} notifications\n`,
+            `${status.recorded.requests} requests, ${status.recorded.notifications} notifications, ` +
+            `${status.sharing === 'shared' ? 'shared by the clients' : 'one timeline per client'}\n`,
         );
         return { urls: [replay.url], close: () => replay.close() };
       });

@@ -101,7 +101,18 @@ describe('the sample recording', () => {
     };
     expect(status.unmatched).toEqual([]);
     expect(status.delivered).toBe(12);
+    expect(replay.stderr()).toMatch(/70 notifications, shared by the clients/);
     await Promise.all(agents.map((a) => a.close()));
     expect(await replay.stop()).toBe(0);
+
+    // --sharing each-client forces one timeline per client, and says so
+    const each = await spawnCliServer(['replay', '--db', db, '--port', '0', '--sharing', 'each-client']);
+    const forced = (await (await fetch(`${each.url}/__vcr/status`)).json()) as { sharing: string };
+    expect(forced.sharing).toBe('each-client');
+    expect(each.stderr()).toMatch(/one timeline per client/);
+    expect(await each.stop()).toBe(0);
+    const refused = await runCli(['replay', '--db', db, '--sharing', 'sometimes']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/"sometimes" is not one of auto, each-client, shared/);
   });
 });
