@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
-import { openStore, type Session, type Store } from '../store/index.js';
+import { type NewBayeuxRow, openStore, type Session, type Store } from '../store/index.js';
 import { underPath } from './bayeux-tap.js';
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
 import { createHttpForwarder } from './forward-http.js';
@@ -189,6 +189,12 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
         })
       : new HttpAgent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
 
+  const emitMessages = (messages: readonly NewBayeuxRow[]): void => {
+    for (const message of messages) {
+      counts.messages += 1;
+      events.emit('bayeux-message', message);
+    }
+  };
   const http = createHttpForwarder({
     upstream,
     agent,
@@ -202,10 +208,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
       const built = rows.exchange(captured);
       counts.exchanges += 1;
       events.emit('exchange', built.exchange);
-      for (const message of built.messages) {
-        counts.messages += 1;
-        events.emit('bayeux-message', message);
-      }
+      emitMessages(built.messages);
     },
   });
   const websocket = createWebSocketForwarder({
@@ -225,10 +228,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
       const built = rows.frame(captured);
       counts.frames += 1;
       events.emit('frame', built.frame);
-      for (const message of built.messages) {
-        counts.messages += 1;
-        events.emit('bayeux-message', message);
-      }
+      emitMessages(built.messages);
     },
   });
   server.on('request', http.handle);
