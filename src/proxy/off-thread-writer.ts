@@ -6,10 +6,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../common/logger.js';
 import {
-  encodeRows,
   type NewBayeuxRow,
   type NewExchange,
   type NewFrameRow,
+  RowPacker,
   type WriterStats,
 } from '../store/index.js';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
@@ -72,9 +72,8 @@ export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;
   readonly #options: OffThreadWriterOptions;
   #ids = { exchange: 0, message: 0, frame: 0 };
-  #exchanges: NewExchange[] = [];
-  #messages: NewBayeuxRow[] = [];
-  #frames: NewFrameRow[] = [];
+  /** rows are packed as they are added: no row objects wait for the batch window on this thread's heap */
+  readonly #packer = new RowPacker();
   #timer: NodeJS.Timeout | null = null;
   #seq = 0;
   readonly #waiting = new Map<number, () => void>();
@@ -143,24 +142,15 @@ export class OffThreadWriter implements RowWriter {
   }
 
   addExchange(row: NewExchange): void {
-    if (this.#accepts()) {
-      this.#exchanges.push(row);
-      this.#schedule();
-    }
+    this.#add(() => this.#packer.addExchange(row));
   }
 
   addMessage(row: NewBayeuxRow): void {
-    if (this.#accepts()) {
-      this.#messages.push(row);
-      this.#schedule();
-    }
+    this.#add(() => this.#packer.addMessage(row));
   }
 
   addFrame(row: NewFrameRow): void {
-    if (this.#accepts()) {
-      this.#frames.push(row);
-      this.#schedule();
-    }
+    this.#add(() => this.#packer.addFrame(row));
   }
 
   get stats(): WriterStats {
@@ -184,10 +174,20 @@ export class OffThreadWriter implements RowWriter {
     return this.#closing;
   }
 
-  #accepts(): boolean {
-    if (!this.#isClosed) return true;
-    this.#lostRows += 1;
-    return false;
+  /** Packs one row; one that cannot be packed is counted as failed, and the rows around it go on. */
+  #add(pack: () => void): void {
+    if (this.#isClosed) {
+      this.#lostRows += 1;
+      return;
+    }
+    try {
+      pack();
+    } catch (err) {
+      this.#lostRows += 1;
+      this.#reportFailure(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    this.#schedule();
   }
 
   #schedule(): void {
@@ -202,21 +202,16 @@ export class OffThreadWriter implements RowWriter {
       clearTimeout(this.#timer);
       this.#timer = null;
     }
-    const rows = this.#exchanges.length + this.#messages.length + this.#frames.length;
-    if (rows === 0) return;
-    const batch = { exchanges: this.#exchanges, messages: this.#messages, frames: this.#frames };
-    this.#exchanges = [];
-    this.#messages = [];
-    this.#frames = [];
+    const rows = this.#packer.rows;
+    const packed = this.#packer.take();
+    if (!packed) return;
     if (this.#isWorkerGone) {
       this.#lostRows += rows;
       return;
     }
     try {
-      // Encoded here (the SQL values the worker binds, bytes in one buffer that moves without a copy):
-      // structured-cloning the row objects cost more than writing them on this thread.
-      const encoded = encodeRows(batch);
-      this.#worker.postMessage({ type: 'rows', rows: encoded } satisfies ToWorker, [encoded.blob]);
+      // The packed bytes move to the worker without a copy.
+      this.#worker.postMessage({ type: 'rows', rows: packed } satisfies ToWorker, [packed.bytes]);
       this.#postedRows += rows;
     } catch (err) {
       this.#lostRows += rows;

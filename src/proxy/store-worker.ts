@@ -1,10 +1,10 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type EncodedRows, openStore, type WriterStats } from '../store/index.js';
+import { openStore, type PackedRows, type WriterStats } from '../store/index.js';
 
-/** What the recorder's thread sends: rows as encodeRows made them, their bytes in a transferred buffer. */
+/** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
-  | { type: 'rows'; rows: EncodedRows }
+  | { type: 'rows'; rows: PackedRows }
   | { type: 'flush'; seq: number }
   | { type: 'close'; seq: number };
 
@@ -37,7 +37,7 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'rows':
-        writer.addEncoded(message.rows);
+        writer.addPacked(message.rows);
         void writer.flush();
         break;
       case 'flush':

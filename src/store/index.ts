@@ -1,7 +1,5 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
-export type { EncodedRows } from './encoded-rows.js';
-export { encodedRowCount, encodeRows } from './encoded-rows.js';
 export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
 export { HAR_EXPORT_DEFAULTS, harEntry, writeHar } from './har-export.js';
 export type { HarReadOptions, HarSaveOptions } from './har-import.js';
@@ -9,6 +7,8 @@ export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, readHar, saveHarImport 
 export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
 export { migrate, migrate0to1, STEPS } from './migrations.js';
+export type { PackedRows } from './packed-rows.js';
+export { PACKED_WIDTHS, packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
 export type { RowBatch, SessionWriterOptions } from './session-writer.js';
 export { SessionWriter, WRITER_DEFAULTS } from './session-writer.js';

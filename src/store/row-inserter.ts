@@ -1,6 +1,6 @@
 // Inserts row batches into the three row tables with multi-row INSERT statements: the recorder's per-row write cost.
 import type { Database, Statement } from 'better-sqlite3';
-import { ENCODED_TABLES, type EncodedRows } from './encoded-rows.js';
+import { PACKED_WIDTHS, type PackedRows, unpackRows } from './packed-rows.js';
 import {
   EXCHANGE_COLUMNS,
   exchangeParams,
@@ -56,31 +56,12 @@ class TableInserter<Row> {
     });
   }
 
-  /**
-   * Inserts `count` rows of an encoded batch, whose values for this table start at `first`; BLOB columns
-   * (`blobs`, by index in a row) become views of `blob`, not copies.
-   */
-  insertEncoded(
-    sessionId: number,
-    encoded: EncodedRows,
-    count: number,
-    first: number,
-    layout: { width: number; blobs: readonly number[] },
-  ): void {
-    const { values, spans } = encoded;
-    const blob = Buffer.from(encoded.blob);
-    this.#insert(count, (params, p, i) => {
-      const start = p;
+  /** Inserts rows given as their values one after another, `width` per row, session id left out. */
+  insertValues(sessionId: number, values: readonly SqlValue[], width: number): void {
+    this.#insert(values.length / width, (params, p, i) => {
       params[p++] = sessionId;
-      const from = first + i * layout.width;
-      for (let v = 0; v < layout.width; v++) params[p++] = values[from + v] as SqlValue;
-      for (const column of layout.blobs) {
-        const span = params[start + 1 + column];
-        if (typeof span === 'number') {
-          const offset = spans[span * 2] as number;
-          params[start + 1 + column] = blob.subarray(offset, offset + (spans[span * 2 + 1] as number));
-        }
-      }
+      const from = i * width;
+      for (let v = 0; v < width; v++) params[p++] = values[from + v] as SqlValue;
       return p;
     });
   }
@@ -126,16 +107,11 @@ export class RowInserter {
     if (rows.frames?.length) this.#frames.insert(sessionId, rows.frames);
   }
 
-  /** Inserts a batch encodeRows made (on another thread, maybe); the caller owns the transaction. */
-  insertEncoded(sessionId: number, rows: EncodedRows): void {
-    const { exchanges, messages, frames } = ENCODED_TABLES;
-    const messagesAt = rows.exchanges * exchanges.width;
-    const framesAt = messagesAt + rows.messages * messages.width;
-    if (framesAt + rows.frames * frames.width !== rows.values.length) {
-      throw new Error(`an encoded row batch holds ${rows.values.length} values, not the rows it counts`);
-    }
-    this.#exchanges.insertEncoded(sessionId, rows, rows.exchanges, 0, exchanges);
-    this.#messages.insertEncoded(sessionId, rows, rows.messages, messagesAt, messages);
-    this.#frames.insertEncoded(sessionId, rows, rows.frames, framesAt, frames);
+  /** Inserts a batch RowPacker made (on another thread, maybe); the caller owns the transaction. */
+  insertPacked(sessionId: number, packed: PackedRows): void {
+    const rows = unpackRows(packed);
+    this.#exchanges.insertValues(sessionId, rows.exchanges, PACKED_WIDTHS.exchanges);
+    this.#messages.insertValues(sessionId, rows.messages, PACKED_WIDTHS.messages);
+    this.#frames.insertValues(sessionId, rows.frames, PACKED_WIDTHS.frames);
   }
 }

@@ -2,8 +2,8 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { type EncodedRows, encodedRowCount } from './encoded-rows.js';
-import type { RowBatch, RowInserter } from './row-inserter.js';
+import { type PackedRows, packedRowCount, RowPacker } from './packed-rows.js';
+import type { RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -40,9 +40,6 @@ export const WRITER_DEFAULTS = {
   logger: silentLogger,
 } satisfies Required<SessionWriterOptions>;
 
-/** What one transaction writes: the rows added, then the encoded batches added. */
-type PendingBatch = Required<RowBatch> & { encoded: EncodedRows[] };
-
 export interface WriterTarget {
   db: Database;
   inserter: RowInserter;
@@ -63,17 +60,21 @@ export class SessionWriter {
   private readonly inserter: RowInserter;
   private readonly options: Required<SessionWriterOptions>;
   private readonly ids: { exchange: number; message: number; frame: number };
-  private exchanges: NewExchange[] = [];
-  private messages: NewBayeuxRow[] = [];
-  private frames: NewFrameRow[] = [];
-  /** batches encoded on another thread (the recorder's), written after the rows above */
-  private encoded: EncodedRows[] = [];
+  /**
+   * Rows are packed as they are added, not kept as objects until the batch is written: the recorder's
+   * write then reads one buffer front to back (measured: 6.3 -> 5.4 µs per REST exchange written, and a
+   * shorter stall of the forwarding thread per batch), and rows held while another connection has the
+   * lock take their size in bytes, not in objects.
+   */
+  private readonly packer = new RowPacker();
+  /** batches to write, in order: taken from the packer, or packed on another thread (the recorder's) */
+  private packed: PackedRows[] = [];
   private timer: NodeJS.Timeout | null = null;
   private isClosed = false;
   private failuresInARow = 0;
   private isHeldByLock = false;
   /** one transaction per batch; built once (better-sqlite3 builds five wrappers per transaction function) */
-  private readonly writeRows: (batch: PendingBatch) => void;
+  private readonly writeRows: (batch: readonly PackedRows[]) => void;
   /** the connection's busy_timeout when the writer was created, restored after each batch */
   private readonly busyTimeoutMs: number;
   private checkpointer: WalCheckpointer | null = null;
@@ -87,9 +88,8 @@ export class SessionWriter {
     this.sessionId = target.sessionId;
     this.ids = { ...target.lastIds };
     this.options = { ...WRITER_DEFAULTS, ...stripUndefined(options) };
-    this.writeRows = this.db.transaction((batch: PendingBatch) => {
-      this.inserter.insert(this.sessionId, batch);
-      for (const rows of batch.encoded) this.inserter.insertEncoded(this.sessionId, rows);
+    this.writeRows = this.db.transaction((batch: readonly PackedRows[]) => {
+      for (const rows of batch) this.inserter.insertPacked(this.sessionId, rows);
     });
     this.busyTimeoutMs = Number(this.db.pragma('busy_timeout', { simple: true }));
     if (this.options.isCheckpointOffThread && !this.db.memory && this.db.name !== '') {
@@ -114,39 +114,32 @@ export class SessionWriter {
   }
 
   addExchange(row: NewExchange): void {
-    if (this.accepts(1)) {
-      this.exchanges.push(row);
-      this.schedule();
-    }
+    this.add(() => this.packer.addExchange(row));
   }
 
   addMessage(row: NewBayeuxRow): void {
-    if (this.accepts(1)) {
-      this.messages.push(row);
-      this.schedule();
-    }
+    this.add(() => this.packer.addMessage(row));
   }
 
-  /** Adds a batch encodeRows made, whose ids came from this writer's counters or another's for the session. */
-  addEncoded(rows: EncodedRows): void {
-    const count = encodedRowCount(rows);
+  /** Adds a batch a RowPacker made, whose ids came from this writer's counters or another's for the session. */
+  addPacked(rows: PackedRows): void {
+    const count = packedRowCount(rows);
     if (count > 0 && this.accepts(count)) {
-      this.encoded.push(rows);
+      // after the rows added before it: a row added again (an exchange completed) must replace, not be replaced
+      this.takePacked();
+      this.packed.push(rows);
       this.schedule();
     }
   }
 
   addFrame(row: NewFrameRow): void {
-    if (this.accepts(1)) {
-      this.frames.push(row);
-      this.schedule();
-    }
+    this.add(() => this.packer.addFrame(row));
   }
 
   /** Rows added but not yet written. */
   get pendingRows(): number {
-    let rows = this.exchanges.length + this.messages.length + this.frames.length;
-    for (const batch of this.encoded) rows += encodedRowCount(batch);
+    let rows = this.packer.rows;
+    for (const batch of this.packed) rows += packedRowCount(batch);
     return rows;
   }
 
@@ -194,6 +187,24 @@ export class SessionWriter {
     return false;
   }
 
+  /** Packs one row; a row that cannot be packed (a value SQLite cannot take) fails alone, counted. */
+  private add(pack: () => void): void {
+    if (!this.accepts(1)) return;
+    try {
+      pack();
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)), 1);
+      return;
+    }
+    this.schedule();
+  }
+
+  /** Moves the rows packed so far to the end of the batches to write. */
+  private takePacked(): void {
+    const rows = this.packer.take();
+    if (rows) this.packed.push(rows);
+  }
+
   private schedule(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
@@ -212,18 +223,11 @@ export class SessionWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
+    this.takePacked();
     const rows = this.pendingRows;
     if (rows === 0) return;
-    const batch = {
-      exchanges: this.exchanges,
-      messages: this.messages,
-      frames: this.frames,
-      encoded: this.encoded,
-    };
-    this.exchanges = [];
-    this.messages = [];
-    this.frames = [];
-    this.encoded = [];
+    const batch = this.packed;
+    this.packed = [];
     try {
       if (!this.db.open) throw new Error('the database connection is closed');
       this.withoutLockWait(isWaitingForLock, () => this.writeRows(batch));
@@ -300,11 +304,9 @@ export class SessionWriter {
   }
 
   /** Puts a batch that met another connection's lock back in front of the rows added since, in order. */
-  private holdForLock(batch: PendingBatch, err: Error): void {
-    this.exchanges = [...batch.exchanges, ...this.exchanges];
-    this.messages = [...batch.messages, ...this.messages];
-    this.frames = [...batch.frames, ...this.frames];
-    this.encoded = [...batch.encoded, ...this.encoded];
+  private holdForLock(batch: PackedRows[], err: Error): void {
+    this.takePacked();
+    this.packed = [...batch, ...this.packed];
     if (!this.isHeldByLock) {
       this.isHeldByLock = true;
       this.options.logger.warn(
