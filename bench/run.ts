@@ -8,10 +8,12 @@ import { dashboardSection } from './sections/dashboard.js';
 import { mitmdumpSection } from './sections/mitmdump.js';
 import { recorderSection } from './sections/recorder.js';
 import { replaySection } from './sections/replay.js';
+import { writerSection } from './sections/writer.js';
 
 // Sections run in this order; replay, analysis and dashboard sections are added here as sibling modules.
 const SECTIONS: BenchSection[] = [
   recorderSection,
+  writerSection,
   mitmdumpSection,
   cometdLoadSection,
   replaySection,

@@ -11,10 +11,10 @@ const TICKS_PER_SECOND = ((): number => {
   }
 })();
 
-/** user + system CPU ms the process has used so far; NaN where /proc is not available. */
-export const cpuMsOf = (pid: number): number => {
+/** user + system CPU ms in a /proc stat file (a process's, or one thread's under /proc/PID/task); NaN if unreadable. */
+const cpuMsIn = (statPath: string): number => {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath, 'utf8');
     // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
@@ -22,3 +22,9 @@ export const cpuMsOf = (pid: number): number => {
     return Number.NaN;
   }
 };
+
+/** user + system CPU ms the process has used so far, all its threads; NaN where /proc is not available. */
+export const cpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/stat`);
+
+/** user + system CPU ms of the process's main thread alone (Node's event loop: for a proxy, its forwarding thread). */
+export const mainThreadCpuMsOf = (pid: number): number => cpuMsIn(`/proc/${pid}/task/${pid}/stat`);

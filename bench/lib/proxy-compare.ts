@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import type { ChildServer } from './child.js';
 import { startChild } from './child.js';
-import { cpuMsOf } from './cpu.js';
+import { cpuMsOf, mainThreadCpuMsOf } from './cpu.js';
 import { type LoadResult, runConcurrent, runFixedRate } from './load.js';
 import { type BenchRow, formatNumber, ms } from './section.js';
 import { median } from './stats.js';
@@ -30,6 +30,8 @@ export interface Measured {
   result: LoadResult;
   /** CPU µs the proxy process spent per request; NaN for direct */
   cpuUsPerRequest: number;
+  /** of which its main (forwarding) thread; the rest went to worker and GC threads */
+  mainThreadCpuUsPerRequest: number;
 }
 
 /** Runs `measure` against each target once per round, in a rotating order, so a busy spell hits all alike. */
@@ -54,16 +56,28 @@ export const summary = (runs: Measured[]) => ({
   p99Ms: median(runs.map((r) => r.result.p99Ms)),
   errors: runs.reduce((n, r) => n + r.result.errors, 0),
   cpuUsPerRequest: median(runs.map((r) => r.cpuUsPerRequest)),
-  runs: runs.map((r) => ({ ...r.result, cpuUsPerRequest: r.cpuUsPerRequest })),
+  mainThreadCpuUsPerRequest: median(runs.map((r) => r.mainThreadCpuUsPerRequest)),
+  runs: runs.map((r) => ({
+    ...r.result,
+    cpuUsPerRequest: r.cpuUsPerRequest,
+    mainThreadCpuUsPerRequest: r.mainThreadCpuUsPerRequest,
+  })),
 });
 export type Summary = ReturnType<typeof summary>;
 
 export const summaries = <T extends string>(runs: Record<T, Measured[]>): Record<T, Summary> =>
   Object.fromEntries(Object.entries<Measured[]>(runs).map(([t, r]) => [t, summary(r)])) as Record<T, Summary>;
 
+/** `figure` of each round's pair of runs of a and b, measured seconds apart; NaN where b has no such round. */
+export const perRound = (
+  a: Measured[],
+  b: Measured[],
+  figure: (a: LoadResult, b: LoadResult) => number,
+): number[] => a.map((r, i) => (b[i] ? figure(r.result, b[i].result) : Number.NaN));
+
 /** Median over rounds of a / b requests per second, each pair measured in the same round. */
 export const pairedRatio = (a: Measured[], b: Measured[]): number =>
-  median(a.map((r, i) => r.result.requestsPerSecond / (b[i]?.result.requestsPerSecond ?? Number.NaN)));
+  median(perRound(a, b, (x, y) => x.requestsPerSecond / y.requestsPerSecond));
 
 /** A table row of one target's medians; proxy CPU where it was measured, peak RSS where given. */
 export const loadRow = (label: string, s: Summary, rssMb?: number): BenchRow => ({
@@ -103,10 +117,15 @@ export const compareProxies = async <T extends string>(o: CompareOptions<T>) => 
   const urlOf = (t: T): string => (o.servers[t]?.url ?? o.upstreamUrl) + REST_PATH;
   const withCpu = async (t: T, run: () => Promise<LoadResult>): Promise<Measured> => {
     const pid = o.servers[t]?.pid;
-    const before = pid === undefined ? Number.NaN : cpuMsOf(pid);
+    const read = (cpuMs: (pid: number) => number): number => (pid === undefined ? Number.NaN : cpuMs(pid));
+    const before = [read(cpuMsOf), read(mainThreadCpuMsOf)] as const;
     const result = await run();
-    const after = pid === undefined ? Number.NaN : cpuMsOf(pid);
-    return { result, cpuUsPerRequest: ((after - before) * 1000) / result.requests };
+    const after = [read(cpuMsOf), read(mainThreadCpuMsOf)] as const;
+    return {
+      result,
+      cpuUsPerRequest: ((after[0] - before[0]) * 1000) / result.requests,
+      mainThreadCpuUsPerRequest: ((after[1] - before[1]) * 1000) / result.requests,
+    };
   };
   o.log(`${o.name}: warming up`);
   const warmupRequests = {} as Record<T, number>;
@@ -123,9 +142,10 @@ export const compareProxies = async <T extends string>(o: CompareOptions<T>) => 
       runConcurrent({ url: urlOf(t) }, { concurrency: o.concurrency, durationMs: o.throughputMsPerRound }),
     ),
   );
-  o.log(
-    `${o.name}: latency at ${o.fixedRatePerSecond} req/s, ${o.fixedRateRounds} rounds of ${o.fixedRateMsPerRound} ms`,
-  );
+  if (o.fixedRateRounds > 0)
+    o.log(
+      `${o.name}: latency at ${o.fixedRatePerSecond} req/s, ${o.fixedRateRounds} rounds of ${o.fixedRateMsPerRound} ms`,
+    );
   const fixed = await interleave(o.targets, o.fixedRateRounds, (t) =>
     withCpu(t, () =>
       runFixedRate(

@@ -11,6 +11,7 @@ import {
   countRows,
   loadRow,
   PROXY_LABELS,
+  perRound,
   REST_PATH,
   restLoadSettings,
   startRecorderChild,
@@ -73,23 +74,21 @@ const restBenchmark = async (context: BenchContext, dir: string) => {
       "SELECT count(*) FROM exchanges WHERE path = ? AND kind = 'http'",
       REST_PATH,
     );
-    // Pairwise per round: each ratio compares two runs that were seconds apart.
-    const ratios = throughput.record.map(
-      (r, i) => r.result.requestsPerSecond / (throughput.bare[i]?.result.requestsPerSecond ?? Number.NaN),
+    // Pairwise per round: each figure compares two runs that were seconds apart.
+    const ratios = perRound(
+      throughput.record,
+      throughput.bare,
+      (a, b) => a.requestsPerSecond / b.requestsPerSecond,
     );
-    const addedP99 = fixed.record.map(
-      (r, i) => r.result.p99Ms - (fixed.direct[i]?.result.p99Ms ?? Number.NaN),
-    );
-    const addedP99OverBare = fixed.record.map(
-      (r, i) => r.result.p99Ms - (fixed.bare[i]?.result.p99Ms ?? Number.NaN),
-    );
+    const addedP99 = (baseline: typeof fixed.direct) =>
+      perRound(fixed.record, baseline, (a, b) => a.p99Ms - b.p99Ms);
     return {
       throughput: summaries(throughput),
       fixed: summaries(fixed),
       ratio: median(ratios),
       ratios,
-      addedP99Ms: median(addedP99),
-      addedP99OverBareMs: median(addedP99OverBare),
+      addedP99Ms: median(addedP99(fixed.direct)),
+      addedP99OverBareMs: median(addedP99(fixed.bare)),
       sentThroughRecorder: sent,
       recorded,
       recorderExitCode: exitCode,

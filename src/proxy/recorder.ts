@@ -40,9 +40,9 @@ export interface RecorderOptions {
    * true: rows are written on a worker thread with its own connection, so SQLite (and its checkpoint
    * fsyncs) never runs on the forwarding thread; false: on this thread, through the store's connection.
    * Default: true when the machine has more than two CPUs. Rows are packed as they are added and the
-   * bytes transferred: the forwarding thread then spends ~6 µs less CPU per REST exchange and the process
-   * ~1.5 µs more (measured on two cores: 58.5 + 6.3 vs 64.6 µs), which only pays when a core is free
-   * to do the writing; on two, the load and the upstream have it.
+   * bytes transferred: the forwarding thread spends less CPU per request and the process a little more
+   * (`npm run bench -- --only=writer` prints both, thread by thread), which only pays when a core is free
+   * to do the writing; on two, the load generator and the upstream have it.
    */
   isWriterOffThread?: boolean;
   logger?: Logger;

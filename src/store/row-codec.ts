@@ -71,7 +71,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
  * A header list's JSON, exactly as JSON.stringify writes it. Written for every exchange recorded, twice:
  * header text almost never needs escaping, so the pairs are joined directly, without JSON.stringify's
- * toJSON lookup on each pair (measured: 474 -> 282 ns for a 5-header response).
+ * toJSON lookup on each pair.
  */
 export const headersJson = (headers: HeaderList): string => {
   let out = '[';

@@ -19,9 +19,8 @@ export interface RowBatch {
 
 /**
  * Rows bound per statement, largest first; a batch is cut into as many of the largest as fit, then the
- * next size down. One `run` costs about as much as binding two rows (better-sqlite3's call, SQLite opening
- * a cursor on the table and each of its indexes), so rows per run cut the cost of a row by a third
- * (measured: 32 rows per run, 6.0 -> 4.2 µs CPU per exchange row); past 32 rows nothing more is gained.
+ * next size down. Each `run` pays a fixed cost (better-sqlite3's call, SQLite opening a cursor on the table
+ * and each of its indexes) that the rows bound in it share; past 32 rows the share is too small to matter.
  */
 const ROWS_PER_RUN = [32, 8, 1] as const;
 

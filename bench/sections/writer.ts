@@ -1,0 +1,220 @@
+// Where the recorder's CPU goes: its writer inline vs on a worker thread under REST load, and the store writer alone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type NewExchange, openStore, RowPacker } from '../../src/store/index.js';
+import { startBenchServer } from '../lib/child.js';
+import { mainThreadCpuMsOf } from '../lib/cpu.js';
+import {
+  compareProxies,
+  PROXY_LABELS,
+  pairedRatio,
+  REST_PATH,
+  restLoadSettings,
+  type Summary,
+  summaries,
+} from '../lib/proxy-compare.js';
+import { type BenchRow, type BenchSection, formatNumber, type SectionResult } from '../lib/section.js';
+import { median } from '../lib/stats.js';
+
+const settings = (isQuick: boolean) => ({
+  ...restLoadSettings(isQuick),
+  rounds: isQuick ? 2 : 4,
+  /** rows the store writer alone writes per run, in batches of a busy 25 ms window */
+  rows: isQuick ? 40_000 : 120_000,
+  rowsPerBatch: 400,
+  storeRuns: isQuick ? 1 : 3,
+});
+type Settings = ReturnType<typeof settings>;
+
+type Target = 'bare' | 'inline' | 'worker';
+const TARGET_NAMES: readonly Target[] = ['bare', 'inline', 'worker'];
+const LABELS: Record<Target, string> = {
+  bare: PROXY_LABELS.bare,
+  inline: 'record, writer on the forwarding thread',
+  worker: 'record, writer on a worker thread',
+};
+
+const cpuRow = (label: string, s: Summary): BenchRow => ({
+  label,
+  values: [
+    `${formatNumber(s.requestsPerSecond)} req/s`,
+    `process ${formatNumber(s.cpuUsPerRequest, 1)} µs/req`,
+    `forwarding thread ${formatNumber(s.mainThreadCpuUsPerRequest, 1)}`,
+    `other threads ${formatNumber(s.cpuUsPerRequest - s.mainThreadCpuUsPerRequest, 1)}`,
+  ],
+});
+
+const underLoad = async (s: Settings, dir: string, log: (line: string) => void) => {
+  const upstream = await startBenchServer('rest-upstream');
+  const started = await Promise.all([
+    startBenchServer('bare-proxy', [upstream.url]),
+    startBenchServer('recorder', [upstream.url, join(dir, 'inline.sqlite'), 'inline']),
+    startBenchServer('recorder', [upstream.url, join(dir, 'worker.sqlite'), 'worker']),
+  ]);
+  try {
+    const { throughput } = await compareProxies({
+      ...s,
+      name: 'writer',
+      targets: TARGET_NAMES,
+      servers: { bare: started[0], inline: started[1], worker: started[2] },
+      upstreamUrl: upstream.url,
+      log,
+      fixedRateRounds: 0,
+      fixedRatePerSecond: 0,
+    });
+    return {
+      throughput: summaries(throughput),
+      inlineOverBare: pairedRatio(throughput.inline, throughput.bare),
+      workerOverBare: pairedRatio(throughput.worker, throughput.bare),
+    };
+  } finally {
+    await Promise.all([...started.map((c) => c.stop()), upstream.stop()]);
+  }
+};
+
+/** The exchange the REST load records: the bench upstream's answer to GET /api/v2/me. */
+const restExchange = (id: number): NewExchange => ({
+  id,
+  kind: 'http',
+  method: 'GET',
+  path: REST_PATH,
+  query: '',
+  requestHeaders: [
+    ['Host', '127.0.0.1:44123'],
+    ['Connection', 'keep-alive'],
+  ],
+  requestBody: null,
+  requestBodyBytes: 0,
+  status: 200,
+  responseHeaders: [
+    ['Content-Type', 'application/json;charset=UTF-8'],
+    ['Content-Length', '237'],
+    ['Date', 'Thu, 26 Nov 2026 18:49:25 GMT'],
+    ['Connection', 'keep-alive'],
+    ['Keep-Alive', 'timeout=60'],
+  ],
+  responseBody: Buffer.from(
+    '{"statusCode":0,"user":{"id":"63630bbebf4840d7a0bffd6312bc29ff","userName":"agent5005",' +
+      '"roles":["ROLE_AGENT"],"uri":"http://127.0.0.1:44123/api/v2/users/63630bbebf4840d7a0bffd6312bc29ff",' +
+      '"path":"/users/63630bbebf4840d7a0bffd6312bc29ff"}}',
+  ),
+  responseBodyBytes: 237,
+  startMs: id * 0.06,
+  firstByteMs: id * 0.06 + 1.2,
+  endMs: id * 0.06 + 1.25,
+  error: null,
+  flags: [],
+});
+
+/** µs of this thread's CPU per row that `work` spent on `rows` rows. */
+const threadUsPerRow = (rows: number, work: () => void): number => {
+  const before = mainThreadCpuMsOf(process.pid);
+  work();
+  return ((mainThreadCpuMsOf(process.pid) - before) * 1000) / rows;
+};
+
+/**
+ * The store writer alone, on this thread: packing rows as the recorder adds them, and packing plus writing
+ * them (one transaction per batch, checkpoints on the writer's worker thread as in the recorder).
+ */
+const storeAlone = async (s: Settings, dir: string) => {
+  const rows = Array.from({ length: s.rows }, (_, i) => restExchange(i + 1));
+  const pack: number[] = [];
+  const write: number[] = [];
+  for (let run = 0; run < s.storeRuns; run++) {
+    const packer = new RowPacker();
+    pack.push(
+      threadUsPerRow(s.rows, () => {
+        for (let i = 0; i < rows.length; i++) {
+          packer.addExchange(rows[i] as NewExchange);
+          if ((i + 1) % s.rowsPerBatch === 0) packer.take();
+        }
+      }),
+    );
+    const store = openStore(join(dir, `store-${run}.sqlite`));
+    try {
+      const { id } = store.createSession({
+        name: 'bench',
+        upstream: 'http://127.0.0.1:44123',
+        source: 'record',
+        listenOrigin: 'http://127.0.0.1:8090',
+        originWallMs: Date.now(),
+        notificationsPath: '/api/v2/notifications',
+      });
+      const writer = store.createWriter(id, { batchWindowMs: 60_000, isCheckpointOffThread: true });
+      // the checkpoint worker starts asynchronously: let it open the file first, as it has in a recording
+      while (!writer.isCheckpointingOffThread) await new Promise((resolve) => setTimeout(resolve, 5));
+      write.push(
+        threadUsPerRow(s.rows, () => {
+          for (let i = 0; i < rows.length; i++) {
+            writer.addExchange(rows[i] as NewExchange);
+            if ((i + 1) % s.rowsPerBatch === 0) void writer.flush();
+          }
+          void writer.flush();
+        }),
+      );
+      const { rowsWritten, rowsFailed } = writer.stats;
+      if (rowsWritten !== s.rows || rowsFailed !== 0) {
+        throw new Error(`the store writer wrote ${rowsWritten} of ${s.rows} rows (${rowsFailed} failed)`);
+      }
+      await writer.close();
+    } finally {
+      store.close();
+    }
+  }
+  return { packUsPerRow: median(pack), packAndWriteUsPerRow: median(write), runs: { pack, write } };
+};
+
+export const writerSection: BenchSection = {
+  name: 'writer',
+  run: async (context): Promise<SectionResult> => {
+    const s = settings(context.isQuick);
+    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-'));
+    try {
+      const load = await underLoad(s, dir, context.log);
+      context.log(`writer: the store writer alone, ${formatNumber(s.rows)} rows, ${s.storeRuns} run(s)`);
+      const alone = await storeAlone(s, dir);
+      const t = load.throughput;
+      return {
+        tables: [
+          {
+            title:
+              `Where the recorder's CPU goes: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
+              `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`,
+            rows: [
+              cpuRow(LABELS.bare, t.bare),
+              cpuRow(LABELS.inline, t.inline),
+              cpuRow(LABELS.worker, t.worker),
+              {
+                label: 'throughput / bare http-proxy',
+                values: [
+                  `writer inline ${formatNumber(load.inlineOverBare, 2)}x`,
+                  `on a worker thread ${formatNumber(load.workerOverBare, 2)}x`,
+                ],
+              },
+            ],
+          },
+          {
+            title:
+              `The store writer alone, this thread's CPU (checkpoints run on a worker thread): ` +
+              `${formatNumber(s.rows)} REST exchange rows, batches of ${s.rowsPerBatch}, median of ${s.storeRuns}`,
+            rows: [
+              {
+                label: 'packing rows as they are added',
+                values: [`${formatNumber(alone.packUsPerRow, 2)} µs/row`],
+              },
+              {
+                label: 'packing and writing them',
+                values: [`${formatNumber(alone.packAndWriteUsPerRow, 2)} µs/row`],
+              },
+            ],
+          },
+        ],
+        data: { settings: s, underLoad: load, storeAlone: alone },
+      };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
