@@ -70,6 +70,9 @@ describe.each(['long-polling', 'websocket'] as const)(
       };
       expect(server.bayeux.deliver(client.clientId, message)).toBe(true);
       expect(await client.next('/v2/me/devices')).toEqual(message);
+      // A session's queue is ordered: had the message reached `other` too, it would come before this one.
+      expect(server.bayeux.deliver(other.clientId, { channel: '/v2/me/marker', data: 'after' })).toBe(true);
+      await other.next('/v2/me/marker');
       expect(other.messages('/v2/me/devices')).toEqual([]);
       expect(server.bayeux.deliver('no-such-session', message)).toBe(false);
     });
