@@ -6,7 +6,6 @@ import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '../common/clock.js';
 import { errorBody, VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
-import { channelMatches } from './channel-match.js';
 import { BayeuxErrors, errorReply } from './codec.js';
 import { LongPollingTransport } from './long-polling.js';
 import { type BatchContext, type BatchResult, type HandlerHost, handleBatch } from './message-handler.js';
@@ -152,7 +151,19 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
    * included), optionally only one principal's or one session's. Returns how many sessions got it.
    */
   publish(channel: string, data: unknown, options: PublishOptions = {}): number {
-    return this.broadcast({ channel, data }, options);
+    return this.publishMessage({ channel, data }, options);
+  }
+
+  /** As `publish`, with a whole message (its ext, id and other fields go out as given). */
+  publishMessage(message: BayeuxMessage, options: PublishOptions = {}): number {
+    let count = 0;
+    for (const session of this.targets(options)) {
+      if (options.principal !== undefined && session.principal !== options.principal) continue;
+      if (!session.isSubscribedTo(message.channel)) continue;
+      session.enqueue(message);
+      count += 1;
+    }
+    return count;
   }
 
   /** Queues a whole message for one session, subscribed or not. False if there is no such session. */
@@ -189,20 +200,10 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     return handleBatch(this.handlerHost, messages, ctx);
   }
 
-  private broadcast(message: BayeuxMessage, options: PublishOptions = {}): number {
-    let count = 0;
-    for (const session of this.live.values()) {
-      if (options.sessionId !== undefined && session.id !== options.sessionId) continue;
-      if (options.principal !== undefined && session.principal !== options.principal) continue;
-      for (const pattern of session.subscriptions) {
-        if (channelMatches(pattern, message.channel)) {
-          session.enqueue(message);
-          count += 1;
-          break;
-        }
-      }
-    }
-    return count;
+  private targets(options: PublishOptions): Iterable<BayeuxSession> {
+    if (options.sessionId === undefined) return this.live.values();
+    const session = this.live.get(options.sessionId);
+    return session === undefined ? [] : [session];
   }
 
   private forget(session: BayeuxSession, event: 'disconnect' | 'expired'): void {
@@ -258,7 +259,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
         return session;
       },
       disconnectSession: (session) => this.forget(session, 'disconnect'),
-      broadcast: (message) => this.broadcast(message),
+      broadcast: (message) => this.publishMessage(message),
       notify: (
         event: 'connect' | 'subscribe' | 'unsubscribe' | 'publish',
         session: BayeuxSession,

@@ -1,4 +1,5 @@
 // One client session: its subscriptions, its queue, the /meta/connect it holds open, and its expiry.
+import { channelMatches } from './channel-match.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
 
 /** Timer functions the server uses; tests may pass their own to drive time without waiting. */
@@ -84,6 +85,12 @@ export class BayeuxSession {
       queuedCount: this.queue.length,
       isConnectHeld: this.held !== null,
     };
+  }
+
+  /** Does one of the session's subscriptions (wildcards included) cover `channel`? */
+  isSubscribedTo(channel: string): boolean {
+    for (const pattern of this.subscriptions) if (channelMatches(pattern, channel)) return true;
+    return false;
   }
 
   /** Queues a message; it goes out at the end of the current tick, with whatever else was queued in it. */

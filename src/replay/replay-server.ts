@@ -2,7 +2,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FastifyReply, type FastifyRequest, fastify } from 'fastify';
-import { BayeuxServer, channelMatches } from '../bayeux/index.js';
+import { BayeuxServer } from '../bayeux/index.js';
 import { systemClock } from '../common/clock.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
@@ -120,11 +120,7 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
     sessionCookieName: config.sessionCookieName,
     scheduler,
     logger,
-    deliver: (sessionId, message) => {
-      const info = bayeux.session(sessionId);
-      if (!info?.subscriptions.some((pattern) => channelMatches(pattern, message.channel))) return false;
-      return bayeux.deliver(sessionId, message);
-    },
+    deliver: (sessionId, message) => bayeux.publishMessage(message, { sessionId }) > 0,
   });
   bayeux.on('handshake', (s) => engine.sessionStarted(s.id, s.principal));
   bayeux.on('subscribe', (s, channel) => engine.subscribed(s.id, channel));

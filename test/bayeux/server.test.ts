@@ -77,6 +77,26 @@ describe.each(['long-polling', 'websocket'] as const)(
       expect(server.bayeux.deliver('no-such-session', message)).toBe(false);
     });
 
+    it('publishes a whole message to one session, only while it is subscribed', async () => {
+      const server = await start();
+      const client = await connectClient({ url: server.url, transport });
+      onTestFinished(() => client.disconnect());
+      const other = await connectClient({ url: server.url, transport });
+      onTestFinished(() => other.disconnect());
+      await client.subscribe('/v2/me/*');
+      await other.subscribe('/v2/me/*');
+      const message = { channel: '/v2/me/calls', data: { n: 1 }, ext: { seq: 7 } };
+      expect(server.bayeux.publishMessage(message, { sessionId: client.clientId })).toBe(1);
+      expect(await client.next('/v2/me/calls')).toEqual(message);
+      expect(server.bayeux.publishMessage(message, { sessionId: 'no-such-session' })).toBe(0);
+      await client.unsubscribe('/v2/me/*');
+      expect(server.bayeux.publishMessage(message, { sessionId: client.clientId })).toBe(0);
+      expect(server.bayeux.publish('/v2/me/calls', 'to all')).toBe(1);
+      // Ordered queues again: `other` gets only the message published to everyone.
+      expect((await other.next('/v2/me/calls')).data).toBe('to all');
+      expect(other.messages('/v2/me/calls').map((m) => m.data)).toEqual(['to all']);
+    });
+
     it('reports handshake, subscribe, publish, unsubscribe and disconnect as events, in order', async () => {
       const server = await start();
       const events: string[] = [];
