@@ -7,6 +7,8 @@ const program = new Command('gws-vcr')
   .version('0.1.0')
   .showHelpAfterError('(run with --help for usage)');
 
-for (const command of allCommands()) program.addCommand(command);
+// addCommand, unlike .command(), does not pass the program's settings on: without the copy a subcommand's
+// errors (a bad --port) would come without the --help hint.
+for (const command of allCommands()) program.addCommand(command.copyInheritedSettings(program));
 
 await program.parseAsync(process.argv);

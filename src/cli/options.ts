@@ -1,4 +1,5 @@
-// Parsers for option values shared by several commands; each throws a VcrError that says what to pass instead.
+// Parsers for option values shared by several commands; each throws commander's InvalidArgumentError saying what to
+// pass instead, which commander prints as `error: option '--x <v>' argument 'y' is invalid. <message>` and exits 1.
 import { InvalidArgumentError } from 'commander';
 
 export const parsePort = (value: string): number => {

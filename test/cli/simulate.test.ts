@@ -18,7 +18,8 @@ describe('gws-vcr simulate', () => {
 
   it('refuses a bad --port with a message and exit 1', async () => {
     const { code, stderr } = await runCli(['simulate', '--port', 'eighty']);
-    expect(code).not.toBe(0);
+    expect(code).toBe(1);
     expect(stderr).toMatch(/"eighty" is not a port/);
+    expect(stderr).toContain('(run with --help for usage)');
   });
 });
