@@ -1,4 +1,5 @@
 // The JSON shape of an analysis: what `gws-vcr analyze --json` prints and the dashboard API serves.
+import { transferExchangeIds } from './transfer-steps.js';
 import type { Anomaly, ConferenceSteps, SessionAnalysis, Transfer } from './types.js';
 
 /** Times stay in ms since the session start; rounded to the microsecond so the JSON stays readable. */
@@ -99,8 +100,7 @@ const transferJson = (t: Extract<Transfer, { kind: 'two-step' | 'single-step' }>
         completeToReleasedMs: msOrNull(t.steps.completeToReleasedMs),
         requestToReleasedMs: null,
       },
-      exchangeIds:
-        t.completeExchangeId === null ? [t.initiateExchangeId] : [t.initiateExchangeId, t.completeExchangeId],
+      exchangeIds: transferExchangeIds(t),
     };
   }
   return {
@@ -111,7 +111,7 @@ const transferJson = (t: Extract<Transfer, { kind: 'two-step' | 'single-step' }>
       completeToReleasedMs: null,
       requestToReleasedMs: msOrNull(t.steps.requestToDoneMs),
     },
-    exchangeIds: [t.requestExchangeId],
+    exchangeIds: transferExchangeIds(t),
   };
 };
 
@@ -130,8 +130,7 @@ const conferenceJson = (t: Extract<Transfer, { kind: 'conference' }>): AnalyzeJs
   ok: t.ok,
   atMs: ms(t.atMs),
   problem: t.problem,
-  exchangeIds:
-    t.completeExchangeId === null ? [t.initiateExchangeId] : [t.initiateExchangeId, t.completeExchangeId],
+  exchangeIds: transferExchangeIds(t),
 });
 
 /** The analysis as plain JSON-ready data (no Buffers, no cycles), times rounded to the microsecond. */

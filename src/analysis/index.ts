@@ -6,4 +6,5 @@ export type { SessionRows } from './analyze-session.js';
 export { ANALYSIS_DEFAULTS, analyzeSession } from './analyze-session.js';
 export type { ExpectedNotification } from './expected-notifications.js';
 export { EXPECTED_NOTIFICATIONS } from './expected-notifications.js';
+export { transferExchangeIds } from './transfer-steps.js';
 export type * from './types.js';

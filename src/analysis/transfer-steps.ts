@@ -127,6 +127,23 @@ export const measureConsult = (
   };
 };
 
+/** The exchange ids of a transfer's requests: Initiate* and Complete* (once requested), or the single-step request. */
+export const transferExchangeIds = (t: Transfer): number[] => {
+  switch (t.kind) {
+    case 'two-step':
+    case 'conference':
+      return t.completeExchangeId === null
+        ? [t.initiateExchangeId]
+        : [t.initiateExchangeId, t.completeExchangeId];
+    case 'single-step':
+      return [t.requestExchangeId];
+    default: {
+      const unreachable: never = t;
+      return unreachable;
+    }
+  }
+};
+
 /** Every two-step (InitiateTransfer ... CompleteTransfer) and single-step transfer, in request order. */
 export const findTransfers = (ctx: TransferContext): Transfer[] => {
   const transfers: Transfer[] = [];

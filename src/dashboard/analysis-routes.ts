@@ -1,6 +1,13 @@
 // GET /api/sessions/:id/calls, /operations, /transfers, /anomalies and /analysis: the session's analysis, filtered and paginated.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Anomaly, Call, Operation, SessionAnalysis, Transfer } from '../analysis/index.js';
+import {
+  type Anomaly,
+  type Call,
+  type Operation,
+  type SessionAnalysis,
+  type Transfer,
+  transferExchangeIds,
+} from '../analysis/index.js';
 import type { Store } from '../store/index.js';
 import type { AnalysisCache } from './analysis-cache.js';
 import {
@@ -178,7 +185,7 @@ export const analysisRoutes: FastifyPluginAsync<AnalysisRoutesOptions> = async (
       (t) =>
         (family === undefined || transferCalls(t).some((id) => family.has(id))) &&
         (q.operation === undefined ||
-          transferExchanges(t).some((id) => byExchange.get(id) === q.operation)) &&
+          transferExchangeIds(t).some((id) => byExchange.get(id) === q.operation)) &&
         inWindow(t.atMs, t.atMs, q),
     );
     return pageOf(transfers, q);
@@ -196,20 +203,4 @@ export const analysisRoutes: FastifyPluginAsync<AnalysisRoutesOptions> = async (
     );
     return pageOf(anomalies, q);
   });
-};
-
-const transferExchanges = (t: Transfer): number[] => {
-  switch (t.kind) {
-    case 'two-step':
-    case 'conference':
-      return t.completeExchangeId === null
-        ? [t.initiateExchangeId]
-        : [t.initiateExchangeId, t.completeExchangeId];
-    case 'single-step':
-      return [t.requestExchangeId];
-    default: {
-      const unreachable: never = t;
-      return unreachable;
-    }
-  }
 };

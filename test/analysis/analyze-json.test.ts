@@ -53,6 +53,7 @@ describe('toAnalyzeJson', () => {
         destination: '5001',
         steps: expect.objectContaining(SEED_STEPS),
         ok: true,
+        exchangeIds: json.operations.filter((op) => op.operationName !== 'Answer').map((op) => op.exchangeId),
       }),
     ]);
     expect(json.anomalies).toEqual([]);

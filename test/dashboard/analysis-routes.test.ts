@@ -114,6 +114,15 @@ describe('GET /api/sessions/:id/transfers and /anomalies', () => {
     );
     expect((await app.inject({ url: '/api/sessions/1/transfers?call=nobody' })).json().total).toBe(0);
   });
+
+  it('filters transfers by the operation of any of their requests', async () => {
+    const { app } = await seedDashboard();
+    const total = async (operation: string) =>
+      (await app.inject({ url: `/api/sessions/1/transfers?operation=${operation}` })).json().total;
+    expect(await total('InitiateTransfer')).toBe(1);
+    expect(await total('CompleteTransfer')).toBe(1);
+    expect(await total('Answer')).toBe(0);
+  });
 });
 
 describe('GET /api/sessions/:id/analysis', () => {
