@@ -8,6 +8,7 @@ import {
   RecordingScript,
   SEED_CALL_A,
   SEED_CALL_B,
+  SEED_TIMES,
   seedTwoStepTransfer,
 } from '../helpers/rows.js';
 
@@ -152,11 +153,20 @@ describe('anomalies', () => {
 
   it('sorts anomalies by time', () => {
     const script = seedTwoStepTransfer();
-    script.post(SEED_CALL_A, 'Hangup', 500, {}, { statusCode: 2 });
+    // failed requests are found first, before any notification is read: this one is later than the next anomalies
+    script.post(SEED_CALL_A, 'Hangup', 30_000, {}, { statusCode: 2 });
     script.notify(SEED_CALL_A, 'Established', 20_000);
-    const times = analyzeSession(script.rows()).anomalies.map((a) => a.atMs);
+    const anomalies = analyzeSession(script.rows()).anomalies;
+    const times = anomalies.map((a) => a.atMs);
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(times.length).toBeGreaterThan(1);
+    expect(anomalies.map((a) => [kinds([a])[0], a.atMs])).toEqual([
+      ['out-of-order:time-went-back', 20_000],
+      ['out-of-order:after-released', 20_000],
+      ['out-of-order:duration-went-back', 20_000],
+      ['request-failed', 30_000],
+      ['never-released', SEED_TIMES.releasedB],
+    ]);
   });
 });
 

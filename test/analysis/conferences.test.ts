@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeSession } from '../../src/analysis/index.js';
+import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
 import { RecordingScript, SEED_CALL_A, twoStepConference } from '../helpers/rows.js';
 
 describe('conferences', () => {
@@ -7,6 +7,18 @@ describe('conferences', () => {
     const analysis = analyzeSession(twoStepConference().rows());
     expect(analysis.transfers.map((t) => t.kind)).toEqual(['conference']);
     expect(analysis.transfers[0]).toMatchObject({ ok: true, destination: '5001', isSingleStep: false });
+    // twoStepConference: InitiateConference 4000, Dialing 4080, CompleteConference 7000, consult Released 7060,
+    // the original updated 7090
+    expect(analysis.transfers[0]?.steps).toEqual({
+      initiateToDialingMs: 80,
+      dialingToCompleteMs: 2920,
+      completeToReleasedMs: 60,
+      completeToUpdatedMs: 90,
+      requestToDoneMs: null,
+    });
+    const json = toAnalyzeJson(analysis);
+    expect(json.transfers).toEqual([]);
+    expect(json.conferences.map((c) => [c.kind, c.steps.completeToUpdatedMs])).toEqual([['two-step', 90]]);
   });
 
   it('measures a single-step conference until the call is updated', () => {

@@ -81,11 +81,14 @@ describe('analysis cache', () => {
     const [a, b, c] = sessions as [Session, Session, Session];
     const cache = new AnalysisCache(store, { maxSessions: 2 });
     const firstA = cache.get(a);
-    cache.get(b);
+    const keptB = cache.get(b);
     expect(cache.get(a)).toBe(firstA); // a is now the most recent
-    cache.get(c); // drops b
+    const keptC = cache.get(c); // drops b
     expect(cache.get(a)).toBe(firstA);
     const firstB = cache.get(b); // analyzed again, drops c
+    expect(firstB).not.toBe(keptB);
     expect(cache.get(b)).toBe(firstB);
+    expect(cache.get(a)).toBe(firstA);
+    expect(cache.get(c)).not.toBe(keptC);
   });
 });
