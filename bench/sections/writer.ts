@@ -127,7 +127,7 @@ const storeAlone = async (s: Settings, dir: string) => {
     pack.push(
       threadUsPerRow(s.rows, () => {
         for (let i = 0; i < rows.length; i++) {
-          packer.addExchange(rows[i] as NewExchange);
+          packer.add('exchange', rows[i] as NewExchange);
           if ((i + 1) % s.rowsPerBatch === 0) packer.take();
         }
       }),
@@ -144,7 +144,11 @@ const storeAlone = async (s: Settings, dir: string) => {
       });
       const writer = store.createWriter(id, { batchWindowMs: 60_000, isCheckpointOffThread: true });
       // the checkpoint worker starts asynchronously: let it open the file first, as it has in a recording
-      while (!writer.isCheckpointingOffThread) await new Promise((resolve) => setTimeout(resolve, 5));
+      const deadline = Date.now() + 10_000;
+      while (!writer.isCheckpointingOffThread) {
+        if (Date.now() > deadline) throw new Error('the checkpoint worker did not open the file within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       write.push(
         threadUsPerRow(s.rows, () => {
           for (let i = 0; i < rows.length; i++) {

@@ -9,6 +9,8 @@ import {
   type NewBayeuxRow,
   type NewExchange,
   type NewFrameRow,
+  type RowKind,
+  type RowKinds,
   RowPacker,
   type WriterStats,
 } from '../store/index.js';
@@ -142,15 +144,15 @@ export class OffThreadWriter implements RowWriter {
   }
 
   addExchange(row: NewExchange): void {
-    this.#add(() => this.#packer.addExchange(row));
+    this.#add('exchange', row);
   }
 
   addMessage(row: NewBayeuxRow): void {
-    this.#add(() => this.#packer.addMessage(row));
+    this.#add('message', row);
   }
 
   addFrame(row: NewFrameRow): void {
-    this.#add(() => this.#packer.addFrame(row));
+    this.#add('frame', row);
   }
 
   get stats(): WriterStats {
@@ -175,13 +177,13 @@ export class OffThreadWriter implements RowWriter {
   }
 
   /** Packs one row; one that cannot be packed is counted as failed, and the rows around it go on. */
-  #add(pack: () => void): void {
+  #add<K extends RowKind>(kind: K, row: RowKinds[K]): void {
     if (this.#isClosed) {
       this.#lostRows += 1;
       return;
     }
     try {
-      pack();
+      this.#packer.add(kind, row);
     } catch (err) {
       this.#lostRows += 1;
       this.#reportFailure(err instanceof Error ? err.message : String(err));

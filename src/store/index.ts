@@ -7,7 +7,7 @@ export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, readHar, saveHarImport 
 export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
 export { migrate, migrate0to1, STEPS } from './migrations.js';
-export type { PackedRows } from './packed-rows.js';
+export type { PackedRows, RowKind, RowKinds } from './packed-rows.js';
 export { PACKED_WIDTHS, packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
 export type { RowBatch, SessionWriterOptions } from './session-writer.js';

@@ -39,7 +39,28 @@ export const PACKED_WIDTHS = {
   frames: FRAME_COLUMNS.length - 1,
 } as const;
 
-const TABLE = { exchange: 1, message: 2, frame: 3 } as const;
+/** The row a packer takes for each kind. */
+export interface RowKinds {
+  exchange: NewExchange;
+  message: NewBayeuxRow;
+  frame: NewFrameRow;
+}
+export type RowKind = keyof RowKinds;
+
+/** Per kind: its table tag in the bytes, its INSERT parameters, and the count it adds to. */
+const KINDS: {
+  [K in RowKind]: {
+    tag: number;
+    params: (sessionId: number, row: RowKinds[K]) => SqlValue[];
+    count: keyof Counts;
+  };
+} = {
+  exchange: { tag: 1, params: exchangeParams, count: 'exchanges' },
+  message: { tag: 2, params: messageParams, count: 'messages' },
+  frame: { tag: 3, params: frameParams, count: 'frames' },
+};
+
+type Counts = Pick<PackedRows, 'exchanges' | 'messages' | 'frames'>;
 const VALUE = { null: 0, number: 1, text: 2, blob: 3 } as const;
 
 /** Bounds of a fresh batch buffer's size, which follows the size of the batch before it. */
@@ -53,7 +74,7 @@ const MAX_START_BYTES = 4 * 1024 * 1024;
 export class RowPacker {
   #buf = Buffer.allocUnsafeSlow(MIN_BYTES);
   #at = 0;
-  #counts = { exchanges: 0, messages: 0, frames: 0 };
+  #counts: Counts = { exchanges: 0, messages: 0, frames: 0 };
 
   /** rows packed since the last `take` */
   get rows(): number {
@@ -61,19 +82,11 @@ export class RowPacker {
     return c.exchanges + c.messages + c.frames;
   }
 
-  addExchange(row: NewExchange): void {
-    this.#row(TABLE.exchange, exchangeParams(0, row));
-    this.#counts.exchanges += 1;
-  }
-
-  addMessage(row: NewBayeuxRow): void {
-    this.#row(TABLE.message, messageParams(0, row));
-    this.#counts.messages += 1;
-  }
-
-  addFrame(row: NewFrameRow): void {
-    this.#row(TABLE.frame, frameParams(0, row));
-    this.#counts.frames += 1;
+  /** Packs one row; throws (packing nothing of it) if a value is not one SQLite can take. */
+  add<K extends RowKind>(kind: K, row: RowKinds[K]): void {
+    const { tag, params, count } = KINDS[kind];
+    this.#row(tag, params(0, row));
+    this.#counts[count] += 1;
   }
 
   /** The rows packed so far, or null if none; the packer starts over with a new buffer. */
@@ -152,6 +165,7 @@ export const packedRowCount = (p: PackedRows): number => p.exchanges + p.message
 export const unpackRows = (packed: PackedRows): UnpackedRows => {
   const buf = Buffer.from(packed.bytes, 0, packed.byteLength);
   const out: UnpackedRows = { exchanges: [], messages: [], frames: [] };
+  // indexed by table tag (KINDS)
   const widths = [0, PACKED_WIDTHS.exchanges, PACKED_WIDTHS.messages, PACKED_WIDTHS.frames];
   const targets = [null, out.exchanges, out.messages, out.frames];
   let at = 0;

@@ -2,7 +2,7 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { type PackedRows, packedRowCount, RowPacker } from './packed-rows.js';
+import { type PackedRows, packedRowCount, type RowKind, type RowKinds, RowPacker } from './packed-rows.js';
 import type { RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -114,11 +114,11 @@ export class SessionWriter {
   }
 
   addExchange(row: NewExchange): void {
-    this.add(() => this.packer.addExchange(row));
+    this.add('exchange', row);
   }
 
   addMessage(row: NewBayeuxRow): void {
-    this.add(() => this.packer.addMessage(row));
+    this.add('message', row);
   }
 
   /** Adds a batch a RowPacker made, whose ids came from this writer's counters or another's for the session. */
@@ -133,7 +133,7 @@ export class SessionWriter {
   }
 
   addFrame(row: NewFrameRow): void {
-    this.add(() => this.packer.addFrame(row));
+    this.add('frame', row);
   }
 
   /** Rows added but not yet written. */
@@ -188,10 +188,10 @@ export class SessionWriter {
   }
 
   /** Packs one row; a row that cannot be packed (a value SQLite cannot take) fails alone, counted. */
-  private add(pack: () => void): void {
+  private add<K extends RowKind>(kind: K, row: RowKinds[K]): void {
     if (!this.accepts(1)) return;
     try {
-      pack();
+      this.packer.add(kind, row);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)), 1);
       return;

@@ -36,9 +36,9 @@ const rowsOf = (count: number) => ({
 
 const packAll = (rows: ReturnType<typeof rowsOf>): PackedRows => {
   const packer = new RowPacker();
-  for (const e of rows.exchanges) packer.addExchange(e);
-  for (const m of rows.messages) packer.addMessage(m);
-  for (const f of rows.frames) packer.addFrame(f);
+  for (const e of rows.exchanges) packer.add('exchange', e);
+  for (const m of rows.messages) packer.add('message', m);
+  for (const f of rows.frames) packer.add('frame', f);
   const packed = packer.take();
   if (!packed) throw new Error('nothing packed');
   return packed;
@@ -89,7 +89,7 @@ describe('packed rows', () => {
       fc.property(fc.array(exchange, { minLength: 1, maxLength: 20 }), (overs) => {
         const rows = overs.map((o) => makeExchange(o as Partial<NewExchange> & Pick<NewExchange, 'id'>));
         const packer = new RowPacker();
-        for (const row of rows) packer.addExchange(row);
+        for (const row of rows) packer.add('exchange', row);
         const unpacked = unpackRows(handOver(packer.take() as PackedRows));
         expect(unpacked.exchanges).toEqual(rows.flatMap((row) => exchangeParams(0, row).slice(1)));
         expect(unpacked.messages).toEqual([]);
@@ -98,8 +98,8 @@ describe('packed rows', () => {
     const message = makeMessage({ id: 7, message: { channel: '/v2/me/calls', data: { n: '\u2028😀' } } });
     const frame = makeFrame({ id: 3, exchangeId: 1, payload: Buffer.from([1, 2, 3]), payloadBytes: 3 });
     const packer = new RowPacker();
-    packer.addMessage(message);
-    packer.addFrame(frame);
+    packer.add('message', message);
+    packer.add('frame', frame);
     const unpacked = unpackRows(packer.take() as PackedRows);
     expect(unpacked.messages).toEqual(messageParams(0, message).slice(1));
     expect(unpacked.frames).toEqual(frameParams(0, frame).slice(1));
@@ -108,25 +108,25 @@ describe('packed rows', () => {
   it('grows past its buffer for a large row and starts the next batch at about the last one’s size', () => {
     const packer = new RowPacker();
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
-    packer.addExchange(makeExchange({ id: 1, responseBody: big }));
+    packer.add('exchange', makeExchange({ id: 1, responseBody: big }));
     const first = packer.take() as PackedRows;
     expect(first.byteLength).toBeGreaterThan(big.length);
     const stored = unpackRows(first).exchanges.find((v) => Buffer.isBuffer(v) && v.length === big.length);
     expect((stored as Buffer).equals(big)).toBe(true);
     expect(packer.take()).toBeNull();
-    packer.addExchange(makeExchange({ id: 2 }));
+    packer.add('exchange', makeExchange({ id: 2 }));
     const second = packer.take() as PackedRows;
     // sized for a batch like the big one, then back to small once a quiet batch went by
     expect(second.bytes.byteLength).toBeGreaterThanOrEqual(first.byteLength);
-    packer.addExchange(makeExchange({ id: 3 }));
+    packer.add('exchange', makeExchange({ id: 3 }));
     expect((packer.take() as PackedRows).bytes.byteLength).toBeLessThan(64 * 1024);
   });
 
   it('refuses a row with a value SQLite cannot take, and keeps the rows packed before it', () => {
     const packer = new RowPacker();
-    packer.addExchange(makeExchange({ id: 1 }));
+    packer.add('exchange', makeExchange({ id: 1 }));
     expect(() =>
-      packer.addExchange({ ...makeExchange({ id: 2 }), error: undefined as unknown as null }),
+      packer.add('exchange', { ...makeExchange({ id: 2 }), error: undefined as unknown as null }),
     ).toThrow(/must be null, a number, a string or a Buffer, not undefined/);
     const unpacked = unpackRows(packer.take() as PackedRows);
     expect(unpacked.exchanges).toEqual(exchangeParams(0, makeExchange({ id: 1 })).slice(1));
@@ -135,7 +135,7 @@ describe('packed rows', () => {
   it('moves its bytes to another thread, never the Node pool slab a small body sits in', () => {
     const body = Buffer.from('{"statusCode":0}'); // a slice of Node's 8 KB pool
     const packer = new RowPacker();
-    packer.addExchange(makeExchange({ id: 1, responseBody: body }));
+    packer.add('exchange', makeExchange({ id: 1, responseBody: body }));
     const packed = packer.take() as PackedRows;
     handOver(packed);
     expect(packed.bytes.byteLength).toBe(0); // moved, not copied
