@@ -4,7 +4,7 @@ import { createLogger } from '../common/logger.js';
 import { assertSafeBinding, createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
 import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parsePort } from './options.js';
-import { runServer } from './run.js';
+import { runServer, startInTurn } from './run.js';
 
 export interface DashboardCommandOptions {
   db: string;
@@ -43,11 +43,12 @@ export const dashboardCommand = (): Command =>
       ].join('\n'),
     )
     .action(async (options: DashboardCommandOptions) => {
-      await runServer(async () => {
-        const token = options.token ?? process.env[TOKEN_ENV] ?? undefined;
-        assertSafeBinding(options.host, token);
-        const store = openStore(options.db, { readonly: true });
-        try {
+      await runServer(() =>
+        startInTurn(async (stack) => {
+          const token = options.token ?? process.env[TOKEN_ENV] ?? undefined;
+          assertSafeBinding(options.host, token);
+          const store = openStore(options.db, { readonly: true });
+          stack.push(() => store.close());
           const dashboard = await createDashboard({
             store,
             host: options.host,
@@ -55,16 +56,8 @@ export const dashboardCommand = (): Command =>
             ...(token ? { token } : {}),
             logger: createLogger('warn'),
           });
-          return {
-            urls: [dashboard.url],
-            close: async () => {
-              await dashboard.close();
-              store.close();
-            },
-          };
-        } catch (err) {
-          store.close();
-          throw err;
-        }
-      });
+          stack.push(() => dashboard.close());
+          return { urls: [dashboard.url], close: stack.close };
+        }),
+      );
     });

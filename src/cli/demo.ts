@@ -13,7 +13,7 @@ import { startRecorder } from '../proxy/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { openStore } from '../store/index.js';
 import { DEFAULT_DB, parseNonNegative, parsePort } from './options.js';
-import { type Running, runServer } from './run.js';
+import { type Running, runServer, startInTurn } from './run.js';
 
 export interface DemoCommandOptions {
   port: number;
@@ -57,27 +57,9 @@ const playAll = async (agent: AgentDesktop, baseUrl: string, thinkMs: number): P
   return failures;
 };
 
-/** Things started so far, closed in the reverse order; a failed start closes what did start. */
-const createStack = () => {
-  const closers: Array<() => Promise<void> | void> = [];
-  let closing: Promise<void> | null = null;
-  return {
-    push: (close: () => Promise<void> | void): void => {
-      closers.push(close);
-    },
-    close: (): Promise<void> => {
-      closing ??= (async () => {
-        for (const close of closers.reverse()) await close();
-      })();
-      return closing;
-    },
-  };
-};
-
-export const startDemo = async (options: DemoCommandOptions): Promise<Running> => {
-  const logger = createLogger('warn');
-  const stack = createStack();
-  try {
+export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
+  startInTurn(async (stack) => {
+    const logger = createLogger('warn');
     const simulator = await startSimulator({ port: 0, latencyMs: options.latency, logger });
     stack.push(() => simulator.close());
     const store = openStore(options.db);
@@ -128,11 +110,7 @@ export const startDemo = async (options: DemoCommandOptions): Promise<Running> =
       close: stack.close,
       ...(options.once ? { done: played } : {}),
     };
-  } catch (err) {
-    await stack.close();
-    throw err;
-  }
-};
+  });
 
 export const demoCommand = (): Command =>
   new Command('demo')

@@ -1,11 +1,11 @@
 // `gws-vcr record`: a reverse proxy in front of a GWS server that records one session per run until SIGINT/SIGTERM.
 import { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
-import { createDashboard, DASHBOARD_DEFAULTS, type Dashboard } from '../dashboard/index.js';
+import { createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
 import { openStore } from '../store/index.js';
 import { collect, DEFAULT_DB, parsePort, parsePositive, parseUrl } from './options.js';
-import { runServer } from './run.js';
+import { runServer, startInTurn } from './run.js';
 
 export interface RecordOptions {
   upstream: URL;
@@ -71,12 +71,12 @@ export const recordCommand = (): Command =>
       ].join('\n'),
     )
     .action(async (options: RecordOptions) => {
-      await runServer(async () => {
-        const logger = createLogger('warn');
-        const store = openStore(options.db, { logger });
-        let recorder: Recorder;
-        try {
-          recorder = await startRecorder({
+      await runServer(() =>
+        startInTurn(async (stack) => {
+          const logger = createLogger('warn');
+          const store = openStore(options.db, { logger });
+          stack.push(() => store.close());
+          const recorder = await startRecorder({
             upstream: options.upstream,
             port: options.port,
             host: options.host,
@@ -91,35 +91,27 @@ export const recordCommand = (): Command =>
             maxBodyBytes: Math.floor(options.maxBody),
             logger,
           });
-        } catch (err) {
-          store.close();
-          throw err;
-        }
-        // The live view subscribes to the recorder's events; it reads everything else from the same store.
-        let dashboard: Dashboard | null = null;
-        if (options.dashboard !== undefined) {
-          try {
-            dashboard = await createDashboard({
+          stack.push(() => recorder.close());
+          const urls = [recorder.url];
+          // The live view subscribes to the recorder's events; it reads everything else from the same store.
+          if (options.dashboard !== undefined) {
+            const dashboard = await createDashboard({
               store,
               host: DASHBOARD_DEFAULTS.host,
               port: options.dashboard,
               live: { sessionId: recorder.sessionId, events: recorder },
               logger,
             });
-          } catch (err) {
-            await recorder.close();
-            store.close();
-            throw err;
+            stack.push(() => dashboard.close());
+            urls.push(dashboard.url);
           }
-        }
-        return {
-          urls: dashboard ? [recorder.url, dashboard.url] : [recorder.url],
-          close: async () => {
-            await dashboard?.close();
-            await recorder.close();
-            store.close();
-            process.stderr.write(summaryLine(recorder));
-          },
-        };
-      });
+          return {
+            urls,
+            close: async () => {
+              await stack.close();
+              process.stderr.write(summaryLine(recorder));
+            },
+          };
+        }),
+      );
     });

@@ -11,6 +11,40 @@ export interface Running {
   done?: Promise<void>;
 }
 
+/** What a server command has started so far, to be closed in the reverse order. */
+export interface CloseStack {
+  /** adds the close of something that just started */
+  push(close: () => Promise<void> | void): void;
+  /** closes everything pushed, last first; idempotent */
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the start of a server command that starts several things in turn: `start` pushes each one's close as
+ * soon as it is up. If `start` fails, what did start is closed (last first) and the error rethrown.
+ */
+export const startInTurn = async <T>(start: (stack: CloseStack) => Promise<T>): Promise<T> => {
+  const closers: Array<() => Promise<void> | void> = [];
+  let closing: Promise<void> | null = null;
+  const stack: CloseStack = {
+    push: (close) => {
+      closers.push(close);
+    },
+    close: () => {
+      closing ??= (async () => {
+        for (const close of [...closers].reverse()) await close();
+      })();
+      return closing;
+    },
+  };
+  try {
+    return await start(stack);
+  } catch (err) {
+    await stack.close();
+    throw err;
+  }
+};
+
 /** Prints a VcrError the way users see it, or a stack for anything else (a bug), and sets the exit code. */
 export const reportError = (err: unknown): void => {
   if (isVcrError(err)) {

@@ -1,6 +1,7 @@
-// runInterruptible: the way import and export turn SIGINT/SIGTERM into "interrupted" and exit 130.
+// runInterruptible: the way import and export turn SIGINT/SIGTERM into "interrupted" and exit 130; startInTurn:
+// how the server commands close what they started, on a failed start too.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runInterruptible } from '../../src/cli/run.js';
+import { runInterruptible, startInTurn } from '../../src/cli/run.js';
 import { VcrError } from '../../src/common/errors.js';
 
 /** Captures what is written to stderr while `run` runs. */
@@ -62,5 +63,41 @@ describe('runInterruptible', () => {
     expect(stderr).toBe('');
     expect(process.exitCode).toBeUndefined();
     expect(process.listenerCount('SIGINT')).toBe(before);
+  });
+});
+
+describe('startInTurn', () => {
+  it('closes what started, last first, once however often close is called', async () => {
+    const closed: string[] = [];
+    const running = await startInTurn(async (stack) => {
+      stack.push(() => {
+        closed.push('store');
+      });
+      stack.push(async () => {
+        closed.push('recorder');
+      });
+      return { close: stack.close };
+    });
+    expect(closed).toEqual([]);
+    await Promise.all([running.close(), running.close()]);
+    await running.close();
+    expect(closed).toEqual(['recorder', 'store']);
+  });
+
+  it('closes what did start when a later start fails, and rethrows that failure', async () => {
+    const closed: string[] = [];
+    const failure = new VcrError('VCR_LISTEN_FAILED', 'cannot listen on 127.0.0.1:3000');
+    await expect(
+      startInTurn(async (stack) => {
+        stack.push(() => {
+          closed.push('store');
+        });
+        stack.push(() => {
+          closed.push('recorder');
+        });
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(closed).toEqual(['recorder', 'store']);
   });
 });
