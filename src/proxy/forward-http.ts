@@ -1,11 +1,9 @@
 // Forwards HTTP to the upstream through http-proxy, teeing both bodies and stamping times as they pass.
 import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import httpProxy from 'http-proxy';
-import type { SessionClock } from '../common/clock.js';
-import { type ErrorCode, errorBody } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
-import type { HeaderList } from '../store/index.js';
+import type { ErrorCode } from '../common/errors.js';
 import { BodyCapture } from './body-capture.js';
+import { type ErrorAnswer, errorAnswer, pairHeaders, requestLine } from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
 import {
   isTextual,
@@ -14,19 +12,11 @@ import {
   originPatterns,
   rewriteLocation,
 } from './rewrite-urls.js';
-import type { CapturedExchange, IdSource } from './types.js';
+import type { CapturedExchange, ForwarderOptions } from './types.js';
 
-export interface HttpForwarderOptions {
-  upstream: URL;
+export interface HttpForwarderOptions extends ForwarderOptions {
   agent: Agent;
-  clock: SessionClock;
-  ids: IdSource;
-  maxBodyBytes: number;
-  isNotificationsPath: (path: string) => boolean;
-  /** the origin clients reach the proxy on, from the request's Host header */
-  publicOrigin: (req: IncomingMessage) => string;
   onExchange: (exchange: CapturedExchange) => void;
-  logger: Logger;
 }
 
 export interface HttpForwarder {
@@ -35,8 +25,8 @@ export interface HttpForwarder {
   close(): Promise<void>;
 }
 
-// This is the benchmarked path (>= 0.85x bare http-proxy): per request it allocates one state object and
-// no closures. Listeners are module-level functions that find their state through a symbol on the
+// The recorder's REST path, benchmarked against bare http-proxy (`npm run bench -- --only=recorder`; the
+// target is 0.85x its throughput): per request it allocates one state object and no closures. Listeners are module-level functions that find their state through a symbol on the
 // request or response; tsx (esbuild keepNames) would otherwise name every per-request closure at runtime.
 const STATE = Symbol('gws-vcr exchange');
 
@@ -59,12 +49,6 @@ interface Forwarder {
 // RFC 9110 §7.6.1: hop-by-hop headers describe one connection, not the message; the proxy's own
 // connection to the client gets its own (Node frames the body itself: length, chunked or close).
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-
-const pairHeaders = (raw: string[]): HeaderList => {
-  const list: HeaderList = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] as string, raw[i + 1] as string]);
-  return list;
-};
 
 const hasBody = (method: string | undefined, status: number): boolean =>
   method !== 'HEAD' && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
@@ -139,19 +123,13 @@ class Exchange {
   }
 
   captured(): CapturedExchange {
-    const { req } = this;
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const request = requestLine(this.req);
     const flags: CapturedExchange['flags'] = this.flag ? [this.flag] : [];
     if (this.requestBody.isTruncated || this.responseBody.isTruncated) flags.push('truncated');
     return {
       id: this.id,
-      kind: this.forwarder.options.isNotificationsPath(path) ? 'bayeux' : 'http',
-      method: req.method ?? 'GET',
-      path,
-      query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-      requestHeaders: pairHeaders(req.rawHeaders),
+      kind: this.forwarder.options.isNotificationsPath(request.path) ? 'bayeux' : 'http',
+      ...request,
       requestBody: this.requestBody.body(),
       requestBodyBytes: this.requestBody.bytes,
       isRequestTruncated: this.requestBody.isTruncated,
@@ -338,15 +316,7 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   const hint = isReset
     ? 'the request may or may not have been handled; retry it or check the upstream log'
     : 'check that the upstream is running and that --upstream points at it';
-  const body = Buffer.from(
-    JSON.stringify(errorBody(code, `gws-vcr: ${what}; ${hint}.`, { upstream: upstreamOrigin })),
-  );
-  const headers = ['Content-Type', 'application/json', 'Content-Length', String(body.length)];
-  state.status = 502;
-  state.rawResponseHeaders = headers;
-  state.responseBody.add(body);
-  res.writeHead(502, headers);
-  res.end(body);
+  answer(state, 502, errorAnswer(code, `gws-vcr: ${what}; ${hint}.`, { upstream: upstreamOrigin }));
 };
 
 /** Answers a request the proxy cannot forward as sent with a 400 JSON error; the exchange is recorded on close. */
@@ -358,17 +328,20 @@ const refuseRequest = (state: Exchange, err: Error): void => {
     res.destroy();
     return;
   }
-  const body = Buffer.from(
-    JSON.stringify(
-      errorBody('VCR_PROXY_BAD_REQUEST', `gws-vcr: ${state.error}; send a path such as /api/v2/me.`),
-    ),
+  answer(
+    state,
+    400,
+    errorAnswer('VCR_PROXY_BAD_REQUEST', `gws-vcr: ${state.error}; send a path such as /api/v2/me.`),
   );
-  const headers = ['Content-Type', 'application/json', 'Content-Length', String(body.length)];
-  state.status = 400;
-  state.rawResponseHeaders = headers;
+};
+
+/** Sends the proxy's own answer, recorded as the exchange's response. */
+const answer = (state: Exchange, status: number, { body, rawHeaders }: ErrorAnswer): void => {
+  state.status = status;
+  state.rawResponseHeaders = rawHeaders;
   state.responseBody.add(body);
-  res.writeHead(400, headers);
-  res.end(body);
+  state.res.writeHead(status, rawHeaders);
+  state.res.end(body);
 };
 
 const finish = (state: Exchange): void => {

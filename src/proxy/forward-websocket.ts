@@ -2,28 +2,19 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { SessionClock } from '../common/clock.js';
-import { errorBody } from '../common/errors.js';
-import type { Logger } from '../common/logger.js';
 import type { Direction, FrameOpcode, HeaderList } from '../store/index.js';
 import { capPayload } from './body-capture.js';
+import { type ErrorAnswer, errorAnswer, pairHeaders, requestLine } from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
 import { OriginRewriter, rewriteLocation } from './rewrite-urls.js';
-import type { CapturedExchange, CapturedFrame, IdSource } from './types.js';
+import type { CapturedExchange, CapturedFrame, ForwarderOptions } from './types.js';
 
-export interface WebSocketForwarderOptions {
-  upstream: URL;
-  clock: SessionClock;
-  ids: IdSource;
-  maxBodyBytes: number;
-  isNotificationsPath: (path: string) => boolean;
-  publicOrigin: (req: IncomingMessage) => string;
+export interface WebSocketForwarderOptions extends ForwarderOptions {
   /** called when the upgrade was answered (isFinal false) and again when the connection ended (isFinal true) */
   onExchange: (exchange: CapturedExchange, isFinal: boolean) => void;
   onFrame: (frame: CapturedFrame) => void;
   /** ms a closing peer gets to finish the close handshake when the recorder shuts down */
   closeGraceMs: number;
-  logger: Logger;
 }
 
 export interface WebSocketForwarder {
@@ -42,12 +33,6 @@ const NOT_FORWARDED = new Set([
   'sec-websocket-extensions',
   'sec-websocket-protocol',
 ]);
-
-const pairHeaders = (raw: string[]): HeaderList => {
-  const list: HeaderList = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] as string, raw[i + 1] as string]);
-  return list;
-};
 
 // ws refuses to send 1005/1006 (they only describe what happened) and codes outside RFC 6455 §7.4.
 const isSendableCloseCode = (code: number): boolean =>
@@ -158,31 +143,39 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));
   };
 
+  /** Answers the upgrade with the proxy's own error, recorded as the exchange's response. */
+  const answerWithError = (
+    captured: CapturedExchange,
+    socket: Duplex,
+    status: number,
+    reason: string,
+    { body, rawHeaders }: ErrorAnswer,
+  ): void => {
+    const headers = pairHeaders([...rawHeaders, 'Connection', 'close']);
+    captured.status = status;
+    captured.responseHeaders = headers;
+    captured.responseBody = body;
+    captured.responseBodyBytes = body.length;
+    answerOnSocket(socket, status, reason, headers, body);
+  };
+
   /** Answers an upgrade the recorder cannot forward with a 400 JSON error, and records it as final. */
   const refuseUpgrade = (captured: CapturedExchange, socket: Duplex, reason: string): void => {
     const what = `cannot forward this WebSocket upgrade to ${upstreamOrigin}: ${reason}`;
-    const body = Buffer.from(
-      JSON.stringify(
-        errorBody(
-          'VCR_PROXY_BAD_REQUEST',
-          `gws-vcr: ${what}; send a path-only target and distinct, valid subprotocols.`,
-        ),
-      ),
-    );
-    const responseHeaders: HeaderList = [
-      ['Content-Type', 'application/json'],
-      ['Content-Length', String(body.length)],
-      ['Connection', 'close'],
-    ];
     captured.firstByteMs = clock.atMs();
     captured.endMs = captured.firstByteMs;
-    captured.status = 400;
-    captured.responseHeaders = responseHeaders;
-    captured.responseBody = body;
-    captured.responseBodyBytes = body.length;
     captured.error = what;
     socket.on('error', (err) => logger.debug({ err, exchangeId: captured.id }, 'client socket error'));
-    answerOnSocket(socket, 400, 'Bad Request', responseHeaders, body);
+    answerWithError(
+      captured,
+      socket,
+      400,
+      'Bad Request',
+      errorAnswer(
+        'VCR_PROXY_BAD_REQUEST',
+        `gws-vcr: ${what}; send a path-only target and distinct, valid subprotocols.`,
+      ),
+    );
     report(captured, true);
   };
 
@@ -240,16 +233,10 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const startMs = clock.atMs();
-    const url = req.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const captured: CapturedExchange = {
       id: ids.nextExchangeId(),
       kind: 'websocket',
-      method: req.method ?? 'GET',
-      path,
-      query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-      requestHeaders: pairHeaders(req.rawHeaders),
+      ...requestLine(req),
       requestBody: null,
       requestBodyBytes: 0,
       isRequestTruncated: false,
@@ -286,7 +273,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       .filter((p) => p.length > 0);
     let up: WebSocket;
     try {
-      up = new WebSocket(upstreamWsOrigin + url, protocols, {
+      up = new WebSocket(upstreamWsOrigin + (req.url ?? '/'), protocols, {
         headers: headers as Record<string, string>,
         perMessageDeflate: false,
         autoPong: false,
@@ -338,16 +325,16 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
-        const [body, isTruncated] = capPayload(Buffer.concat(chunks), maxBodyBytes);
+        const all = Buffer.concat(chunks);
+        const [body, isTruncated] = capPayload(all, maxBodyBytes);
         captured.responseBody = body.length > 0 ? body : null;
-        captured.responseBodyBytes = chunks.reduce((n, c) => n + c.length, 0);
+        captured.responseBodyBytes = all.length;
         if (isTruncated) captured.flags.push('truncated');
         captured.error = `upstream refused the WebSocket upgrade with HTTP ${captured.status}`;
         const relayed = (captured.responseHeaders ?? []).filter(([name]) => {
           const lower = name.toLowerCase();
           return lower !== 'connection' && lower !== 'transfer-encoding' && lower !== 'content-length';
         });
-        const all = Buffer.concat(chunks);
         relayed.push(['Content-Length', String(all.length)], ['Connection', 'close']);
         answerOnSocket(socket, captured.status ?? 502, res.statusMessage ?? '', relayed, all);
         up.terminate();
@@ -363,25 +350,17 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         const what = `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
         captured.flags.push('upstream-unreachable');
         captured.error = what;
-        const body = Buffer.from(
-          JSON.stringify(
-            errorBody(
-              'VCR_UPSTREAM_UNREACHABLE',
-              `gws-vcr: ${what}; check that the upstream is running and that --upstream points at it.`,
-              { upstream: upstreamOrigin },
-            ),
+        answerWithError(
+          captured,
+          socket,
+          502,
+          'Bad Gateway',
+          errorAnswer(
+            'VCR_UPSTREAM_UNREACHABLE',
+            `gws-vcr: ${what}; check that the upstream is running and that --upstream points at it.`,
+            { upstream: upstreamOrigin },
           ),
         );
-        const responseHeaders: HeaderList = [
-          ['Content-Type', 'application/json'],
-          ['Content-Length', String(body.length)],
-          ['Connection', 'close'],
-        ];
-        captured.status = 502;
-        captured.responseHeaders = responseHeaders;
-        captured.responseBody = body;
-        captured.responseBodyBytes = body.length;
-        answerOnSocket(socket, 502, 'Bad Gateway', responseHeaders, body);
       }
     });
     up.once('close', () => {
@@ -421,7 +400,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         relay(
           conn,
           client,
-          options.isNotificationsPath(path),
+          options.isNotificationsPath(captured.path),
           new OriginRewriter([{ from: upstreamOrigin, to: proxyOrigin }]),
         );
       });

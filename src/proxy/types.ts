@@ -1,4 +1,7 @@
 // The proxy's model: what the forwarders capture (raw, unredacted, in memory only) before rows are built from it.
+import type { IncomingMessage } from 'node:http';
+import type { SessionClock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
 import type { FrameOpcode, NewExchange } from '../store/index.js';
 
 /** Allocates a session's row ids when a thing starts (the store's SessionWriter is one). */
@@ -6,6 +9,19 @@ export interface IdSource {
   nextExchangeId(): number;
   nextMessageId(): number;
   nextFrameId(): number;
+}
+
+/** What the HTTP and the WebSocket forwarder both take from the recorder. */
+export interface ForwarderOptions {
+  upstream: URL;
+  clock: SessionClock;
+  ids: IdSource;
+  /** bodies and frames are relayed whole and captured up to this many bytes */
+  maxBodyBytes: number;
+  isNotificationsPath: (path: string) => boolean;
+  /** the origin clients reach the proxy on, from the request's Host header */
+  publicOrigin: (req: IncomingMessage) => string;
+  logger: Logger;
 }
 
 /**

@@ -150,6 +150,12 @@ describe('HTTP forwarding', () => {
     const [exchange] = store.exchanges(recorder.sessionId);
     expect(exchange).toMatchObject({ status: 502, flags: ['upstream-unreachable'], firstByteMs: null });
     expect(exchange?.error).toContain('unreachable');
+    // the proxy's own answer is recorded as the response the client got
+    expect(exchange?.responseHeaders).toEqual([
+      ['Content-Type', 'application/json'],
+      ['Content-Length', String(reply.body.length)],
+    ]);
+    expect(exchange?.responseBody?.toString()).toBe(reply.text);
   });
 
   it('records a client that aborts mid-request and aborts the upstream request too', async () => {
@@ -413,6 +419,7 @@ describe('HTTP forwarding', () => {
     expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error).toBe('VCR_PROXY_BAD_REQUEST');
     const row = await recorded;
     expect(row).toMatchObject({ path: 'http://[', status: 400, flags: [] });
+    expect(row.responseBody?.toString()).toBe(reply.slice(reply.indexOf('\r\n\r\n') + 4));
     expect(row.error).toContain('cannot forward');
     expect((await send(`${recorder.url}/x`)).text).toBe('ok');
     await recorder.flush();

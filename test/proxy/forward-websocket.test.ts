@@ -261,11 +261,14 @@ describe('WebSocket relay', () => {
       import('node:http').IncomingMessage,
     ];
     expect(res.statusCode).toBe(403);
-    res.resume();
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe('refused');
+    expect(res.headers['content-length']).toBe('7');
     client.terminate();
     await recorder.close();
     const [exchange] = store.exchanges(recorder.sessionId);
-    expect(exchange).toMatchObject({ kind: 'websocket', status: 403 });
+    expect(exchange).toMatchObject({ kind: 'websocket', status: 403, responseBodyBytes: 7 });
     expect(exchange?.responseBody?.toString()).toBe('refused');
   });
 
@@ -280,13 +283,22 @@ describe('WebSocket relay', () => {
     expect(res.statusCode).toBe(502);
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
-    expect(JSON.parse(Buffer.concat(chunks).toString()).error).toBe('VCR_UPSTREAM_UNREACHABLE');
+    const body = Buffer.concat(chunks);
+    expect(JSON.parse(body.toString()).error).toBe('VCR_UPSTREAM_UNREACHABLE');
     client.terminate();
     await recorder.close();
-    expect(store.exchanges(recorder.sessionId)[0]).toMatchObject({
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({
       status: 502,
       flags: ['upstream-unreachable'],
+      responseHeaders: [
+        ['Content-Type', 'application/json'],
+        ['Content-Length', String(body.length)],
+        ['Connection', 'close'],
+      ],
+      responseBodyBytes: body.length,
     });
+    expect(exchange?.responseBody?.equals(body)).toBe(true);
   });
 
   it('closes open WebSockets with 1001 when the recorder closes', async () => {

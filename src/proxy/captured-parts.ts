@@ -1,0 +1,42 @@
+// What both forwarders capture alike: the request target's path and query, header pairs, and the proxy's own error answers.
+import type { IncomingMessage } from 'node:http';
+import { type ErrorCode, errorBody } from '../common/errors.js';
+import type { HeaderList } from '../store/index.js';
+import type { CapturedExchange } from './types.js';
+
+/** Node's raw header list (name, value, name, value, ...) as pairs, in order, duplicates kept. */
+export const pairHeaders = (raw: readonly string[]): HeaderList => {
+  const list: HeaderList = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) list.push([raw[i] as string, raw[i + 1] as string]);
+  return list;
+};
+
+/** The request as the client sent it: method, path and raw query (without '?'), headers as pairs. */
+export const requestLine = (
+  req: IncomingMessage,
+): Pick<CapturedExchange, 'method' | 'path' | 'query' | 'requestHeaders'> => {
+  const url = req.url ?? '/';
+  const queryAt = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    path: queryAt === -1 ? url : url.slice(0, queryAt),
+    query: queryAt === -1 ? '' : url.slice(queryAt + 1),
+    requestHeaders: pairHeaders(req.rawHeaders),
+  };
+};
+
+/** An answer the proxy gives itself: the JSON error body every gws-vcr server uses, and its raw headers. */
+export interface ErrorAnswer {
+  body: Buffer;
+  /** raw list, as Node's writeHead takes it: Content-Type and Content-Length */
+  rawHeaders: string[];
+}
+
+export const errorAnswer = (
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorAnswer => {
+  const body = Buffer.from(JSON.stringify(errorBody(code, message, details)));
+  return { body, rawHeaders: ['Content-Type', 'application/json', 'Content-Length', String(body.length)] };
+};
