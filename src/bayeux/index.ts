@@ -1,5 +1,5 @@
 // Public face of the bayeux part: protocol types, body parsing, channel matching and the Bayeux server.
-export { channelMatches, isValidChannel } from './channel-match.js';
+export { channelMatches, isMetaChannel, isValidChannel } from './channel-match.js';
 export { encodeMessages, parseBayeuxBody } from './codec.js';
 export {
   BAYEUX_SERVER_DEFAULTS,

@@ -2,7 +2,7 @@
 import { API_PREFIX, GWS_CHANNELS } from '../gws/index.js';
 import type { Exchange } from '../store/index.js';
 import type { ClientAction } from './anchor-notifications.js';
-import { callsOfRequest } from './call-family.js';
+import { callsOfRequest, isReadMethod } from './call-family.js';
 
 /**
  * Requests that cause notifications on a channel that is about no call, by path: `under` a path or
@@ -26,8 +26,6 @@ export const CHANNEL_CAUSES: ReadonlyArray<{
   { channel: GWS_CHANNELS.me, under: [], exactly: [`${API_PREFIX}/me`] },
 ];
 
-const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 const pathOnly = (path: string): string => {
   const scheme = path.indexOf('://');
   const slash = scheme === -1 ? 0 : path.indexOf('/', scheme + 3);
@@ -37,7 +35,7 @@ const pathOnly = (path: string): string => {
 
 /** Channels of CHANNEL_CAUSES whose notifications a request may cause. */
 const channelsCausedBy = (exchange: Exchange): string[] => {
-  if (READS.has(exchange.method.toUpperCase())) return [];
+  if (isReadMethod(exchange.method)) return [];
   const path = pathOnly(exchange.path);
   return CHANNEL_CAUSES.filter(
     (c) => c.exactly.includes(path) || c.under.some((p) => path === p || path.startsWith(`${p}/`)),

@@ -10,7 +10,7 @@
 // - otherwise the last action before it, when a REST request or publish at most `causeWindowMs` earlier;
 // - otherwise (asked for by nobody) the latest subscribe of its channel at its recorded offset, and with no
 //   such subscribe, the latest handshake.
-import { channelMatches } from '../bayeux/index.js';
+import { channelMatches, isMetaChannel } from '../bayeux/index.js';
 import type { BayeuxRow, Exchange } from '../store/index.js';
 import { ActionsSoFar } from './actions-so-far.js';
 import { CallFamilies, notifiedCall } from './call-family.js';
@@ -93,8 +93,6 @@ export interface AnchorOptions {
 
 export const ANCHOR_DEFAULTS: AnchorOptions = { causeWindowMs: 2000, duplicateWindowMs: 100 };
 
-const isMeta = (channel: string): boolean => channel.startsWith('/meta/');
-
 const subscriptionsOf = (message: Record<string, unknown>): string[] => {
   const sub = message.subscription;
   if (typeof sub === 'string') return [sub];
@@ -123,7 +121,7 @@ export const clientActions = (
       for (const channel of subscriptionsOf(row.message)) {
         actions.push({ kind: 'subscribe', channel, ordinal: next(`subscribe ${channel}`), atMs: row.atMs });
       }
-    } else if (!isMeta(row.channel)) {
+    } else if (!isMetaChannel(row.channel)) {
       actions.push({
         kind: 'publish',
         channel: row.channel,
@@ -137,7 +135,10 @@ export const clientActions = (
 };
 
 const isNotification = (row: BayeuxRow): row is BayeuxRow & { channel: string } =>
-  row.direction === 'to-client' && row.channel !== null && !isMeta(row.channel) && 'data' in row.message;
+  row.direction === 'to-client' &&
+  row.channel !== null &&
+  !isMetaChannel(row.channel) &&
+  'data' in row.message;
 
 /** Drops copies of one message that several recorded clients received (two tabs, a re-handshake overlap). */
 const withoutDuplicates = (

@@ -1,7 +1,7 @@
 // Which calls a recorded request or notification is about: call ids read from paths, URIs, bodies and responses.
 import { callIdFromUri } from '../gws/index.js';
 import type { BayeuxRow, Exchange } from '../store/index.js';
-import { type JsonValue, tryParseJson } from './json-data.js';
+import { isJsonObject, type JsonValue, tryParseJson } from './json-data.js';
 
 /** Body fields of an operation that name another call by URI (SwapCalls, CompleteTransfer, ...). */
 const REQUEST_CALL_FIELDS = ['otherCallUri', 'consultCallUri', 'parentCallUri', 'callUri'] as const;
@@ -10,14 +10,13 @@ const REQUEST_CALL_FIELDS = ['otherCallUri', 'consultCallUri', 'parentCallUri', 
 const RESPONSE_ID_FIELDS = ['id'] as const;
 const RESPONSE_URI_FIELDS = ['uri', 'callUri'] as const;
 
-/** Methods that read: they cause no notification, so they never anchor one by call. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-const isObject = (value: JsonValue | undefined): value is { [key: string]: JsonValue } =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Methods that read: they cause no notification, so they never anchor one. */
+export const isReadMethod = (method: string): boolean => READ_METHODS.has(method.toUpperCase());
 
 const idsIn = (value: JsonValue | undefined, ids: Set<string>): void => {
-  if (!isObject(value)) return;
+  if (!isJsonObject(value)) return;
   for (const field of RESPONSE_ID_FIELDS) {
     const id = value[field];
     if (typeof id === 'string' && id !== '') ids.add(id);
@@ -38,11 +37,11 @@ const jsonOf = (body: Buffer | null): JsonValue | undefined =>
  */
 export const callsOfRequest = (exchange: Exchange): Set<string> => {
   const ids = new Set<string>();
-  if (READ_METHODS.has(exchange.method.toUpperCase())) return ids;
+  if (isReadMethod(exchange.method)) return ids;
   const target = callIdFromUri(exchange.path);
   if (target !== null) ids.add(target);
   const body = jsonOf(exchange.requestBody);
-  if (isObject(body)) {
+  if (isJsonObject(body)) {
     for (const field of REQUEST_CALL_FIELDS) {
       const uri = body[field];
       const id = typeof uri === 'string' ? callIdFromUri(uri) : null;
@@ -51,7 +50,7 @@ export const callsOfRequest = (exchange: Exchange): Set<string> => {
   }
   const response = jsonOf(exchange.responseBody);
   idsIn(response, ids);
-  if (isObject(response)) idsIn(response.call, ids);
+  if (isJsonObject(response)) idsIn(response.call, ids);
   return ids;
 };
 
@@ -65,9 +64,9 @@ export interface NotifiedCall {
 /** Reads `data.call` (id, state, parentCallUri or parentCallPath), else `data.callUri` of an ErrorMessage. */
 export const notifiedCall = (message: Record<string, unknown>): NotifiedCall | null => {
   const data = message.data as JsonValue | undefined;
-  if (!isObject(data)) return null;
+  if (!isJsonObject(data)) return null;
   const call = data.call;
-  if (isObject(call) && typeof call.id === 'string' && call.id !== '') {
+  if (isJsonObject(call) && typeof call.id === 'string' && call.id !== '') {
     const parentUri = typeof call.parentCallUri === 'string' ? call.parentCallUri : call.parentCallPath;
     return {
       id: call.id,

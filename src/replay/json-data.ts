@@ -19,7 +19,7 @@ export const parseIgnoreFields = (fields: readonly string[]): IgnoreFields => ({
 
 export const NO_IGNORED_FIELDS: IgnoreFields = parseIgnoreFields([]);
 
-const isObject = (value: JsonValue): value is { [key: string]: JsonValue } =>
+export const isJsonObject = (value: JsonValue | undefined): value is { [key: string]: JsonValue } =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
@@ -34,7 +34,7 @@ export const normaliseData = (
 ): JsonValue => {
   if (typeof value === 'string') return mapString(value);
   if (Array.isArray(value)) return value.map((item) => normaliseData(item, ignore, mapString, path));
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   const out: { [key: string]: JsonValue } = {};
   for (const key of Object.keys(value).sort()) {
     const childPath = path === '' ? key : `${path}.${key}`;
@@ -74,7 +74,7 @@ export const dataDifferences = (
   const out: string[] = [];
   const walk = (r: JsonValue, a: JsonValue, at: string): void => {
     if (out.length >= limit) return;
-    if (isObject(r) && isObject(a)) {
+    if (isJsonObject(r) && isJsonObject(a)) {
       for (const key of new Set([...Object.keys(r), ...Object.keys(a)])) {
         const childPath = `${at}.${key}`;
         // Own keys only: a key named like an Object.prototype member (valueOf) is data, not a method.

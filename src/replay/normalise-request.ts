@@ -101,14 +101,25 @@ export const normaliseRequest = (
   };
 };
 
+/** A body for people: its canonical JSON, or its first 80 characters quoted; null when there is none. */
+export const bodyText = (body: NormalisedBody): string | null => {
+  switch (body.kind) {
+    case 'none':
+      return null;
+    case 'json':
+      return canonicalText(body.value);
+    case 'text':
+      return JSON.stringify(body.text.slice(0, 80));
+    default: {
+      const never: never = body;
+      return never;
+    }
+  }
+};
+
 /** `POST /api/v2/me/calls/X?a=1 {"operationName":"Answer"}`, for messages to people. */
 export const describeRequest = (request: NormalisedRequest): string => {
   const query = request.query.length === 0 ? '' : `?${new URLSearchParams(request.query).toString()}`;
-  const body =
-    request.body.kind === 'json'
-      ? ` ${canonicalText(request.body.value)}`
-      : request.body.kind === 'text'
-        ? ` ${JSON.stringify(request.body.text.slice(0, 80))}`
-        : '';
-  return `${request.method} ${request.path}${query}${body}`;
+  const body = bodyText(request.body);
+  return `${request.method} ${request.path}${query}${body === null ? '' : ` ${body}`}`;
 };

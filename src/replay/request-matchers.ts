@@ -1,6 +1,6 @@
 // What a recorded request matches: method, path, query and body matchers, each able to say how a request differs.
-import { canonicalText, countDifferences, dataDifferences } from './json-data.js';
-import type { NormalisedBody, NormalisedRequest } from './normalise-request.js';
+import { countDifferences, dataDifferences } from './json-data.js';
+import { bodyText, type NormalisedBody, type NormalisedRequest } from './normalise-request.js';
 
 /**
  * One condition a live request must meet to be answered by a recorded exchange (mockttp's shape).
@@ -93,18 +93,8 @@ export class QueryMatcher implements Matcher {
 }
 
 const bodyDescription = (body: NormalisedBody): string => {
-  switch (body.kind) {
-    case 'none':
-      return 'no body';
-    case 'json':
-      return `body ${canonicalText(body.value)}`;
-    case 'text':
-      return `body ${JSON.stringify(body.text.slice(0, 80))}`;
-    default: {
-      const never: never = body;
-      return never;
-    }
-  }
+  const text = bodyText(body);
+  return text === null ? 'no body' : `body ${text}`;
 };
 
 export class BodyMatcher implements Matcher {
