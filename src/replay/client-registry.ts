@@ -20,7 +20,6 @@ export interface ClientIdentity {
 
 interface Client<T> {
   timeline: T;
-  seq: number;
   authorization: string | null;
   cookie: string | null;
   /** the client sent its cookie back on a REST request at least once */
@@ -32,7 +31,6 @@ export class ClientRegistry<T> {
   private readonly clients: Array<Client<T>> = [];
   private readonly byCookie = new Map<string, Client<T>>();
   private readonly bySession = new Map<string, Client<T>>();
-  private seq = 0;
 
   constructor(private readonly create: (seq: number) => T) {}
 
@@ -112,10 +110,8 @@ export class ClientRegistry<T> {
   }
 
   private add(authorization: string | null): Client<T> {
-    const seq = this.seq++;
     const client: Client<T> = {
-      timeline: this.create(seq),
-      seq,
+      timeline: this.create(this.clients.length),
       authorization,
       cookie: null,
       isCookieKeeper: false,

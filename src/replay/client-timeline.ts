@@ -127,20 +127,20 @@ export class ClientTimeline {
     this.trigger(requestKey(exchangeId), atMs);
   }
 
-  subscribed(channel: string, atMs?: number): void {
-    this.trigger(subscribeKey(channel, this.nextOrdinal(`subscribe ${channel}`)), atMs);
+  subscribed(channel: string): void {
+    this.trigger(subscribeKey(channel, this.nextOrdinal(`subscribe ${channel}`)));
   }
 
-  published(channel: string, atMs?: number): void {
-    this.trigger(publishKey(channel, this.nextOrdinal(`publish ${channel}`)), atMs);
+  published(channel: string): void {
+    this.trigger(publishKey(channel, this.nextOrdinal(`publish ${channel}`)));
   }
 
-  handshook(atMs?: number): void {
-    this.trigger(handshakeKey(this.nextOrdinal('handshake')), atMs);
+  handshook(): void {
+    this.trigger(handshakeKey(this.nextOrdinal('handshake')));
   }
 
   /** Schedules the notifications anchored to `key`; an action counts once per progress. */
-  trigger(key: ActionKey, atMs = this.options.scheduler.nowMs()): void {
+  private trigger(key: ActionKey, atMs = this.options.scheduler.nowMs()): void {
     const { triggered } = this.progress;
     if (triggered.has(key)) return;
     triggered.add(key);

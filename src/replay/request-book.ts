@@ -47,29 +47,27 @@ export interface RequestBookOptions {
 }
 
 export class RequestBook {
-  private readonly byKey = new Map<string, RequestGroup>();
+  /** in first-recorded order: a group's index is its place here */
+  private readonly byKey = new Map<string, RequestGroup & { exchangeIds: number[] }>();
   private readonly ignore: IgnoreFields;
 
   constructor(entries: Iterable<{ id: number; request: ReplayRequest }>, options: RequestBookOptions = {}) {
     this.ignore = options.ignoreFields ?? NO_IGNORED_FIELDS;
-    const ids = new Map<string, { matcher: RecordedRequestMatcher; ids: number[] }>();
     for (const entry of entries) {
       const normalised = normaliseRequest(entry.request, {
         ignore: this.ignore,
         origins: options.recordedOrigins ?? [],
       });
-      const group = ids.get(normalised.key);
-      if (group) group.ids.push(entry.id);
-      else ids.set(normalised.key, { matcher: new RecordedRequestMatcher(normalised), ids: [entry.id] });
+      const group = this.byKey.get(normalised.key);
+      if (group) group.exchangeIds.push(entry.id);
+      else {
+        this.byKey.set(normalised.key, {
+          index: this.byKey.size,
+          matcher: new RecordedRequestMatcher(normalised),
+          exchangeIds: [entry.id],
+        });
+      }
     }
-    let index = 0;
-    for (const [key, group] of ids) {
-      this.byKey.set(key, { index: index++, matcher: group.matcher, exchangeIds: group.ids });
-    }
-  }
-
-  get groups(): RequestGroup[] {
-    return [...this.byKey.values()];
   }
 
   /** A live request, its replay origins (the ones the client sees) folded like the recorded ones. */
@@ -77,26 +75,20 @@ export class RequestBook {
     return normaliseRequest(request, { ignore: this.ignore, origins: liveOrigins });
   }
 
-  /** The recorded answer without moving the client on (e.g. to see whether it opens an HTTP session). */
-  peek(request: NormalisedRequest, cursors: RequestCursors): BookAnswer {
+  /** The next recorded answer for this client; identical requests get the recorded answers in order. */
+  answer(request: NormalisedRequest, cursors: RequestCursors): BookAnswer {
     const group = this.byKey.get(request.key);
     if (group === undefined) return { kind: 'miss' };
     const order = cursors.get(group.index) ?? 0;
+    cursors.set(group.index, order + 1);
     const last = group.exchangeIds.length - 1;
     const exchangeId = group.exchangeIds[Math.min(order, last)] as number;
     return { kind: 'hit', group, exchangeId, order, isFresh: order <= last };
   }
 
-  /** The next recorded answer for this client; identical requests get the recorded answers in order. */
-  answer(request: NormalisedRequest, cursors: RequestCursors): BookAnswer {
-    const found = this.peek(request, cursors);
-    if (found.kind === 'hit') cursors.set(found.group.index, found.order + 1);
-    return found;
-  }
-
   /** Up to `limit` recorded requests nearest to `request`, nearest first, with what differs. */
   closest(request: NormalisedRequest, limit = 3): NearMiss[] {
-    return this.groups
+    return [...this.byKey.values()]
       .map((group) => ({ group, distance: group.matcher.distance(request) }))
       .sort((a, b) => a.distance - b.distance || a.group.index - b.group.index)
       .slice(0, limit)
