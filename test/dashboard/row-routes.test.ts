@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { buildDashboardApp } from '../../src/dashboard/index.js';
 import { dashboardOver, seedDashboard } from '../helpers/dashboard-fixtures.js';
 import {
   failedCompleteTransfer,
@@ -8,6 +9,7 @@ import {
   SEED_TIMES,
   seedTwoStepTransfer,
 } from '../helpers/rows.js';
+import { makeExchange, makeFrame, makeSession, openTempStore } from '../helpers/store-rows.js';
 
 describe('GET /api/sessions', () => {
   it('lists every session with its counts, oldest first', async () => {
@@ -134,6 +136,50 @@ describe('GET /api/sessions/:id/exchanges', () => {
 });
 
 describe('GET /api/sessions/:id/frames', () => {
+  it('answers the frames of a WebSocket connection, payloads as text or base64, filtered', async () => {
+    const store = openTempStore();
+    const session = store.createSession(makeSession({ name: 'ws' }));
+    const upgrade = makeExchange({ id: 1, kind: 'websocket', path: '/api/v2/notifications', status: 101 });
+    const binary = Buffer.from([0xff, 0x00, 0x41]);
+    store.writeRows(session.id, {
+      exchanges: [upgrade],
+      frames: [
+        makeFrame({ id: 1, exchangeId: 1, atMs: 10 }),
+        makeFrame({
+          id: 2,
+          exchangeId: 1,
+          atMs: 20,
+          direction: 'to-client',
+          opcode: 'binary',
+          payload: binary,
+        }),
+        makeFrame({ id: 3, exchangeId: 1, atMs: 30, opcode: 'close', payload: Buffer.from([0x03, 0xe8]) }),
+      ],
+    });
+    const app = await buildDashboardApp({ store });
+    onTestFinished(() => app.close());
+    const get = async (qs = '') =>
+      (await app.inject({ url: `/api/sessions/${session.id}/frames?${qs}` })).json();
+
+    const all = await get();
+    expect(all.total).toBe(3);
+    expect(all.items[0]).toMatchObject({
+      id: 1,
+      sessionId: session.id,
+      exchangeId: 1,
+      opcode: 'text',
+      payload: { encoding: 'utf8', text: '[{"channel":"/meta/connect"}]' },
+    });
+    expect(all.items[1].payload).toEqual({ encoding: 'base64', text: binary.toString('base64') });
+    const ids = async (qs: string) => (await get(qs)).items.map((f: { id: number }) => f.id);
+    expect(await ids('opcode=binary')).toEqual([2]);
+    expect(await ids('direction=to-server')).toEqual([1, 3]);
+    expect(await ids('fromMs=15&toMs=30')).toEqual([2, 3]);
+    expect(await ids('text=meta/connect')).toEqual([1]);
+    expect(await ids('exchangeId=1&limit=1&offset=2')).toEqual([3]);
+    expect(await ids('exchangeId=2')).toEqual([]);
+  });
+
   it('answers an empty page for a session without WebSocket traffic', async () => {
     const { app } = await seedDashboard();
     expect((await app.inject({ url: '/api/sessions/1/frames' })).json()).toEqual({
