@@ -66,6 +66,7 @@ describe.each<ClientTransport>(['long-polling', 'websocket'])('replay server ove
     const client = await connect(replay.url, transport);
     const ringing = await timed(client, () => client.subscribe('/v2/me/calls'), A, 'Ringing');
     expect(ringing.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.ringingAfterSubscribe - 2);
+    expect(ringing.ms).toBeLessThan(TRANSFER_DELAYS.ringingAfterSubscribe + LATE_MS);
 
     const established = await timed(
       client,
@@ -79,6 +80,7 @@ describe.each<ClientTransport>(['long-polling', 'websocket'])('replay server ove
     const transfer = { destination: { phoneNumber: '5001' }, operationName: 'InitiateTransfer' };
     const dialing = await timed(client, () => post(replay.url, A, transfer), B, 'Dialing');
     expect(dialing.ms).toBeGreaterThanOrEqual(TRANSFER_DELAYS.dialing - 2);
+    expect(dialing.ms).toBeLessThan(TRANSFER_DELAYS.dialing + LATE_MS);
     expect(dialing.m.data).toMatchObject({
       call: {
         uri: `${replay.url}/api/v2/me/calls/${B}`,
