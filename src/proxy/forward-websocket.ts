@@ -191,22 +191,19 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       if (client.readyState === WebSocket.OPEN)
         client.send(isBinary ? data : rewriter.rewriteAll(data), { binary: isBinary });
     });
-    client.on('ping', (data) => {
-      recordFrame(conn, 'to-server', 'ping', data, false);
-      if (up.readyState === WebSocket.OPEN) up.ping(data);
-    });
-    client.on('pong', (data) => {
-      recordFrame(conn, 'to-server', 'pong', data, false);
-      if (up.readyState === WebSocket.OPEN) up.pong(data);
-    });
-    up.on('ping', (data) => {
-      recordFrame(conn, 'to-client', 'ping', data, false);
-      if (client.readyState === WebSocket.OPEN) client.ping(data);
-    });
-    up.on('pong', (data) => {
-      recordFrame(conn, 'to-client', 'pong', data, false);
-      if (client.readyState === WebSocket.OPEN) client.pong(data);
-    });
+    // autoPong is off on both legs: each peer's ping reaches the other, which answers it itself.
+    const passControl = (from: WebSocket, to: WebSocket, direction: Direction): void => {
+      from.on('ping', (data) => {
+        recordFrame(conn, direction, 'ping', data, false);
+        if (to.readyState === WebSocket.OPEN) to.ping(data);
+      });
+      from.on('pong', (data) => {
+        recordFrame(conn, direction, 'pong', data, false);
+        if (to.readyState === WebSocket.OPEN) to.pong(data);
+      });
+    };
+    passControl(client, up, 'to-server');
+    passControl(up, client, 'to-client');
     client.on('close', (code, reason) => {
       if (code === 1006) {
         if (!conn.isUpstreamClosed) conn.captured.flags.push('client-aborted');

@@ -195,15 +195,23 @@ describe('WebSocket relay', () => {
     // the upstream's ws answers the ping itself; the pong must come back through the proxy
     const [pong] = (await once(client, 'pong')) as [Buffer];
     expect(pong.toString()).toBe('are you there');
+    // and the other way round: the upstream pings, the client's ws answers
+    const clientPinged = once(client, 'ping');
+    const serverPonged = once(server, 'pong');
+    server.ping(Buffer.from('still here?'));
+    expect(((await clientPinged)[0] as Buffer).toString()).toBe('still here?');
+    expect(((await serverPonged)[0] as Buffer).toString()).toBe('still here?');
     await recorder.close();
     expect(
       store
         .frames(recorder.sessionId)
-        .map((f) => [f.direction, f.opcode])
-        .slice(0, 2),
+        .map((f) => [f.direction, f.opcode, f.payload.toString()])
+        .slice(0, 4),
     ).toEqual([
-      ['to-server', 'ping'],
-      ['to-client', 'pong'],
+      ['to-server', 'ping', 'are you there'],
+      ['to-client', 'pong', 'are you there'],
+      ['to-client', 'ping', 'still here?'],
+      ['to-server', 'pong', 'still here?'],
     ]);
   });
 
