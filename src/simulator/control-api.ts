@@ -1,8 +1,8 @@
 // The simulator's own control API under /sim (not GWS): ring calls at agents, make the far end answer or hang up, look around.
 import { type ErrorCode, errorBody } from '../common/errors.js';
 import { STATUS_CODES, type UserData } from '../gws/index.js';
-import { isObject } from './http-io.js';
 import type { Notification } from './notifications.js';
+import { isObject } from './params.js';
 import type { ControlFailure, ControlResult, Switchboard } from './switchboard.js';
 
 export const CONTROL_PREFIX = '/sim';

@@ -1,7 +1,7 @@
 // Small HTTP helpers for the simulator: read a bounded body, answer JSON or text, and parse a GWS operation body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from '../gws/index.js';
-import { fail, missing, type Param } from './params.js';
+import { fail, isObject, missing, type Param } from './params.js';
 
 /** Largest request body the simulator reads; GWS operation bodies are a few hundred bytes. */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -57,9 +57,6 @@ export const sendText = (res: ServerResponse, status: number, text: string): voi
   });
   res.end(text);
 };
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export interface OperationBody {
   operationName: string;

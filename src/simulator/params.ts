@@ -19,7 +19,7 @@ export const fail = (statusCode: number, statusMessage: string): OpFailure => ({
 export const missing = (name: string): OpFailure =>
   fail(STATUS_CODES.MISSING_PARAMETER, `Required parameter '${name}' is missing`);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A non-empty string parameter. */
@@ -74,15 +74,4 @@ export const digitsParam = (body: Record<string, unknown>): Param<string> => {
     );
   }
   return digits;
-};
-
-/** The call id at the end of a call URI or path (`…/me/calls/{id}` or `/calls/{id}`); undefined if it is not one. */
-export const callIdFromUri = (uri: string): string | undefined => {
-  let pathname = uri;
-  try {
-    pathname = new URL(uri, 'http://relative.invalid').pathname;
-  } catch {
-    return undefined;
-  }
-  return /\/calls\/([^/]+)\/?$/.exec(pathname)?.[1];
 };
