@@ -70,6 +70,18 @@ export const moveTo = (call: SimCall, to: CallState): void => {
 
 export const isLive = (call: SimCall): boolean => call.state !== 'Released';
 
+/** Adds a remote party (once); two or more make the call a conference. */
+export const addParty = (call: SimCall, phoneNumber: string): void => {
+  if (!call.participants.includes(phoneNumber)) call.participants.push(phoneNumber);
+  call.isConference = call.participants.length > 1;
+};
+
+/** Drops a remote party; the call stays a conference while two or more remain. */
+export const removeParty = (call: SimCall, phoneNumber: string): void => {
+  call.participants = call.participants.filter((p) => p !== phoneNumber);
+  call.isConference = call.participants.length > 1;
+};
+
 /** Calls that are ringing, dialing, established or held, per simulator; released calls are forgotten. */
 export class CallModel {
   private readonly calls = new Map<string, SimCall>();

@@ -1,8 +1,7 @@
 // The call operations (POST /api/v2/me/calls/{id}): one handler per operationName, each validating before it changes anything.
-import { type CallOperationName, type NotificationType, STATUS_CODES } from '../gws/index.js';
-import { type CallModel, moveTo, type SimCall } from './call-model.js';
+import { type CallOperationName, callIdFromUri, type NotificationType, STATUS_CODES } from '../gws/index.js';
+import { addParty, type CallModel, moveTo, removeParty, type SimCall } from './call-model.js';
 import {
-  callIdFromUri,
   destinationParam,
   digitsParam,
   fail,
@@ -50,7 +49,7 @@ const callParam = (ctx: CallOpContext, name: string, isRequired: boolean): Param
   const uri = stringParam(ctx.body, name);
   if (!uri.ok) return uri;
   const id = callIdFromUri(uri.value);
-  const other = id === undefined ? undefined : ctx.model.findOwn(ctx.call.agent, id);
+  const other = id === null ? undefined : ctx.model.findOwn(ctx.call.agent, id);
   if (other === undefined || other.state === 'Released') {
     return fail(STATUS_CODES.NOT_FOUND, `${name} ${uri.value} does not name a call of this agent`);
   }
@@ -101,11 +100,6 @@ const initiateConsult =
     events.push([consult, 'StatusChange']);
     return done(...events);
   };
-
-const addParty = (call: SimCall, phoneNumber: string): void => {
-  if (!call.participants.includes(phoneNumber)) call.participants.push(phoneNumber);
-  call.isConference = call.participants.length > 1;
-};
 
 const changeUserData =
   (change: (call: SimCall, ctx: CallOpContext) => OpFailure | undefined): CallOperation =>
@@ -177,8 +171,7 @@ export const CALL_OPERATION_HANDLERS: Partial<Record<CallOperationName, CallOper
         `${participant.value} is not a participant of call ${ctx.call.id}`,
       );
     }
-    ctx.call.participants = ctx.call.participants.filter((p) => p !== participant.value);
-    ctx.call.isConference = ctx.call.participants.length > 1;
+    removeParty(ctx.call, participant.value);
     return done([ctx.call, 'ParticipantsUpdated']);
   },
   SwapCalls: (ctx) => {

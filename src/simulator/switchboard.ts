@@ -10,7 +10,7 @@ import {
   type UserData,
 } from '../gws/index.js';
 import type { Agent, AgentDirectory } from './agents.js';
-import { type CallModel, isLive, moveTo, type SimCall } from './call-model.js';
+import { type CallModel, isLive, moveTo, removeParty, type SimCall } from './call-model.js';
 import { capabilitiesOf } from './capabilities.js';
 import {
   callNotification,
@@ -59,6 +59,13 @@ const accepted = (notifications: Notification[], endsSession = false): Outcome =
   ...(endsSession ? { endsSession } : {}),
 });
 
+/** The refusal of an operation the target's state (or the resource) does not offer. */
+const invalidState = (operationName: string): Outcome =>
+  refused(fail(STATUS_CODES.INVALID_STATE, `${operationName} is not valid for the current state`));
+
+const unknownDevice = (deviceId: string): Outcome =>
+  refused(fail(STATUS_CODES.NOT_FOUND, `Device ${deviceId} does not exist`));
+
 const controlFailure = (status: ControlFailure['status'], message: string): ControlFailure => ({
   ok: false,
   status,
@@ -103,7 +110,7 @@ export class Switchboard {
     }
     const handler = CALL_OPERATION_HANDLERS[operationName as keyof typeof CALL_OPERATION_HANDLERS];
     if (handler === undefined || !capabilitiesOf(call, this.model).includes(operationName)) {
-      return refused(fail(STATUS_CODES.INVALID_STATE, `${operationName} is not valid for the current state`));
+      return invalidState(operationName);
     }
     const result = handler({ model: this.model, call, body });
     if (!result.ok) return refused(result);
@@ -112,11 +119,8 @@ export class Switchboard {
 
   /** POST `/api/v2/me/devices/{id}/calls` `Dial`: a new outbound call, Dialing (GWS-NOTES §4). */
   dial(agent: Agent, deviceId: string, operationName: string, body: Record<string, unknown>): Outcome {
-    if (deviceId !== agent.deviceId)
-      return refused(fail(STATUS_CODES.NOT_FOUND, `Device ${deviceId} does not exist`));
-    if (operationName !== 'Dial') {
-      return refused(fail(STATUS_CODES.INVALID_STATE, `${operationName} is not valid for the current state`));
-    }
+    if (deviceId !== agent.deviceId) return unknownDevice(deviceId);
+    if (operationName !== 'Dial') return invalidState(operationName);
     const destination = destinationParam(body);
     if (!destination.ok) return refused(destination);
     const userData = userDataParam(body, false);
@@ -144,13 +148,10 @@ export class Switchboard {
 
   /** POST `/api/v2/me/devices/{id}`: DoNotDisturbOn, DoNotDisturbOff. */
   deviceOperation(agent: Agent, deviceId: string, operationName: string): Outcome {
-    if (deviceId !== agent.deviceId)
-      return refused(fail(STATUS_CODES.NOT_FOUND, `Device ${deviceId} does not exist`));
+    if (deviceId !== agent.deviceId) return unknownDevice(deviceId);
     const wanted =
       operationName === 'DoNotDisturbOn' ? 'On' : operationName === 'DoNotDisturbOff' ? 'Off' : null;
-    if (wanted === null || agent.doNotDisturb === wanted) {
-      return refused(fail(STATUS_CODES.INVALID_STATE, `${operationName} is not valid for the current state`));
-    }
+    if (wanted === null || agent.doNotDisturb === wanted) return invalidState(operationName);
     agent.doNotDisturb = wanted;
     return accepted([deviceNotification(agent, this.origin())]);
   }
@@ -169,7 +170,7 @@ export class Switchboard {
       agent.deviceState = 'Inactive';
       return accepted([deviceNotification(agent, this.origin())], true);
     }
-    return refused(fail(STATUS_CODES.INVALID_STATE, `${operationName} is not valid for the current state`));
+    return invalidState(operationName);
   }
 
   /** `POST /sim/calls`: an inbound call rings at the agent whose DN is `to`. */
@@ -192,11 +193,7 @@ export class Switchboard {
       userData: request.userData ?? {},
       isQueued: request.isQueued ?? false,
     });
-    return {
-      ok: true,
-      call,
-      notifications: this.notify([{ call, notificationType: 'StatusChange' }], agent),
-    };
+    return this.changed(call, 'StatusChange');
   }
 
   /** `POST /sim/calls/{id}/answer`: the far end of a Dialing call (a consult or a Dial) picks up. */
@@ -210,11 +207,7 @@ export class Switchboard {
       );
     }
     moveTo(call, 'Established');
-    return {
-      ok: true,
-      call,
-      notifications: this.notify([{ call, notificationType: 'StatusChange' }], call.agent),
-    };
+    return this.changed(call, 'StatusChange');
   }
 
   /** `POST /sim/calls/{id}/hangup`: the far end hangs up (one `participant` of a conference, or everyone). */
@@ -228,20 +221,11 @@ export class Switchboard {
           `${participant} is not on call ${callId}; participants: ${call.participants.join(', ')}`,
         );
       }
-      call.participants = call.participants.filter((p) => p !== participant);
-      call.isConference = call.participants.length > 1;
-      return {
-        ok: true,
-        call,
-        notifications: this.notify([{ call, notificationType: 'ParticipantsUpdated' }], call.agent),
-      };
+      removeParty(call, participant);
+      return this.changed(call, 'ParticipantsUpdated');
     }
     moveTo(call, 'Released');
-    return {
-      ok: true,
-      call,
-      notifications: this.notify([{ call, notificationType: 'StatusChange' }], call.agent),
-    };
+    return this.changed(call, 'StatusChange');
   }
 
   /**
@@ -274,6 +258,11 @@ export class Switchboard {
   /** Every live call, any agent's, for the control API. */
   allCalls(): SimCall[] {
     return this.agents.all().flatMap((agent) => this.model.liveCalls(agent));
+  }
+
+  /** A control action's result: `call` changed, and the notifications that tell its agent. */
+  private changed(call: SimCall, notificationType: CallEvent['notificationType']): ControlResult {
+    return { ok: true, call, notifications: this.notify([{ call, notificationType }], call.agent) };
   }
 
   private view(call: SimCall): Call {
