@@ -62,8 +62,6 @@ export class OriginRewriter {
   readonly #maxLength: number;
   readonly #needle: Buffer | null;
   #carry: Buffer | null = null;
-  /** how many origins were replaced so far */
-  replacements = 0;
 
   constructor(swaps: OriginSwap[] | OriginPatterns) {
     const prepared = Array.isArray(swaps) ? originPatterns(swaps) : swaps;
@@ -123,7 +121,6 @@ export class OriginRewriter {
         continue;
       }
       parts.push(data.subarray(emitFrom, at), to);
-      this.replacements += 1;
       emitFrom = end;
       searchFrom = end;
     }

@@ -59,6 +59,11 @@ describe('underPath', () => {
     expect(isUnder('/api/v2/notifications/connect')).toBe(true);
     expect(isUnder('/api/v2/notificationsX')).toBe(false);
     expect(isUnder('/api/v2/me')).toBe(false);
+    // a base given with a trailing slash means the same
+    const isUnderSlashed = underPath('/api/v2/notifications/');
+    expect(isUnderSlashed('/api/v2/notifications')).toBe(true);
+    expect(isUnderSlashed('/api/v2/notifications/connect')).toBe(true);
+    expect(isUnderSlashed('/api/v2/notificationsX')).toBe(false);
   });
 });
 
