@@ -1,9 +1,8 @@
 // Long-polling (and JSONP callback-polling) over HTTP: a JSON array POSTed, /meta/connect held open (Bayeux §5.1).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorBody } from '../common/errors.js';
 import { encodeMessages, parseBayeuxBody } from './codec.js';
 import type { HeldConnect } from './session.js';
-import { requestUrl, type Transport, type TransportHost } from './transport.js';
+import { requestUrl, sendError, type Transport, type TransportHost } from './transport.js';
 import type { BayeuxMessage, BayeuxParseResult } from './types.js';
 
 export interface LongPollingOptions {
@@ -133,15 +132,4 @@ const sendMessages = (res: ServerResponse, messages: BayeuxMessage[], jsonp: str
     'cache-control': 'no-cache, no-store',
   });
   res.end(jsonp === null ? json : `${jsonp}(${json});`);
-};
-
-const sendError = (
-  res: ServerResponse,
-  statusCode: number,
-  code: 'VCR_BAYEUX_BAD_REQUEST' | 'VCR_BAYEUX_CLOSED',
-  message: string,
-): void => {
-  if (res.writableEnded || res.destroyed) return;
-  if (!res.headersSent) res.writeHead(statusCode, { 'content-type': 'application/json;charset=UTF-8' });
-  res.end(JSON.stringify(errorBody(code, message)));
 };

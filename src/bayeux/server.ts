@@ -4,13 +4,13 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '../common/clock.js';
-import { errorBody, VcrError } from '../common/errors.js';
+import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { BayeuxErrors, errorReply } from './codec.js';
 import { LongPollingTransport } from './long-polling.js';
 import { type BatchContext, type BatchResult, type HandlerHost, handleBatch } from './message-handler.js';
 import { BayeuxSession, systemTimers, type Timers } from './session.js';
-import { requestUrl, type TransportHost } from './transport.js';
+import { refuseUpgrade, requestUrl, sendError, type TransportHost } from './transport.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
@@ -125,10 +125,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   /** Serves a long-polling (or callback-polling) request; one outside `matches` gets a 404. */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
     if (!this.matches(pathOf(req))) {
-      res.writeHead(404, { 'content-type': 'application/json;charset=UTF-8' });
-      res.end(
-        JSON.stringify(errorBody('VCR_BAYEUX_BAD_REQUEST', `${pathOf(req)} is not under ${this.path}`)),
-      );
+      sendError(res, 404, 'VCR_BAYEUX_BAD_REQUEST', `${pathOf(req)} is not under ${this.path}`);
       return;
     }
     this.longPolling.handle(req, res);
@@ -140,7 +137,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     // answered would otherwise take the whole process down.
     socket.on('error', (err) => this.logger.debug({ err }, 'bayeux upgrade socket failed'));
     if (!this.matches(pathOf(req))) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      refuseUpgrade(socket, '404 Not Found');
       return;
     }
     this.webSocket.handleUpgrade(req, socket, head);

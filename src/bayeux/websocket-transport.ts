@@ -4,7 +4,7 @@ import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { encodeMessages, parseBayeuxBody, unreadableInputReply } from './codec.js';
 import type { BayeuxSession, HeldConnect, Outlet } from './session.js';
-import type { Transport, TransportHost } from './transport.js';
+import { refuseUpgrade, type Transport, type TransportHost } from './transport.js';
 import type { BayeuxMessage } from './types.js';
 
 export interface WebSocketTransportOptions {
@@ -33,11 +33,11 @@ export class WebSocketTransport implements Transport {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // (The server gave the socket its 'error' listener before handing it over.)
     if (this.host.isClosed) {
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      refuseUpgrade(socket, '503 Service Unavailable');
       return;
     }
-    socket.on('error', (err) => this.host.logger.debug({ err }, 'bayeux websocket upgrade socket failed'));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
   }
 
