@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CAPABILITIES, type CallStateChangeMessage } from '../../src/gws/index.js';
+import { CALL_KEY_ORDER, CAPABILITIES, type Call, type CallStateChangeMessage } from '../../src/gws/index.js';
 import type { Notification } from '../../src/simulator/notifications.js';
+import type { Outcome, RingRequest, Switchboard } from '../../src/simulator/switchboard.js';
 import { seedNotifications } from '../helpers/seed.js';
 import { makeSwitchboard } from '../helpers/simulator-fixtures.js';
 
@@ -8,8 +9,36 @@ const seed = seedNotifications();
 const dataOf = (notifications: Notification[]): CallStateChangeMessage[] =>
   notifications.map((n) => n.data as CallStateChangeMessage);
 
-const okIds = (outcome: { response: { statusCode: number } }): void => {
+const expectAccepted = (outcome: Outcome): Outcome => {
   expect(outcome.response).toEqual({ statusCode: 0 });
+  return outcome;
+};
+
+/** `board.ring`, which must succeed. */
+const ringOk = (board: Switchboard, request: RingRequest) => {
+  const ring = board.ring(request);
+  if (!ring.ok) throw new Error(ring.message);
+  return ring;
+};
+
+/** A switchboard whose default agent 5005 has answered call `a` from 5000. */
+const answeredCall = (options?: Parameters<typeof makeSwitchboard>[0]) => {
+  const fixture = makeSwitchboard(options);
+  const me = fixture.agents.default;
+  const a = ringOk(fixture.board, { to: '5005', from: '5000' }).call.id;
+  expectAccepted(fixture.board.callOperation(me, a, 'Answer', {}));
+  return { ...fixture, me, a };
+};
+
+/** InitiateTransfer or InitiateConference from `a` to 5001; the consult call as its Dialing notification shows it. */
+const startConsult = (
+  { board, me, a }: ReturnType<typeof answeredCall>,
+  operationName: 'InitiateTransfer' | 'InitiateConference',
+): Call => {
+  const initiate = board.callOperation(me, a, operationName, { destination: { phoneNumber: '5001' } });
+  const consult = dataOf(expectAccepted(initiate).notifications)[1]?.call;
+  expect([consult?.callType, consult?.state]).toEqual(['Consult', 'Dialing']);
+  return consult as Call;
 };
 
 describe('switchboard', () => {
@@ -19,24 +48,23 @@ describe('switchboard', () => {
     });
     const agent = agents.default;
     const sent: Notification[] = [];
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
+    const ring = ringOk(board, { to: '5005', from: '5000' });
     sent.push(...ring.notifications);
     const a = ring.call.id;
     clock.advanceSeconds(10);
     const answer = board.callOperation(agent, a, 'Answer', {});
-    okIds(answer);
+    expectAccepted(answer);
     sent.push(...answer.notifications);
     clock.advanceSeconds(26);
     const initiate = board.callOperation(agent, a, 'InitiateTransfer', {
       destination: { phoneNumber: '5001' },
     });
-    okIds(initiate);
+    expectAccepted(initiate);
     sent.push(...initiate.notifications);
     const consultId = dataOf(initiate.notifications)[1]?.call.id ?? '';
     clock.advanceSeconds(12);
     const complete = board.callOperation(agent, consultId, 'CompleteTransfer', {});
-    okIds(complete);
+    expectAccepted(complete);
     sent.push(...complete.notifications);
 
     const expected = seed.filter((n) => n.sample === 'Sample 2');
@@ -52,29 +80,36 @@ describe('switchboard', () => {
     const agent = agents.byPhoneNumber('15000');
     if (agent === undefined) throw new Error('no agent 15000');
     const dial = board.dial(agent, agent.deviceId, 'Dial', { destination: { phoneNumber: '15001' } });
-    okIds(dial);
+    expectAccepted(dial);
     const parentId = dataOf(dial.notifications)[0]?.call.id ?? '';
     expect(board.remoteAnswer(parentId).ok).toBe(true);
     clock.advanceSeconds(43);
     const initiate = board.callOperation(agent, parentId, 'InitiateTransfer', {
       destination: { phoneNumber: '15002' },
     });
-    okIds(initiate);
+    expectAccepted(initiate);
     const consultId = dataOf(initiate.notifications)[1]?.call.id ?? '';
     expect(board.remoteAnswer(consultId).ok).toBe(true);
     clock.advanceSeconds(237);
     const complete = board.callOperation(agent, consultId, 'CompleteTransfer', {});
-    okIds(complete);
+    expectAccepted(complete);
     const expected = seed.filter((n) => n.sample === 'Sample 1');
     expect(complete.notifications.map((n) => JSON.stringify(n.data))).toEqual(
       expected.map((n) => JSON.stringify(n.data)),
     );
   });
 
+  it('orders the keys the seed never shows together (ani, userData, monitoring) as CALL_KEY_ORDER does', () => {
+    const { board } = makeSwitchboard();
+    const ring = ringOk(board, { to: '15000', from: '+33123456789', userData: { Tier: 'gold' } });
+    const keys = Object.keys(dataOf(ring.notifications)[0]?.call ?? {});
+    expect(keys).toEqual(expect.arrayContaining(['ani', 'userData', 'monitoring']));
+    expect(keys).toEqual(CALL_KEY_ORDER.filter((k) => keys.includes(k)));
+  });
+
   it('refuses an operation the capabilities do not allow, and changes nothing', () => {
     const { board, agents } = makeSwitchboard();
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
+    const ring = ringOk(board, { to: '5005', from: '5000' });
     const before = JSON.stringify(board.callsOf(agents.default));
     const hold = board.callOperation(agents.default, ring.call.id, 'Hold', {});
     expect(hold).toEqual({
@@ -86,15 +121,14 @@ describe('switchboard', () => {
 
   it('refuses an unknown operation, an unknown call and a missing parameter with GWS status codes', () => {
     const { board, agents } = makeSwitchboard();
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
+    const ring = ringOk(board, { to: '5005', from: '5000' });
     const me = agents.default;
     expect(board.callOperation(me, ring.call.id, 'Frobnicate', {}).response.statusCode).toBe(2);
     expect(board.callOperation(me, 'NOPE', 'Answer', {}).response).toEqual({
       statusCode: 6,
       statusMessage: 'Call NOPE does not exist',
     });
-    okIds(board.callOperation(me, ring.call.id, 'Answer', {}));
+    expectAccepted(board.callOperation(me, ring.call.id, 'Answer', {}));
     const before = JSON.stringify(board.callsOf(me));
     const transfer = board.callOperation(me, ring.call.id, 'InitiateTransfer', {});
     expect(transfer.response).toEqual({
@@ -107,20 +141,14 @@ describe('switchboard', () => {
 
   it("does not let an agent operate another agent's call", () => {
     const { board, agents } = makeSwitchboard();
-    const ring = board.ring({ to: '5001', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
+    const ring = ringOk(board, { to: '5001', from: '5000' });
     expect(board.callOperation(agents.default, ring.call.id, 'Answer', {}).response.statusCode).toBe(6);
   });
 
   it('cancels a consultation: Hangup on the consult releases it and leaves the parent Held; Retrieve re-establishes', () => {
-    const { board, agents } = makeSwitchboard();
-    const me = agents.default;
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
-    const a = ring.call.id;
-    board.callOperation(me, a, 'Answer', {});
-    const initiate = board.callOperation(me, a, 'InitiateTransfer', { destination: { phoneNumber: '5001' } });
-    const b = dataOf(initiate.notifications)[1]?.call.id ?? '';
+    const answered = answeredCall();
+    const { board, me, a } = answered;
+    const b = startConsult(answered, 'InitiateTransfer').id;
     const hangup = dataOf(board.callOperation(me, b, 'Hangup', {}).notifications);
     expect(hangup.map((d) => [d.call.id, d.call.state, d.call.capabilities])).toEqual([[b, 'Released', []]]);
     expect(board.callOf(me, a)?.capabilities).toEqual([...CAPABILITIES.held]);
@@ -132,21 +160,14 @@ describe('switchboard', () => {
   });
 
   it('swaps calls: the held one is Established first, then the other Held', () => {
-    const { board, agents, model } = makeSwitchboard();
-    const me = agents.default;
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
-    const a = ring.call.id;
-    board.callOperation(me, a, 'Answer', {});
-    const initiate = board.callOperation(me, a, 'InitiateTransfer', { destination: { phoneNumber: '5001' } });
-    const consult = dataOf(initiate.notifications)[1]?.call;
-    const swap = board.callOperation(me, consult?.id ?? '', 'SwapCalls', {
-      otherCallUri: consult?.parentCallUri,
-    });
-    okIds(swap);
+    const answered = answeredCall();
+    const { board, me, a, model } = answered;
+    const consult = startConsult(answered, 'InitiateTransfer');
+    const swap = board.callOperation(me, consult.id, 'SwapCalls', { otherCallUri: consult.parentCallUri });
+    expectAccepted(swap);
     expect(dataOf(swap.notifications).map((d) => [d.call.id, d.call.state])).toEqual([
       [a, 'Established'],
-      [consult?.id, 'Held'],
+      [consult.id, 'Held'],
     ]);
     expect(dataOf(swap.notifications)[0]?.call.capabilities).toEqual([
       ...CAPABILITIES.established,
@@ -156,23 +177,14 @@ describe('switchboard', () => {
   });
 
   it('completes a conference: consult Released with parentCallPath, then the parent gains the party', () => {
-    const { board, agents } = makeSwitchboard();
-    const me = agents.default;
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
-    const a = ring.call.id;
-    board.callOperation(me, a, 'Answer', {});
-    const initiate = board.callOperation(me, a, 'InitiateConference', {
-      destination: { phoneNumber: '5001' },
-    });
-    const consult = dataOf(initiate.notifications)[1]?.call;
-    expect(consult?.capabilities).toContain('CompleteConference');
-    expect(consult?.capabilities).not.toContain('CompleteTransfer');
-    const complete = dataOf(
-      board.callOperation(me, consult?.id ?? '', 'CompleteConference', {}).notifications,
-    );
+    const answered = answeredCall();
+    const { board, me, a } = answered;
+    const consult = startConsult(answered, 'InitiateConference');
+    expect(consult.capabilities).toContain('CompleteConference');
+    expect(consult.capabilities).not.toContain('CompleteTransfer');
+    const complete = dataOf(board.callOperation(me, consult.id, 'CompleteConference', {}).notifications);
     expect(complete.map((d) => [d.notificationType, d.call.id, d.call.state])).toEqual([
-      ['StatusChange', consult?.id, 'Released'],
+      ['StatusChange', consult.id, 'Released'],
       ['ParticipantsUpdated', a, 'Established'],
     ]);
     expect(complete[0]?.call.parentCallPath).toBe(`/calls/${a}`);
@@ -189,9 +201,7 @@ describe('switchboard', () => {
   it('keeps attached data: attach, update, delete a pair, delete all (key absent afterwards)', () => {
     const { board, agents } = makeSwitchboard();
     const me = agents.default;
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
-    const a = ring.call.id;
+    const a = ringOk(board, { to: '5005', from: '5000' }).call.id;
     const step = (op: string, body: Record<string, unknown>) => {
       const [data] = dataOf(board.callOperation(me, a, op, body).notifications);
       expect(data?.notificationType).toBe('AttachedDataChanged');
@@ -216,9 +226,7 @@ describe('switchboard', () => {
   it('single-step transfer releases the call; DTMF keeps its state; mute toggles where enabled', () => {
     const { board, agents } = makeSwitchboard({ agents: [{ phoneNumber: '5005', canMute: true }] });
     const me = agents.default;
-    const ring = board.ring({ to: '5005', from: '5000' });
-    if (!ring.ok) throw new Error(ring.message);
-    const a = ring.call.id;
+    const a = ringOk(board, { to: '5005', from: '5000' }).call.id;
     const [answered] = dataOf(board.callOperation(me, a, 'Answer', {}).notifications);
     expect(answered?.call.capabilities).toEqual([...CAPABILITIES.established, 'MuteCall']);
     const [dtmf] = dataOf(board.callOperation(me, a, 'SendDtmf', { digits: '12#' }).notifications);
@@ -239,9 +247,8 @@ describe('switchboard', () => {
   it('rejects a queue-delivered call; a plain ringing call cannot be rejected', () => {
     const { board, agents } = makeSwitchboard();
     const me = agents.default;
-    const plain = board.ring({ to: '5005', from: '5000' });
-    const queued = board.ring({ to: '5005', from: '5002', isQueued: true });
-    if (!plain.ok || !queued.ok) throw new Error('ring failed');
+    const plain = ringOk(board, { to: '5005', from: '5000' });
+    const queued = ringOk(board, { to: '5005', from: '5002', isQueued: true });
     expect(dataOf(queued.notifications)[0]?.call.capabilities).toEqual([...CAPABILITIES.ringing, 'Reject']);
     expect(board.callOperation(me, plain.call.id, 'Reject', {}).response.statusCode).toBe(2);
     const [rejected] = dataOf(board.callOperation(me, queued.call.id, 'Reject', {}).notifications);
