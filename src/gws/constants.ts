@@ -1,5 +1,5 @@
 // Constants of the GWS API v2 Voice API: paths, channels, status codes, capability lists and URI fields (GWS-NOTES.md).
-import type { CallState, UserState } from './types.js';
+import type { UserState } from './types.js';
 
 /** REST base path; `path` fields in bodies are relative to `${API_PREFIX}/me` or `${API_PREFIX}`. */
 export const API_PREFIX = '/api/v2';
@@ -76,7 +76,8 @@ export const CSRF_REJECTION_TEXT = 'Missing or invalid Csrf token';
 
 /**
  * Fields whose value is an absolute URI (or, for `uris`, a list of them) built from the server's
- * external origin; a proxy rewrites these, replay may too. `Location` is the HTTP header.
+ * external origin. `Location` is the HTTP header. The proxy and replay rewrite the origin wherever it
+ * stands, not field by field: this list says which fields carry one.
  */
 export const URL_FIELDS = [
   'uri',
@@ -91,8 +92,6 @@ export const URL_FIELDS = [
 ] as const;
 
 export type UrlField = (typeof URL_FIELDS)[number];
-
-export const CALL_STATES: readonly CallState[] = ['Ringing', 'Dialing', 'Established', 'Held', 'Released'];
 
 /** Key order of a call object (GWS-NOTES §5.3; optional keys placed as the doc samples place them). */
 export const CALL_KEY_ORDER = [
@@ -155,12 +154,6 @@ export type CallOperationName = (typeof CALL_OPERATIONS)[number];
 export const AGENT_STATE_OPERATIONS = ['Ready', 'NotReady', 'AfterCallWork', 'AuxWork'] as const;
 export type AgentStateOperationName = (typeof AGENT_STATE_OPERATIONS)[number];
 
-/** Operations POSTed to `/api/v2/me/devices/{id}`. */
-export const DEVICE_OPERATIONS = ['DoNotDisturbOn', 'DoNotDisturbOff'] as const;
-
-/** Operations POSTed to `/api/v2/me`. */
-export const SESSION_OPERATIONS = ['StartContactCenterSession', 'EndContactCenterSession'] as const;
-
 /**
  * Capability lists, copied in order from the seed (GWS-NOTES §7.1) and the op pages (§7.2).
  * Lists for situations no source shows are derived from these by the simulator.
@@ -208,20 +201,6 @@ export const CAPABILITIES = {
   ],
   /** Dial page: own outbound call, Dialing */
   dialing: ['SendDtmf', 'DeleteUserData', 'AttachUserData', 'DeleteUserDataPair', 'Hangup', 'UpdateUserData'],
-  /** InitiateTransfer Sample 1: parent Held once the consult exists (a variant; no Retrieve) */
-  heldWithConsult: [
-    'UpdateUserData',
-    'SwapCalls',
-    'InitiateConference',
-    'SingleStepTransfer',
-    'InitiateTransfer',
-    'AttachUserData',
-    'DeleteUserDataPair',
-    'SingleStepConference',
-    'DeleteUserData',
-    'Hangup',
-    'CompleteTransfer',
-  ],
   /** SwapCalls page: added to `established` while another call is held */
   withHeldCall: ['SwapCalls', 'CompleteTransfer', 'CompleteConference'],
   released: [],
