@@ -1,4 +1,6 @@
-// The client actions before one recorded notification, indexed the way the anchoring asks: latest per call, per resource.
+// The client actions before one recorded notification, indexed the way the anchoring asks: the latest one, the
+// latest per call, per resource, per subscribed pattern, and the latest handshake.
+import { channelMatches } from '../bayeux/index.js';
 import { API_PREFIX, GWS_CHANNELS } from '../gws/index.js';
 import type { Exchange } from '../store/index.js';
 import type { ClientAction } from './anchor-notifications.js';
@@ -42,21 +44,39 @@ const channelsCausedBy = (exchange: Exchange): string[] => {
   ).map((c) => c.channel);
 };
 
-/** What the anchoring knows up to one notification: every action so far, the latest per call and per cause. */
+/** What the anchoring knows up to one notification: the latest action, and the latest of each kind it asks for. */
 export class ActionsSoFar {
-  readonly list: ClientAction[] = [];
+  /** the action added last; null before the first */
+  last: ClientAction | null = null;
+  /** the latest handshake; null before the first */
+  lastHandshake: ClientAction | null = null;
   private readonly byCall = new Map<string, ClientAction>();
   private readonly byChannel = new Map<string, ClientAction>();
+  /** latest subscribe per pattern, least recent first */
+  private readonly byPattern = new Map<string, ClientAction>();
 
   constructor(private readonly exchanges: ReadonlyMap<number, Exchange>) {}
 
   add(action: ClientAction): void {
-    this.list.push(action);
+    this.last = action;
+    if (action.kind === 'handshake') this.lastHandshake = action;
+    if (action.kind === 'subscribe') {
+      // Deleted first, so the map's order stays the order of the latest subscribe per pattern.
+      this.byPattern.delete(action.channel);
+      this.byPattern.set(action.channel, action);
+    }
     if (action.kind !== 'request') return;
     const exchange = this.exchanges.get(action.exchangeId);
     if (exchange === undefined) return;
     for (const id of callsOfRequest(exchange)) this.byCall.set(id, action);
     for (const channel of channelsCausedBy(exchange)) this.byChannel.set(channel, action);
+  }
+
+  /** The latest subscribe whose pattern covers `channel`; null if none. */
+  latestSubscribeCovering(channel: string): ClientAction | null {
+    let latest: ClientAction | null = null;
+    for (const [pattern, action] of this.byPattern) if (channelMatches(pattern, channel)) latest = action;
+    return latest;
   }
 
   /** The latest request on any of these calls; null if none. */

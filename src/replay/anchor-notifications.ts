@@ -10,7 +10,7 @@
 // - otherwise the last action before it, when a REST request or publish at most `causeWindowMs` earlier;
 // - otherwise (asked for by nobody) the latest subscribe of its channel at its recorded offset, and with no
 //   such subscribe, the latest handshake.
-import { channelMatches, isMetaChannel } from '../bayeux/index.js';
+import { isMetaChannel } from '../bayeux/index.js';
 import type { BayeuxRow, Exchange } from '../store/index.js';
 import { ActionsSoFar } from './actions-so-far.js';
 import { CallFamilies, notifiedCall } from './call-family.js';
@@ -228,21 +228,12 @@ const anchorFor = (
   if (isRecent(onResource)) return { action: onResource, reason: 'caused-by' };
   const isUnasked = call !== null && onFamily === null && call.state === 'Ringing';
   if (onFamily !== null) return { action: onFamily, reason: 'after-call-action' };
-  const { list } = before;
-  const last = list[list.length - 1];
-  if (last === undefined) return null;
-  if (!isUnasked && (last.kind === 'request' || last.kind === 'publish') && isRecent(last)) {
+  const { last } = before;
+  if (!isUnasked && (last?.kind === 'request' || last?.kind === 'publish') && isRecent(last)) {
     return { action: last, reason: 'caused-by' };
   }
-  for (let i = list.length - 1; i >= 0; i--) {
-    const action = list[i] as ClientAction;
-    if (action.kind === 'subscribe' && channelMatches(action.channel, row.channel)) {
-      return { action, reason: 'after-subscribe' };
-    }
-  }
-  for (let i = list.length - 1; i >= 0; i--) {
-    const action = list[i] as ClientAction;
-    if (action.kind === 'handshake') return { action, reason: 'after-handshake' };
-  }
-  return null;
+  const subscribe = before.latestSubscribeCovering(row.channel);
+  if (subscribe !== null) return { action: subscribe, reason: 'after-subscribe' };
+  const handshake = before.lastHandshake;
+  return handshake === null ? null : { action: handshake, reason: 'after-handshake' };
 };
