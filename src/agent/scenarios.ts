@@ -166,5 +166,3 @@ export const SCENARIOS: readonly Scenario[] = [
   failedCompleteTransfer,
   attachedUserData,
 ];
-
-export const scenarioByName = (name: string): Scenario | undefined => SCENARIOS.find((s) => s.name === name);
