@@ -97,6 +97,8 @@ describe('decoding the Bayeux traffic of an imported HAR', () => {
     const original = store.resolveSession(id);
     const a = rowsOf(store, id);
     const b = rowsOf(store, copy.id);
+    // the same counts both sides, so the loops below compare every row
+    expect([a.exchanges.length, a.frames.length, a.messages.length]).toEqual([5, 3, 8]);
     expect([b.exchanges.length, b.frames.length, b.messages.length]).toEqual([5, 3, 8]);
     /** how far apart on the wall clock two times of the two sessions are */
     const apart = (before: number | null, after: number | null | undefined): number =>
