@@ -83,14 +83,18 @@ export interface WindowQuery {
   toMs?: number;
 }
 
+/** The 404 for a session the recording does not hold, saying where to find the ones it does. */
+export const sessionNotFound = (store: Store, id: number): VcrError =>
+  new VcrError('VCR_SESSION_NOT_FOUND', `no session ${id} in ${store.path}`, {
+    hint: 'GET /api/sessions lists the sessions it holds.',
+    statusCode: 404,
+  });
+
 /** The session, or a 404 that says which sessions exist. */
 export const requireSession = (store: Store, id: number): Session => {
   const session = store.getSession(id);
   if (session) return session;
-  throw new VcrError('VCR_SESSION_NOT_FOUND', `no session ${id} in ${store.path}`, {
-    hint: 'GET /api/sessions lists the sessions it holds.',
-    statusCode: 404,
-  });
+  throw sessionNotFound(store, id);
 };
 
 /** Drops keys whose value is undefined, so optional filters stay absent (exactOptionalPropertyTypes-safe). */

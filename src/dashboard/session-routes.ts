@@ -1,8 +1,7 @@
 // GET /api/sessions and /api/sessions/:id: what the recording holds, with counts, and which session is live.
 import type { FastifyPluginAsync } from 'fastify';
-import { VcrError } from '../common/errors.js';
 import type { SessionSummary, Store } from '../store/index.js';
-import { sessionParams } from './query-schemas.js';
+import { sessionNotFound, sessionParams } from './query-schemas.js';
 
 export interface SessionRoutesOptions {
   store: Store;
@@ -25,12 +24,7 @@ export const sessionRoutes: FastifyPluginAsync<SessionRoutesOptions> = async (
 
   app.get<{ Params: { id: number } }>('/:id', { schema: { params: sessionParams } }, async (request) => {
     const found = store.listSessions().find((s) => s.id === request.params.id);
-    if (!found) {
-      throw new VcrError('VCR_SESSION_NOT_FOUND', `no session ${request.params.id} in ${store.path}`, {
-        hint: 'GET /api/sessions lists the sessions it holds.',
-        statusCode: 404,
-      });
-    }
+    if (!found) throw sessionNotFound(store, request.params.id);
     return withLive(found);
   });
 };
