@@ -118,7 +118,7 @@ export const demoCommand = (): Command =>
       'Run the simulator, the recorder in front of it and the dashboard, and play scripted agents through it: ' +
         'two-step and single-step transfer, conference, hold/retrieve, a failing CompleteTransfer, user data.',
     )
-    .option('--port <port>', 'dashboard port (0 picks a free one)', parsePort, 3000)
+    .option('--port <port>', 'dashboard port (0 picks a free one)', parsePort, DASHBOARD_DEFAULTS.port)
     .option('--db <file>', 'recording database to write', DEFAULT_DB)
     .option('--once', 'record the scenarios, then exit instead of serving the dashboard')
     .option('--think-ms <ms>', 'pause of the scripted agents between steps', parseNonNegative, 250)

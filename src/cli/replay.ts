@@ -51,7 +51,7 @@ export const replayCommand = (): Command =>
       '--speed <factor>',
       'recorded delays are divided by this (10 = ten times faster)',
       parsePositive,
-      1,
+      REPLAY_DEFAULTS.speed,
     )
     .option(
       '--strict',
@@ -62,13 +62,13 @@ export const replayCommand = (): Command =>
       '--jitter <ms>',
       'move each notification by up to ± this many ms, to reproduce races',
       parseNonNegative,
-      0,
+      REPLAY_DEFAULTS.jitterMs,
     )
     .option(
       '--seed <n>',
       'seed of the jitter: the same seed moves every notification the same way',
       parseSeed,
-      1,
+      REPLAY_DEFAULTS.seed,
     )
     .option(
       '--ignore-field <name>',
