@@ -39,6 +39,8 @@ export const createTransfersView = (ctx) => {
       stepCell(t.steps.initiateToDialingMs ?? null),
       stepCell(t.steps.dialingToCompleteMs ?? null),
       stepCell(t.steps.completeToReleasedMs ?? null),
+      // conferences only: CompleteConference -> the original call updated with both parties
+      stepCell(t.steps.completeToUpdatedMs ?? null),
       stepCell(t.steps.requestToDoneMs ?? null),
       h(
         'td',

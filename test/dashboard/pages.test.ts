@@ -14,7 +14,7 @@ import {
   storeWith,
 } from '../helpers/dashboard-fixtures.js';
 import { startTestRecorder } from '../helpers/recorder.js';
-import { RecordingScript, SEED_TIMES } from '../helpers/rows.js';
+import { RecordingScript, SEED_TIMES, twoStepConference } from '../helpers/rows.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -110,6 +110,33 @@ describe('dashboard pages', () => {
     expect(await page.locator('.link-overlay line').count()).toBeGreaterThan(0);
 
     await page.screenshot({ path: join(shotsDir, 'live-seed.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('lists a conference in the Transfers tab with each of its steps, the parent update included', async () => {
+    const { store } = storeWith([{ name: 'conference', script: twoStepConference(new RecordingScript()) }]);
+    const dashboard = await createDashboard({ store, port: 0 });
+    onTestFinished(() => dashboard.close());
+    const { page, problems } = await openPage();
+
+    await page.goto(`${dashboard.url}/session.html?id=1#transfers`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const headers = await page.locator('#transfers thead th').allTextContents();
+    const cells = await page.locator('#transfers tbody tr.ok td').allTextContents();
+    // twoStepConference: InitiateConference 4000, Dialing 4080, CompleteConference 7000, consult Released 7060,
+    // the original updated 7090
+    expect(Object.fromEntries(headers.map((header, i) => [header, cells[i]]))).toEqual({
+      At: '+4.000 s',
+      Kind: 'conference',
+      'Original → consult': '…ES000005 → …ES000006',
+      To: '5001',
+      'Initiate → Dialing': '80.0 ms',
+      'Dialing → Complete': '2.92 s',
+      'Complete → Released': '60.0 ms',
+      'Complete → updated': '90.0 ms',
+      'Request → done': '–',
+      Result: 'ok',
+    });
     expect(problems).toEqual([]);
   });
 
