@@ -100,30 +100,31 @@ const requestBodyOf = (place: HarPlace, postData: unknown): Buffer | null => {
   return Buffer.alloc(0);
 };
 
+/** Reads one frame in Chrome's `_webSocketMessages` shape (a gws-vcr export's orphan frames have it too). */
+export const readFrame = (at: HarPlace, value: unknown, index: number): ReadFrame => {
+  const m = readObject(at, value);
+  const type = readString(field(at, 'type'), m.type);
+  if (type !== 'send' && type !== 'receive')
+    throw harInvalid(field(at, 'type'), `is "${type}", expected "send" or "receive"`);
+  const code = readNumber(field(at, 'opcode'), m.opcode);
+  const opcode = OPCODES[code];
+  if (!opcode) throw harInvalid(field(at, 'opcode'), `is ${code}, expected 1 (text), 2 (binary), 8, 9 or 10`);
+  const data = m.data === undefined ? '' : readString(field(at, 'data'), m.data);
+  const extra = isRecord(m._gwsVcr) ? m._gwsVcr : undefined;
+  const isBase64 = opcode !== 'text' || extra?.isBase64 === true;
+  return {
+    index,
+    direction: type === 'send' ? 'to-server' : 'to-client',
+    opcode,
+    wallMs: readNumber(field(at, 'time'), m.time) * 1000,
+    payload: Buffer.from(data, isBase64 ? 'base64' : 'utf8'),
+    extra: m._gwsVcr,
+  };
+};
+
 const readFrames = (place: HarPlace, value: unknown): ReadFrame[] => {
   if (value === undefined || value === null) return [];
-  return readArray(place, value).map((value, index) => {
-    const at = item(place, index);
-    const m = readObject(at, value);
-    const type = readString(field(at, 'type'), m.type);
-    if (type !== 'send' && type !== 'receive')
-      throw harInvalid(field(at, 'type'), `is "${type}", expected "send" or "receive"`);
-    const code = readNumber(field(at, 'opcode'), m.opcode);
-    const opcode = OPCODES[code];
-    if (!opcode)
-      throw harInvalid(field(at, 'opcode'), `is ${code}, expected 1 (text), 2 (binary), 8, 9 or 10`);
-    const data = m.data === undefined ? '' : readString(field(at, 'data'), m.data);
-    const extra = isRecord(m._gwsVcr) ? m._gwsVcr : undefined;
-    const isBase64 = opcode !== 'text' || extra?.isBase64 === true;
-    return {
-      index,
-      direction: type === 'send' ? 'to-server' : 'to-client',
-      opcode,
-      wallMs: readNumber(field(at, 'time'), m.time) * 1000,
-      payload: Buffer.from(data, isBase64 ? 'base64' : 'utf8'),
-      extra: m._gwsVcr,
-    };
-  });
+  return readArray(place, value).map((value, index) => readFrame(item(place, index), value, index));
 };
 
 const isCompressed = (headers: HeaderList): boolean =>

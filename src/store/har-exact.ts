@@ -1,5 +1,5 @@
 // Restores the exact rows of a gws-vcr export from its `_gwsVcr` fields (ids, sub-ms times, flags, Bayeux rows).
-import type { ReadEntry, ReadFrame } from './har-entry.js';
+import { type ReadEntry, type ReadFrame, readFrame } from './har-entry.js';
 import type { HarPlace } from './har-fields.js';
 import {
   field,
@@ -15,7 +15,6 @@ import {
 import type { HarImport, HarLogExtra } from './har-types.js';
 import type {
   ExchangeKind,
-  FrameOpcode,
   MessageTransport,
   NewBayeuxRow,
   NewExchange,
@@ -25,7 +24,6 @@ import type {
 
 const KINDS: readonly ExchangeKind[] = ['http', 'bayeux', 'websocket'];
 const TRANSPORTS: readonly MessageTransport[] = ['long-polling', 'websocket'];
-const OPCODES: Record<number, FrameOpcode> = { 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 
 const oneOf = <T extends string>(place: HarPlace, value: unknown, allowed: readonly T[]): T => {
   const s = readString(place, value);
@@ -160,21 +158,10 @@ export const exactExtras = (
     logExtra.orphanFrames === undefined
       ? []
       : readArray(field(place, 'orphanFrames'), logExtra.orphanFrames).map((value, i) => {
-          const at: HarPlace = field(place, `orphanFrames[${i}]`);
-          const o = readObject(at, value);
-          const code = readNumber(field(at, 'opcode'), o.opcode);
-          const opcode = OPCODES[code];
-          if (!opcode) throw harInvalid(field(at, 'opcode'), `is ${code}, expected 1, 2, 8, 9 or 10`);
-          const isBase64 = opcode !== 'text' || (isRecord(o._gwsVcr) && o._gwsVcr.isBase64 === true);
-          const frame: ReadFrame = {
-            index: i,
-            direction: o.type === 'send' ? 'to-server' : 'to-client',
-            opcode,
-            wallMs: 0,
-            payload: Buffer.from(readString(field(at, 'data'), o.data), isBase64 ? 'base64' : 'utf8'),
-            extra: o._gwsVcr,
-          };
-          return readFrameRow(field(at, '_gwsVcr'), readNumber(field(at, 'exchangeId'), o.exchangeId), frame);
+          // Chrome's frame shape, plus the exchange the frame belongs to.
+          const at = item(field(place, 'orphanFrames'), i);
+          const exchangeId = readNumber(field(at, 'exchangeId'), readObject(at, value).exchangeId);
+          return readFrameRow(field(at, '_gwsVcr'), exchangeId, readFrame(at, value, i));
         });
   return {
     session,

@@ -4,9 +4,7 @@
 // `_priority`, `_transferSize` and, on a WebSocket entry, `_webSocketMessages`. Custom fields must start with
 // `_` (spec, "Custom Fields"); ours live under `_gwsVcr` so that a gws-vcr export imports back losslessly.
 import type {
-  BayeuxRow,
   ExchangeKind,
-  MessageTransport,
   NewBayeuxRow,
   NewExchange,
   NewFrameRow,
@@ -146,19 +144,8 @@ export interface HarEntryExtra {
   messages?: HarMessageRow[];
 }
 
-/** A Bayeux row as carried in a gws-vcr export; the store treats it as an opaque row. */
-export interface HarMessageRow {
-  id: number;
-  exchangeId: number | null;
-  direction: BayeuxRow['direction'];
-  transport: MessageTransport;
-  channel: string | null;
-  clientId: string | null;
-  messageId: string | null;
-  successful: boolean | null;
-  atMs: number;
-  message: Record<string, unknown>;
-}
+/** A Bayeux row as carried in a gws-vcr export: the row as written, without its session. */
+export type HarMessageRow = NewBayeuxRow;
 
 /** The session a gws-vcr export came from, and rows no entry carries. */
 export interface HarLogExtra {

@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Har, HarImport, Store } from '../../src/store/index.js';
+import type { Har, HarImport } from '../../src/store/index.js';
 import { parseHar, saveHarImport, writeHar } from '../../src/store/index.js';
 import { memorySink } from '../helpers/har.js';
 import { recordHarSample } from '../helpers/har-session.js';
-import { openTempStore } from '../helpers/store-rows.js';
+import { openTempStore, rowsOf } from '../helpers/store-rows.js';
 
 const CHROME_HAR = join(import.meta.dirname, '..', 'fixtures', 'chrome-gws.har');
 const chromeText = (): string => readFileSync(CHROME_HAR, 'utf8');
@@ -30,13 +30,6 @@ const entry = (over: Record<string, unknown> = {}): Record<string, unknown> => (
   ...over,
 });
 const harOf = (...entries: unknown[]): string => JSON.stringify({ log: { version: '1.2', entries } });
-
-/** Everything of a stored session's rows but the session id, for comparing two sessions. */
-const rowsOf = (store: Store, sessionId: number) => ({
-  exchanges: store.exchanges(sessionId).map(({ sessionId: _, ...e }) => e),
-  frames: store.frames(sessionId).map(({ sessionId: _, ...f }) => f),
-  messages: store.messages(sessionId).map(({ sessionId: _, ...m }) => m),
-});
 
 describe('HAR import of a HAR saved by Chrome', () => {
   it('keeps the GWS origin, leaves the page out, and orders exchanges by start', () => {
@@ -184,6 +177,19 @@ describe('HAR import refuses a bad file, saying what is wrong where', () => {
     if (first?._gwsVcr) (first._gwsVcr as unknown as Record<string, unknown>).startMs = 'soon';
     expect(refusal(JSON.stringify(har))).toBe(
       'bad.har: entry 0: _gwsVcr.startMs: is "soon", expected a number',
+    );
+  });
+
+  it('reads a frame kept at the log level as strictly as one in an entry', async () => {
+    const store = openTempStore();
+    const sink = memorySink();
+    await writeHar(store, recordHarSample(store), sink);
+    const har = JSON.parse(sink.text()) as Har;
+    const orphan = har.log._gwsVcr?.orphanFrames[0];
+    expect(orphan?.type).toBe('receive');
+    if (orphan) (orphan as unknown as Record<string, unknown>).type = 'sideways';
+    expect(refusal(JSON.stringify(har))).toBe(
+      'bad.har: log._gwsVcr.orphanFrames[0].type: is "sideways", expected "send" or "receive"',
     );
   });
 });
