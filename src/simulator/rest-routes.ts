@@ -12,7 +12,8 @@ import type { Agent } from './agents.js';
 import { parseOperationBody } from './http-io.js';
 import type { Notification } from './notifications.js';
 import { callUri, deviceView, userView } from './notifications.js';
-import type { Outcome, Switchboard } from './switchboard.js';
+import { fail } from './params.js';
+import { type Outcome, refused, type Switchboard } from './switchboard.js';
 
 export interface RestRequest {
   method: string;
@@ -53,22 +54,14 @@ const ok = (fields: Record<string, unknown> = {}): Outcome => ({
   notifications: [],
 });
 
-const notFound = (statusMessage: string): Outcome => ({
-  response: { statusCode: STATUS_CODES.NOT_FOUND, statusMessage },
-  notifications: [],
-});
+const notFound = (statusMessage: string): Outcome => refused(fail(STATUS_CODES.NOT_FOUND, statusMessage));
 
 /** Runs `run` on a parsed operation body, or answers the parse failure (statusCode 1). */
 const withOperation =
   (run: (ctx: RouteContext, operationName: string, body: Record<string, unknown>) => Outcome) =>
   (ctx: RouteContext): Outcome => {
     const parsed = parseOperationBody(ctx.bodyText);
-    if (!parsed.ok) {
-      return {
-        response: { statusCode: parsed.statusCode, statusMessage: parsed.statusMessage },
-        notifications: [],
-      };
-    }
+    if (!parsed.ok) return refused(parsed);
     return run(ctx, parsed.value.operationName, parsed.value.body);
   };
 

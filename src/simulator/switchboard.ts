@@ -48,7 +48,8 @@ export interface RingRequest {
   userData?: UserData;
 }
 
-const refused = (failure: OpFailure): Outcome => ({
+/** The answer to a request the simulator refuses: its statusCode and message, nothing published. */
+export const refused = (failure: OpFailure): Outcome => ({
   response: { statusCode: failure.statusCode, statusMessage: failure.statusMessage },
   notifications: [],
 });
