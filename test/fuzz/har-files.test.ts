@@ -128,6 +128,7 @@ describe('HAR files from outside', () => {
   });
 
   it('a Chrome HAR with any one field replaced or removed is imported or refused naming where, never another error', () => {
+    const seen = { imported: 0, refused: 0 };
     fc.assert(
       fc.property(
         fc.constantFrom(...CHROME_PLACES),
@@ -136,9 +137,16 @@ describe('HAR files from outside', () => {
         }),
         (place, by) => {
           const result = importOf(JSON.stringify(mutate(CHROME_DOC, place, by as Json | undefined)));
+          seen['refused' in result ? 'refused' : 'imported'] += 1;
           if ('refused' in result) {
             // the message points at a place in the file (log, log.entries[3].request.url, ...)
             expect(result.refused).toMatch(/log|entr|not JSON|HAR/);
+            const [log, entries, index, field] = place;
+            if (log === 'log' && entries === 'entries' && field !== undefined) {
+              // a field inside an entry: the message names that entry and the field
+              expect(result.refused).toContain(`entry ${String(index)}: `);
+              expect(result.refused).toContain(String(field));
+            }
           } else {
             expect(() =>
               decodeImportedBayeux(result, result.session.notificationsPath, result.requestSentMs),
@@ -148,9 +156,13 @@ describe('HAR files from outside', () => {
       ),
       { numRuns: 250 },
     );
+    // both outcomes above were reached often, so each check had something to check
+    expect(seen.imported).toBeGreaterThan(50);
+    expect(seen.refused).toBeGreaterThan(50);
   });
 
   it('a well-formed HAR keeps every entry and every body byte for byte, and decodes every Bayeux message in it', () => {
+    let decodedMessages = 0;
     fc.assert(
       fc.property(fc.array(entry, { minLength: 1, maxLength: 8 }), (entries) => {
         const imported = parseHar(harOf(entries), { file: FILE });
@@ -188,8 +200,11 @@ describe('HAR files from outside', () => {
           }
         });
         expect(toServer.map((m) => m.message)).toEqual(expected);
+        decodedMessages += expected.length;
       }),
       { numRuns: 150 },
     );
+    // the Bayeux comparison above was not between two empty lists every time
+    expect(decodedMessages).toBeGreaterThan(5);
   });
 });

@@ -77,6 +77,17 @@ export const startHttpUpstream = async (handler: RequestListener): Promise<TestU
   return { url: `http://127.0.0.1:${port}`, server, close };
 };
 
+/** An upstream answering every request with its own body, typed `contentType`: what the client sends comes back. */
+export const startEchoUpstream = (contentType = 'application/json'): Promise<TestUpstream> =>
+  startHttpUpstream((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      res.setHeader('Content-Type', contentType);
+      res.end(Buffer.concat(chunks));
+    });
+  });
+
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
