@@ -6,6 +6,7 @@ import {
   frameParams,
   MESSAGE_COLUMNS,
   messageParams,
+  type SqlValue,
 } from './row-codec.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from './types.js';
 
@@ -29,8 +30,6 @@ export interface UnpackedRows {
   messages: SqlValue[];
   frames: SqlValue[];
 }
-
-type SqlValue = string | number | Buffer | null;
 
 /** Values per row of each table once session_id is left out. */
 export const PACKED_WIDTHS = {

@@ -60,7 +60,8 @@ export const FRAME_COLUMNS = [
   'flags',
 ] as const;
 
-type SqlValue = string | number | Buffer | null;
+/** A value an INSERT binds: what better-sqlite3 takes for TEXT, REAL/INTEGER, BLOB and NULL. */
+export type SqlValue = string | number | Buffer | null;
 
 const json = (value: unknown): string => JSON.stringify(value);
 

@@ -8,6 +8,7 @@ import {
   frameParams,
   MESSAGE_COLUMNS,
   messageParams,
+  type SqlValue,
 } from './row-codec.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from './types.js';
 
@@ -23,8 +24,6 @@ export interface RowBatch {
  * and each of its indexes) that the rows bound in it share; past 32 rows the share is too small to matter.
  */
 const ROWS_PER_RUN = [32, 8, 1] as const;
-
-type SqlValue = string | number | Buffer | null;
 
 /** The prepared INSERTs of one table, one per size in ROWS_PER_RUN. */
 class TableInserter<Row> {

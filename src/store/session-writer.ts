@@ -7,8 +7,6 @@ import type { RowInserter } from './row-inserter.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
-export { type RowBatch, RowInserter } from './row-inserter.js';
-
 export interface SessionWriterOptions {
   /** how long added rows wait for company before one transaction writes them all */
   batchWindowMs?: number;

@@ -23,7 +23,8 @@ import {
   toSessionSummary,
 } from './row-codec.js';
 import { exchangeWhere, frameWhere, messageWhere, page, type SqlParam, type Where } from './row-filters.js';
-import { type RowBatch, RowInserter, SessionWriter, type SessionWriterOptions } from './session-writer.js';
+import { type RowBatch, RowInserter } from './row-inserter.js';
+import { SessionWriter, type SessionWriterOptions } from './session-writer.js';
 import type {
   BayeuxRow,
   Exchange,
