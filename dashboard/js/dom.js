@@ -50,13 +50,6 @@ export const fmtDuration = (ms) => {
   return `${(ms / 1000).toFixed(2)} s`;
 };
 
-/** Wall-clock time of ms since origin: "03:04:06.678". */
-export const fmtClock = (originWallMs, ms) => {
-  const d = new Date(originWallMs + ms);
-  const pad = (n, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-};
-
 /** The last `n` characters of a long id, prefixed with an ellipsis, for labels; the whole id stays in the JSON. */
 export const shortId = (id, n = 8) =>
   typeof id === 'string' && id.length > n ? `…${id.slice(-n)}` : String(id);

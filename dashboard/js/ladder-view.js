@@ -4,24 +4,24 @@ import { $, clear, fmtAt, fmtDuration, h } from './dom.js';
 
 const PAGE_ROWS = 300;
 
-const operationOf = (e) => {
-  if (e.requestBody?.encoding !== 'utf8') return null;
+/** A body the API answered as UTF-8 text, parsed; null when it is not JSON. */
+const jsonOf = (body) => {
+  if (body?.encoding !== 'utf8') return null;
   try {
-    const body = JSON.parse(e.requestBody.text);
-    return typeof body?.operationName === 'string' ? body.operationName : null;
+    return JSON.parse(body.text);
   } catch {
     return null;
   }
 };
 
+const operationOf = (e) => {
+  const name = jsonOf(e.requestBody)?.operationName;
+  return typeof name === 'string' ? name : null;
+};
+
 const statusCodeOf = (e) => {
-  if (e.responseBody?.encoding !== 'utf8') return null;
-  try {
-    const body = JSON.parse(e.responseBody.text);
-    return typeof body?.statusCode === 'number' ? body.statusCode : null;
-  } catch {
-    return null;
-  }
+  const code = jsonOf(e.responseBody)?.statusCode;
+  return typeof code === 'number' ? code : null;
 };
 
 /**

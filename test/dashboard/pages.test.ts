@@ -14,7 +14,7 @@ import {
   storeWith,
 } from '../helpers/dashboard-fixtures.js';
 import { startTestRecorder } from '../helpers/recorder.js';
-import { RecordingScript, SEED_TIMES, twoStepConference } from '../helpers/rows.js';
+import { failedCompleteTransfer, RecordingScript, SEED_TIMES, twoStepConference } from '../helpers/rows.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -107,7 +107,7 @@ describe('dashboard pages', () => {
     await page.click('.vis-item.vis-box.request >> text=CompleteTransfer');
     const related = await page.locator('#detail .related li').allTextContents();
     expect(related.filter((t) => t.startsWith('Released'))).toHaveLength(2);
-    expect(await page.locator('.link-overlay line').count()).toBeGreaterThan(0);
+    expect(await page.locator('.link-overlay line').count()).toBe(2);
 
     await page.screenshot({ path: join(shotsDir, 'live-seed.png'), fullPage: true });
     expect(problems).toEqual([]);
@@ -137,6 +137,38 @@ describe('dashboard pages', () => {
       'Request → done': '–',
       Result: 'ok',
     });
+    expect(problems).toEqual([]);
+  });
+
+  it('draws the ladder: requests with their operationName, responses with statusCode, notifications, in time order', async () => {
+    const { store } = storeWith([{ name: 'refused', script: failedCompleteTransfer(new RecordingScript()) }]);
+    const dashboard = await createDashboard({ store, port: 0 });
+    onTestFinished(() => dashboard.close());
+    const { page, problems } = await openPage();
+
+    await page.goto(`${dashboard.url}/session.html?id=1#ladder`);
+    await page.waitForSelector('body[data-ready="true"]');
+    const rows = await page.$$eval('#ladder .ladder-row', (els) =>
+      els.map((el) => [
+        (el as HTMLElement).dataset.kind,
+        el.querySelector('.what')?.textContent,
+        el.querySelector('.muted')?.textContent?.trim() ?? '',
+        el.classList.contains('bad'),
+      ]),
+    );
+    const onA = `POST /api/v2/me/calls/${SEED_CALL_A.id}`;
+    expect(rows).toEqual([
+      ['notification', '/v2/me/calls', 'Ringing · long-polling', false],
+      ['request', onA, 'Answer', false],
+      ['response', '200 · statusCode 0', '4.0 ms', false],
+      ['notification', '/v2/me/calls', 'Established · long-polling', false],
+      ['request', onA, 'InitiateTransfer', false],
+      ['response', '200 · statusCode 0', '4.0 ms', false],
+      ['notification', '/v2/me/calls', 'Held · long-polling', false],
+      ['notification', '/v2/me/calls', 'Dialing · long-polling', false],
+      ['request', `POST /api/v2/me/calls/${SEED_CALL_B.id}`, 'CompleteTransfer', false],
+      ['response', '400 · statusCode 2', '4.0 ms', true],
+    ]);
     expect(problems).toEqual([]);
   });
 
