@@ -26,6 +26,8 @@ describe('load generator', () => {
     const ok = await runFixedRate({ url: `${server.url}/ok` }, { ratePerSecond: 200, durationMs: 100 });
     expect(ok).toMatchObject({ requests: 20, errors: 0 });
     expect(ok.requestsPerSecond).toBeGreaterThan(0);
+    // paced, not sent in a burst: the 20th request leaves 19 intervals (5 ms each) after the first
+    expect(ok.durationMs).toBeGreaterThanOrEqual(95);
     const failing = await runFixedRate({ url: `${server.url}/no` }, { ratePerSecond: 200, durationMs: 100 });
     expect(failing).toMatchObject({ requests: 0, errors: 20 });
     expect(server.received()).toBe(40);
