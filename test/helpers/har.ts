@@ -3,13 +3,17 @@
 import { har } from 'har-validator';
 import type { HarSink } from '../../src/store/index.js';
 
-/** Schema errors of a HAR document as "path: message" lines; [] when it is valid HAR 1.2. */
+/**
+ * Schema errors of a HAR document as "path: message" lines; [] when it is valid HAR 1.2. Rethrows anything
+ * that is not the validator's verdict, which must not read as "valid".
+ */
 export const harSchemaErrors = async (doc: unknown): Promise<string[]> => {
   try {
     await har(doc);
     return [];
   } catch (err) {
-    const errors = (err as { errors?: Array<{ dataPath: string; message?: string }> }).errors ?? [];
+    const errors = (err as { errors?: Array<{ dataPath: string; message?: string }> }).errors;
+    if (!Array.isArray(errors) || errors.length === 0) throw err;
     return errors.map((e) => `${e.dataPath}: ${e.message ?? 'invalid'}`);
   }
 };
