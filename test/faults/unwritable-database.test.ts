@@ -3,31 +3,14 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Logger } from '../../src/common/logger.js';
 import { openStore } from '../../src/store/index.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
+import { recordingLogger } from '../helpers/logger.js';
 import { send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 import { request, ringCall, startTestSimulator } from '../helpers/simulator.js';
 import { tempDir } from '../helpers/store-rows.js';
 
 const TRANSPORTS: ClientTransport[] = ['long-polling', 'websocket'];
-
-/** A logger that keeps its error and warn lines, to check how often a failure is reported. */
-const keepingLogger = (): Logger & { lines: Array<{ level: string; msg: string | undefined }> } => {
-  const lines: Array<{ level: string; msg: string | undefined }> = [];
-  const at = (level: string) => (_obj: object | string, msg?: string) => {
-    lines.push({ level, msg });
-  };
-  const logger = {
-    lines,
-    debug: () => {},
-    info: () => {},
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
-};
 
 const stateOf = (data: unknown): string | undefined => (data as { call?: { state?: string } }).call?.state;
 const noteOf = (data: unknown): unknown =>
@@ -38,7 +21,7 @@ describe('the database becoming unwritable mid-session', () => {
     // A recording file whose disk has 256 KiB left: the login fits, a large attached-data burst does not.
     const dbPath = join(tempDir(), 'filling.sqlite');
     openStore(dbPath).close();
-    const logger = keepingLogger();
+    const logger = recordingLogger();
     const store = openStore(dbPath, { maxSizeBytes: statSync(dbPath).size + 256 * 1024, logger });
     const simulator = await startTestSimulator();
     const { recorder } = await startTestRecorder(simulator.url, { store, logger });

@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Logger } from '../../src/common/logger.js';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
+import { recordingLogger } from '../helpers/logger.js';
 import { databaseBytes, nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 import { tempDir } from '../helpers/store-rows.js';
 
@@ -188,7 +188,6 @@ describe('startRecorder', () => {
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    server.on('listening', () => {});
     const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { recorder, store } = await startTestRecorder(upstream, { redact: { keepSecrets: true } });
     const reply = await send(`${recorder.url}/api/v2/me`);
@@ -210,14 +209,7 @@ describe('startRecorder', () => {
     async (_, isWriterOffThread) => {
       const upstream = await startHttpUpstream((_req, res) => res.end('x'.repeat(20_000)));
       const dbPath = join(tempDir(), 'full.sqlite');
-      const errors: unknown[] = [];
-      const logger: Logger = {
-        debug: () => {},
-        info: () => {},
-        warn: () => {},
-        error: (obj) => errors.push(obj),
-        child: () => logger,
-      };
+      const logger = recordingLogger();
       // The forwarding thread's connection is capped at its current size, which behaves like a full disk;
       // the worker has its own connection, so there the table it writes to is taken away instead.
       const store = openStore(dbPath, { maxSizeBytes: isWriterOffThread ? null : 1 });
@@ -237,7 +229,7 @@ describe('startRecorder', () => {
       expect(recorder.stats.rowsFailed).toBe(5);
       expect(recorder.stats.rowsWritten).toBe(0);
       expect(recorder.stats.lastError).toMatch(isWriterOffThread ? /no such table/ : /full/i);
-      expect(errors).toHaveLength(1);
+      expect(logger.lines.filter((l) => l.level === 'error')).toHaveLength(1);
     },
   );
 

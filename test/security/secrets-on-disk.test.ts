@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Logger } from '../../src/common/logger.js';
 import { connectClient, type TestClient } from '../helpers/cometd-client.js';
+import { recordingLogger } from '../helpers/logger.js';
 import { startTestRecorder } from '../helpers/recorder.js';
 import { request, ringCall, startTestSimulator } from '../helpers/simulator.js';
 
@@ -53,25 +53,16 @@ const leaks = (files: Map<string, Buffer>, secrets: Record<string, string>): str
 const hasMarker = (files: Map<string, Buffer>): boolean =>
   [...files.values()].some((bytes) => bytes.includes(Buffer.from(MARKER)));
 
-/** A logger at every level that keeps all it is told, as text. */
-const keepingLogger = (lines: string[]): Logger => {
-  const keep = (obj: object | string, msg?: string): void => {
-    lines.push(`${inspect(obj, { depth: 8 })} ${msg ?? ''}`);
-  };
-  const logger: Logger = { debug: keep, info: keep, warn: keep, error: keep, child: () => logger };
-  return logger;
-};
-
 const userDataOf = (data: unknown): Record<string, unknown> | undefined =>
   (data as { call?: { userData?: Record<string, unknown> } }).call?.userData;
 
 describe('secrets on disk', () => {
   it('keeps every credential of a recorded session out of the .sqlite and -wal bytes and the logs, while clients get them all', async () => {
     const simulator = await startTestSimulator({ isAuthRequired: true, isCsrfEnforced: true });
-    const logged: string[] = [];
+    const logger = recordingLogger();
     const { recorder, store, dbPath } = await startTestRecorder(simulator.url, {
       redact: { headers: ['X-Agent-Secret'], jsonKeys: ['agentPin'] },
-      logger: keepingLogger(logged),
+      logger,
     });
     const auth = { Authorization: `Basic ${BASIC}` };
 
@@ -143,6 +134,7 @@ describe('secrets on disk', () => {
     expect(hasMarker(closed)).toBe(true);
     expect(leaks(closed, secrets)).toEqual([]);
     // nor in what the recorder logged, at any level
-    expect(leaks(new Map([['log', Buffer.from(logged.join('\n'))]]), secrets)).toEqual([]);
+    const logged = logger.lines.map((l) => `${inspect(l.obj, { depth: 8 })} ${l.msg ?? ''}`).join('\n');
+    expect(leaks(new Map([['log', Buffer.from(logged)]]), secrets)).toEqual([]);
   });
 });

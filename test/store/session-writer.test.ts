@@ -2,8 +2,8 @@
 import { existsSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import type { Logger } from '../../src/common/logger.js';
 import { openStore } from '../../src/store/index.js';
+import { recordingLogger } from '../helpers/logger.js';
 import {
   makeExchange,
   makeFrame,
@@ -12,25 +12,6 @@ import {
   openTempStore,
   tempDbPath,
 } from '../helpers/store-rows.js';
-
-/** A logger that keeps what it was told, to check how failures are reported. */
-const recordingLogger = (): Logger & { lines: Array<{ level: string; msg: string | undefined }> } => {
-  const lines: Array<{ level: string; msg: string | undefined }> = [];
-  const at =
-    (level: string) =>
-    (_obj: object | string, msg?: string): void => {
-      lines.push({ level, msg });
-    };
-  const logger = {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    child: () => logger,
-  };
-  return logger;
-};
 
 /** A second connection to the same file, as another process (the dashboard) would see it. */
 const openReader = (path: string) => {
@@ -137,7 +118,7 @@ describe('session writer', () => {
     expect(errors).toEqual([]);
     expect(writer.pendingRows).toBe(6);
     expect(writer.stats).toMatchObject({ rowsWritten: 0, rowsFailed: 0 });
-    expect(logger.lines.filter((l) => l.level === 'warn')).toEqual([
+    expect(logger.lines.filter((l) => l.level === 'warn')).toMatchObject([
       {
         level: 'warn',
         msg: 'database locked by another connection; rows held in memory and retried, traffic continues',
@@ -149,7 +130,10 @@ describe('session writer', () => {
     await writer.flush();
     expect(store.messages(id).map((m) => m.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(writer.stats).toMatchObject({ rowsWritten: 7, rowsFailed: 0, batches: 1 });
-    expect(logger.lines.at(-1)).toEqual({ level: 'warn', msg: 'database lock released; held rows written' });
+    expect(logger.lines.at(-1)).toMatchObject({
+      level: 'warn',
+      msg: 'database lock released; held rows written',
+    });
   });
 
   it('drops and counts a locked batch once more rows than maxHeldRows wait, reporting the failure once', async () => {
