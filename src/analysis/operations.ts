@@ -2,6 +2,7 @@
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { callIdFromUri } from '../gws/index.js';
 import type { Exchange, HeaderList } from '../store/index.js';
+import { isRecord, str } from './read-notification.js';
 import { readResourcePath } from './resource-paths.js';
 import type { Operation, OperationParams } from './types.js';
 
@@ -14,9 +15,6 @@ export interface ReadOperationsResult {
   /** the latest time any exchange reached */
   endMs: number;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const header = (headers: HeaderList | null, name: string): string | null => {
   if (!headers) return null;
@@ -46,9 +44,6 @@ const parseJson = (text: string | null): unknown => {
     return undefined;
   }
 };
-
-const str = (value: unknown): string | null =>
-  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 
 const uriCallId = (value: unknown): string | null => {
   const uri = str(value);

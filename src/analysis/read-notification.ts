@@ -39,10 +39,12 @@ export type Notification =
   /** a CallStateChangeMessage whose call has no usable id */
   | { kind: 'malformed'; row: BayeuxRow; reason: string };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
+/** A JSON object (not an array, not null); recorded bodies and messages are read through this and `str`. */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const str = (value: unknown): string | null =>
+/** A string, or a number as text (GWS sends some ids either way); null for anything else. */
+export const str = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 
 const num = (value: unknown): number | null => {
