@@ -110,8 +110,9 @@ export const buildDashboardApp = async (options: DashboardOptions): Promise<Fast
 };
 
 /**
- * Analyzing a big session takes seconds (200,000 messages: about two); doing it once the server listens, for the
- * session a user most likely opens (the live one, else the newest), makes the first page load fast.
+ * Analyzing a big session takes seconds (200,000 messages: about two, the "first analysis" row of
+ * `npm run bench -- --only=dashboard`); doing it once the server listens, for the session a user most likely opens
+ * (the live one, else the newest), makes the first page load fast.
  */
 const warmUp = (
   store: Store,
