@@ -1,13 +1,10 @@
 // `gws-vcr dashboard` and `gws-vcr record --dashboard` as users run them: spawned, read from stdout, stopped by signal.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nextListening, spawnCli } from '../helpers/cli.js';
+import { WITHOUT_DASHBOARD_TOKEN as NO_TOKEN, nextListening, spawnCli } from '../helpers/cli.js';
 import { seedStore } from '../helpers/dashboard-fixtures.js';
 import { startTestSimulator } from '../helpers/simulator.js';
 import { tempDir } from '../helpers/store-rows.js';
-
-/** The dashboard would take a token from GWS_VCR_DASHBOARD_TOKEN; these tests have none unless they pass --token. */
-const NO_TOKEN = { env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' } };
 
 const seedDb = (): string => seedStore().path;
 
@@ -20,8 +17,7 @@ describe('gws-vcr dashboard (the command)', () => {
     expect(sessions.items.map((s: { name: string }) => s.name)).toEqual(['seed']);
     const page = await fetch(`${url}/session.html`);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await cli.stop()).toBe(0);
   });
 
   it('refuses a non-loopback --host without --token: exit 1 and a message saying what to do', async () => {
@@ -44,8 +40,7 @@ describe('gws-vcr dashboard (the command)', () => {
       headers: { authorization: 'Bearer tok3n' },
     });
     expect(ok.status).toBe(200);
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await cli.stop()).toBe(0);
   });
 
   it('says what is wrong with a database that does not exist', async () => {
@@ -79,7 +74,6 @@ describe('gws-vcr record --dashboard', () => {
     expect(new TextDecoder().decode(first?.value)).toContain('event: hello');
     await reader?.cancel();
 
-    cli.child.kill('SIGTERM');
-    expect(await cli.exited).toBe(0);
+    expect(await cli.stop()).toBe(0);
   });
 });

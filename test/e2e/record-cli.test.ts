@@ -43,10 +43,7 @@ describe('gws-vcr record (the command)', () => {
     await client.next('/v2/me/calls');
     await client.disconnect();
 
-    const exited = once(rec.child, 'exit');
-    rec.child.kill('SIGTERM');
-    const [code] = (await exited) as [number | null];
-    expect(code).toBe(0);
+    expect(await rec.stop()).toBe(0);
     expect(rec.stderr()).toMatch(
       /gws-vcr: session 1 closed: \d+ exchanges, \d+ Bayeux messages, 0 frames; \d+ rows written, 0 failed/,
     );
@@ -96,9 +93,7 @@ describe('gws-vcr record (the command)', () => {
       }
     };
     await vi.waitFor(() => expect(count()).toBe(20), { timeout: 5000, interval: 20 });
-    const exited = once(rec.child, 'exit');
-    rec.child.kill('SIGKILL');
-    await exited;
+    expect(await rec.stop('SIGKILL')).toBe(null);
 
     const store = openStore(db);
     onTestFinished(() => store.close());
@@ -139,9 +134,7 @@ describe('gws-vcr record (the command)', () => {
       body: '[{"channel":"/meta/connect","clientId":"c1"}]',
     });
     await send(`${rec.url}/upload`, { method: 'POST', body: 'x'.repeat(100) });
-    const exited = once(rec.child, 'exit');
-    rec.child.kill('SIGINT');
-    expect((await exited)[0]).toBe(0);
+    expect(await rec.stop('SIGINT')).toBe(0);
 
     const keep = await spawnCliServer([
       'record',
@@ -154,9 +147,7 @@ describe('gws-vcr record (the command)', () => {
       '--keep-secrets',
     ]);
     await send(`${keep.url}/api/v2/me`, { headers: { Authorization: 'Basic a2VlcDpzZWNyZXQ=' } });
-    const keptExit = once(keep.child, 'exit');
-    keep.child.kill('SIGTERM');
-    expect((await keptExit)[0]).toBe(0);
+    expect(await keep.stop()).toBe(0);
 
     const store = openStore(db, { readonly: true });
     onTestFinished(() => store.close());

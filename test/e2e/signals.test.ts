@@ -3,10 +3,14 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { type CliProcess, nextListening, spawnCli } from '../helpers/cli.js';
-import { storeWith } from '../helpers/dashboard-fixtures.js';
+import {
+  type CliProcess,
+  WITHOUT_DASHBOARD_TOKEN as NO_TOKEN,
+  nextListening,
+  spawnCli,
+} from '../helpers/cli.js';
+import { seedStore } from '../helpers/dashboard-fixtures.js';
 import { send, startHttpUpstream } from '../helpers/recorder.js';
-import { RecordingScript, seedTwoStepTransfer } from '../helpers/rows.js';
 import { tempDir } from '../helpers/store-rows.js';
 
 type Signal = 'SIGINT' | 'SIGTERM';
@@ -17,8 +21,6 @@ interface Started {
   afterExit?: () => void;
 }
 
-const NO_TOKEN = { env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' } };
-
 /** Every `listening on` line the command prints, in order. */
 const listening = async (cli: CliProcess, servers: number): Promise<string[]> => {
   const urls: string[] = [];
@@ -26,8 +28,7 @@ const listening = async (cli: CliProcess, servers: number): Promise<string[]> =>
   return urls;
 };
 
-const recordedDb = (): string =>
-  storeWith([{ name: 'seed', script: seedTwoStepTransfer(new RecordingScript()) }]).path;
+const recordedDb = (): string => seedStore().path;
 
 /** The session `db` holds must be ended and hold at least `exchanges` exchanges. */
 const expectFlushedSession = (db: string, exchanges: number): void => {
@@ -112,8 +113,7 @@ const CASES: Array<[string, Signal]> = [
 describe('every server command stopped by a signal', () => {
   it.each(CASES)('gws-vcr %s exits 0 on %s after flushing', async (command, signal) => {
     const { cli, afterExit } = await (COMMANDS[command] as () => Promise<Started>)();
-    cli.child.kill(signal);
-    expect(await cli.exited, cli.stderr()).toBe(0);
+    expect(await cli.stop(signal), cli.stderr()).toBe(0);
     expect(cli.stderr()).not.toMatch(/unexpected error|Unhandled|TypeError|ReferenceError/);
     afterExit?.();
   });

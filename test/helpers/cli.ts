@@ -14,6 +14,14 @@ export interface CliRunOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/**
+ * The test's environment without a dashboard token, which the dashboard would otherwise take from it (TOKEN_ENV
+ * of src/cli/dashboard.ts, named here so this helper does not load the dashboard).
+ */
+export const WITHOUT_DASHBOARD_TOKEN: CliRunOptions = {
+  env: { ...process.env, GWS_VCR_DASHBOARD_TOKEN: '' },
+};
+
 export interface CliResult {
   /** exit code; 0 on success */
   code: number;
@@ -43,8 +51,8 @@ export interface CliProcess {
   stderr(): string;
   /** the exit code once the process is gone (null if a signal ended it) */
   exited: Promise<number | null>;
-  /** SIGTERM, then the exit code once the process is gone */
-  stop(): Promise<number | null>;
+  /** `signal` (SIGTERM unless told), then the exit code once the process is gone */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Spawns `gws-vcr ARGS`; killed when the test ends if still running. */
@@ -76,9 +84,9 @@ export const spawnCli = (args: string[], options: CliRunOptions = {}): CliProces
     },
     stderr: () => stderr,
     exited,
-    stop: async () => {
+    stop: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
+      child.kill(signal);
       return exited;
     },
   };
