@@ -177,15 +177,15 @@ export class RowBuilder {
   }
 
   #decode(body: Buffer | null, isTruncated: boolean, context: TapContext, isJsonp: boolean): DecodedBody {
-    const scrubbed = this.#redactor.bytes(body, false, isTruncated);
-    if (!scrubbed.data || scrubbed.data.length === 0) {
-      return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
-    }
     // A cut body cannot be read; it is stored as far as it goes (its secret keys still redacted in the
     // text) and flagged 'truncated' by the caller.
     if (isTruncated) {
-      const cut = this.#redactor.bytes(scrubbed.data, true);
-      return { body: cut.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted || cut.isRedacted };
+      const cut = this.#redactor.bytes(body, true, true);
+      return { body: cut.data, rows: [], flag: null, isRedacted: cut.isRedacted };
+    }
+    const scrubbed = this.#redactor.bytes(body, false);
+    if (!scrubbed.data || scrubbed.data.length === 0) {
+      return { body: scrubbed.data, rows: [], flag: null, isRedacted: scrubbed.isRedacted };
     }
     const text = scrubbed.data.toString('utf8');
     const read = readBayeux(isJsonp ? unwrapJsonp(text) : text);
