@@ -3,20 +3,13 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { OffThreadWriter } from '../../src/proxy/off-thread-writer.js';
 import { openStore } from '../../src/store/index.js';
-import { tempDir } from '../helpers/store-rows.js';
+import { makeSession, tempDir } from '../helpers/store-rows.js';
 
 const setup = async () => {
   const dbPath = join(tempDir(), 'w.sqlite');
   const store = openStore(dbPath);
   onTestFinished(() => store.close());
-  const session = store.createSession({
-    name: null,
-    upstream: 'http://127.0.0.1:1',
-    source: 'record',
-    listenOrigin: null,
-    originWallMs: Date.now(),
-    notificationsPath: '/api/v2/notifications',
-  });
+  const session = store.createSession(makeSession());
   const writer = await OffThreadWriter.start({
     dbPath,
     sessionId: session.id,
