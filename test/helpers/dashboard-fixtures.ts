@@ -3,9 +3,9 @@
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
 import { buildDashboardApp } from '../../src/dashboard/index.js';
-import { openStore, type Session, type Store } from '../../src/store/index.js';
+import type { Session, Store } from '../../src/store/index.js';
 import { RecordingScript, SEED_CALL_A, SEED_CALL_B, SEED_TIMES, seedTwoStepTransfer } from './rows.js';
-import { makeSession, tempDir } from './store-rows.js';
+import { makeSession, openTempStore, tempDir } from './store-rows.js';
 
 /** userData that would run script if any page put it into HTML; the page test checks these globals stay unset. */
 export const HOSTILE_USER_DATA = {
@@ -27,8 +27,7 @@ export const storeWith = (
 ): FilledStore => {
   const dir = tempDir();
   const path = join(dir, 'rec.sqlite');
-  const store = openStore(path);
-  onTestFinished(() => store.close());
+  const store = openTempStore({}, path);
   const sessions = scripts.map(({ name, script, ended = true }) => {
     const rows = script.rows();
     const session = store.createSession(makeSession({ name, originWallMs: rows.session.originWallMs }));
