@@ -87,6 +87,12 @@ const call = (id: string, state: string, extra: Record<string, unknown> = {}) =>
   messageType: 'CallStateChangeMessage',
 });
 
+/** The call ids of the transfer session below: A the inbound call, B the consult. */
+export const TRANSFER_CALLS = {
+  A: '011DJV5JI898NB2L04000VTAES000005',
+  B: '011DJV5JI898NB2L04000VTAES000006',
+};
+
 /**
  * The seed's two-step transfer as a recorder would store it (written by hand, times in ms):
  * GET /api/v2/me (fresh JSESSIONID, CSRF token) at 5; handshake 10; subscribe /v2/me/calls 20;
@@ -94,8 +100,7 @@ const call = (id: string, state: string, extra: Record<string, unknown> = {}) =>
  * CompleteTransfer on B 1000 -> A Released, B Released (delays in TRANSFER_DELAYS).
  */
 export const transferSessionRows = (): { exchanges: Exchange[]; messages: BayeuxRow[] } => {
-  const A = '011DJV5JI898NB2L04000VTAES000005';
-  const B = '011DJV5JI898NB2L04000VTAES000006';
+  const { A, B } = TRANSFER_CALLS;
   const d = TRANSFER_DELAYS;
   const me = exchangeRow({
     id: 1,
@@ -153,11 +158,6 @@ export const transferSessionRows = (): { exchanges: Exchange[]; messages: Bayeux
     ),
   ];
   return { exchanges, messages };
-};
-
-export const TRANSFER_CALLS = {
-  A: '011DJV5JI898NB2L04000VTAES000005',
-  B: '011DJV5JI898NB2L04000VTAES000006',
 };
 
 /** Writes the transfer session into `store` as a recorder would have; returns its session id. */
