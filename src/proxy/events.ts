@@ -20,10 +20,12 @@ export type RecorderListener<K extends RecorderEventName> = (payload: RecorderEv
 
 /**
  * A small typed emitter. A listener that throws is logged and skipped: one bad subscriber (a live view)
- * must never break traffic or the other subscribers (the store writer).
+ * must never break traffic or the other subscribers (the store writer). Subscribing and unsubscribing
+ * replace a list instead of changing it, so an event goes to the listeners there were when it was emitted
+ * (as with Node's EventEmitter), whatever they do meanwhile, and emitting copies nothing.
  */
 export class RecorderEvents {
-  readonly #listeners: { [K in RecorderEventName]: Array<RecorderListener<K>> } = {
+  readonly #listeners: { [K in RecorderEventName]: ReadonlyArray<RecorderListener<K>> } = {
     exchange: [],
     'bayeux-message': [],
     frame: [],
@@ -36,14 +38,14 @@ export class RecorderEvents {
 
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends RecorderEventName>(name: K, listener: RecorderListener<K>): () => void {
-    this.#listeners[name].push(listener);
+    this.#set(name, [...this.#listeners[name], listener]);
     return () => this.off(name, listener);
   }
 
   off<K extends RecorderEventName>(name: K, listener: RecorderListener<K>): void {
     const list = this.#listeners[name];
     const index = list.indexOf(listener);
-    if (index !== -1) list.splice(index, 1);
+    if (index !== -1) this.#set(name, [...list.slice(0, index), ...list.slice(index + 1)]);
   }
 
   emit<K extends RecorderEventName>(name: K, payload: RecorderEventMap[K]): void {
@@ -56,7 +58,8 @@ export class RecorderEvents {
     }
   }
 
-  listenerCount(name: RecorderEventName): number {
-    return this.#listeners[name].length;
+  // TypeScript cannot tie a mapped type's entry to a generic key on assignment.
+  #set<K extends RecorderEventName>(name: K, list: ReadonlyArray<RecorderListener<K>>): void {
+    (this.#listeners as Record<K, ReadonlyArray<RecorderListener<K>>>)[name] = list;
   }
 }
