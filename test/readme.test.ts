@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { allCommands } from '../src/cli/commands.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -18,15 +19,21 @@ describe('README', () => {
     expect(codes.filter((code) => !readme.includes(`\`${code}\``))).toEqual([]);
   });
 
-  it('shows every command of the cli', () => {
-    const main = readFileSync(join(ROOT, 'src', 'cli', 'commands.ts'), 'utf8');
-    const files = [...main.matchAll(/from '\.\/([a-z-]+)\.js'/g)].map((m) => m[1] as string);
-    const commands = files.map((file) => {
-      const text = readFileSync(join(ROOT, 'src', 'cli', `${file}.ts`), 'utf8');
-      return /(?:new Command|\.command)\('([a-z]+)'/.exec(text)?.[1];
-    });
-    expect(commands).toContain('record');
-    for (const command of commands) expect(readme).toContain(`\`${command}`);
+  it('shows every command of the cli, each in a row of the commands table naming all its options', () => {
+    const commands = allCommands();
+    expect(commands.map((c) => c.name())).toContain('record');
+    const lines = readme.split('\n');
+    for (const command of commands) {
+      expect(readme).toContain(`\`${command.name()}`);
+      // | `record --upstream URL` | `--port 8090`, … |
+      const heading = new RegExp(`^\\| \`${command.name()}[ \`]`);
+      const row = lines.find((line) => heading.test(line) && line.includes('`--'));
+      expect(row, `no row for ${command.name()} in the commands table`).toBeDefined();
+      const missing = command.options
+        .map((option) => option.long as string)
+        .filter((flag) => !new RegExp(`${flag}(?![\\w-])`).test(row ?? ''));
+      expect(missing, `options of ${command.name()} missing from its row`).toEqual([]);
+    }
   });
 
   it('gives the two one-line commands a newcomer runs', () => {
