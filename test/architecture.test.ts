@@ -56,6 +56,17 @@ const violationsOf = (path: string, text: string): string[] => {
   return violations;
 };
 
+/** The imports and re-exports of a source text that bring in values, not only types, as `what (from)`. */
+const valueImportsOf = (text: string): string[] =>
+  ts
+    .createSourceFile('a.ts', text, ts.ScriptTarget.Latest, true)
+    .statements.filter(
+      (s): s is ts.ImportDeclaration | ts.ExportDeclaration =>
+        (ts.isImportDeclaration(s) && s.importClause?.isTypeOnly !== true) ||
+        (ts.isExportDeclaration(s) && s.moduleSpecifier !== undefined && !s.isTypeOnly),
+    )
+    .map((s) => s.getText().split('\n')[0] as string);
+
 describe('architecture', () => {
   const files = sourceFiles(SRC);
 
@@ -70,6 +81,21 @@ describe('architecture', () => {
       violationsOf(relative(SRC, file).split(sep).join('/'), readFileSync(file, 'utf8')),
     );
     expect(violations).toEqual([]);
+  });
+
+  it("keeps each part's types.ts free of values: it imports only types", () => {
+    const typeFiles = files.filter((f) => f.endsWith(`${sep}types.ts`));
+    expect(typeFiles.length).toBeGreaterThan(5);
+    const offending = typeFiles.flatMap((f) =>
+      valueImportsOf(readFileSync(f, 'utf8')).map((line) => `${relative(SRC, f)}: ${line}`),
+    );
+    expect(offending).toEqual([]);
+    expect(valueImportsOf("import { CAPABILITIES } from '../gws/index.js';")).toHaveLength(1);
+    expect(valueImportsOf("import '../gws/index.js';")).toHaveLength(1);
+    expect(valueImportsOf("export { CAPABILITIES } from '../gws/index.js';")).toHaveLength(1);
+    expect(
+      valueImportsOf("import type { Call } from '../gws/index.js';\nexport type * from './x.js';"),
+    ).toEqual([]);
   });
 
   it('would see a forbidden import in any form an import can take', () => {
