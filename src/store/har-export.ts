@@ -46,7 +46,7 @@ export interface HarSink {
 }
 
 /** RFC 6455 §5.2 opcodes, as Chrome writes them in `_webSocketMessages`. */
-export const WS_OPCODES: Record<FrameOpcode, number> = { text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
+const WS_OPCODES: Record<FrameOpcode, number> = { text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
 
 const header = (headers: HeaderList | null, name: string): string | undefined =>
   headers?.find(([n]) => n.toLowerCase() === name)?.[1];
@@ -106,7 +106,7 @@ const messageRow = (m: BayeuxRow): HarMessageRow => ({
 });
 
 /** One frame in Chrome's shape: text as text, everything else (and text that is not UTF-8) as base64. */
-export const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => {
+const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => {
   const isText = f.opcode === 'text' && isUtf8(f.payload);
   const extra: HarFrameExtra = { id: f.id, atMs: f.atMs, payloadBytes: f.payloadBytes, flags: f.flags };
   if (f.opcode === 'text' && !isText) extra.isBase64 = true;
@@ -124,7 +124,7 @@ export const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => 
  * request was sent (a long-poll's to-server messages); timings.wait = firstByteMs - startMs - send; timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until
  * it closed); time = their sum. Exact values go to `_gwsVcr`.
  */
-export const harEntry = (
+const harEntry = (
   session: Session,
   exchange: Exchange,
   frames: readonly FrameRow[] = [],

@@ -60,7 +60,7 @@ const kindOf = (e: ReadEntry, notificationsPath: string): ExchangeKind => {
 };
 
 /** Reads a parsed HAR document into rows; see parseHar. */
-export const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
+const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
   const top = { file: options.file, at: '' };
   if (!isRecord(doc) || !isRecord(doc.log)) {
     throw harInvalid(top, 'no "log" object at the top level; this is not a HAR file');

@@ -1,16 +1,16 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
 export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
-export { HAR_EXPORT_DEFAULTS, harEntry, writeHar } from './har-export.js';
+export { HAR_EXPORT_DEFAULTS, writeHar } from './har-export.js';
 export type { HarReadOptions, HarSaveOptions } from './har-import.js';
-export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, readHar, saveHarImport } from './har-import.js';
+export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, saveHarImport } from './har-import.js';
 export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
 export { migrate, migrate0to1, STEPS } from './migrations.js';
 export type { PackedRows, RowKind, RowKinds } from './packed-rows.js';
-export { PACKED_WIDTHS, packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
+export { packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export type { RowBatch } from './row-inserter.js';
-export { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
+export { SCHEMA_VERSION } from './schema.js';
 export type { SessionWriterOptions } from './session-writer.js';
 export { SessionWriter, WRITER_DEFAULTS } from './session-writer.js';
 export type { StoreOptions } from './store.js';
