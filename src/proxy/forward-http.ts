@@ -26,8 +26,9 @@ export interface HttpForwarder {
 }
 
 // The recorder's REST path, benchmarked against bare http-proxy (`npm run bench -- --only=recorder`; the
-// target is 0.85x its throughput): per request it allocates one state object and no closures. Listeners are module-level functions that find their state through a symbol on the
-// request or response; tsx (esbuild keepNames) would otherwise name every per-request closure at runtime.
+// target is 0.85x its throughput): per request it allocates one state object and no closures. Listeners
+// are module-level functions that find their state through a symbol on the request or response; tsx
+// (esbuild keepNames) would otherwise name every per-request closure at runtime.
 const STATE = Symbol('gws-vcr exchange');
 
 interface Tagged {
