@@ -32,7 +32,7 @@ export interface UnpackedRows {
 }
 
 /** Values per row of each table once session_id is left out. */
-export const PACKED_WIDTHS = {
+const PACKED_WIDTHS = {
   exchanges: EXCHANGE_COLUMNS.length - 1,
   messages: MESSAGE_COLUMNS.length - 1,
   frames: FRAME_COLUMNS.length - 1,

@@ -1,15 +1,7 @@
 // Inserts row batches into the three row tables with multi-row INSERT statements: the recorder's per-row write cost.
 import type { Database, Statement } from 'better-sqlite3';
-import { PACKED_WIDTHS, type PackedRows, unpackRows } from './packed-rows.js';
-import {
-  EXCHANGE_COLUMNS,
-  exchangeParams,
-  FRAME_COLUMNS,
-  frameParams,
-  MESSAGE_COLUMNS,
-  messageParams,
-  type SqlValue,
-} from './row-codec.js';
+import { type PackedRows, RowPacker, unpackRows } from './packed-rows.js';
+import { EXCHANGE_COLUMNS, FRAME_COLUMNS, MESSAGE_COLUMNS, type SqlValue } from './row-codec.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from './types.js';
 
 export interface RowBatch {
@@ -26,51 +18,37 @@ export interface RowBatch {
 const ROWS_PER_RUN = [32, 8, 1] as const;
 
 /** The prepared INSERTs of one table, one per size in ROWS_PER_RUN. */
-class TableInserter<Row> {
+class TableInserter {
   readonly #runs: Array<{ rows: number; statement: Statement; params: SqlValue[] }>;
-  readonly #toParams: (sessionId: number, row: Row) => SqlValue[];
+  /** values per row, session id left out */
+  readonly #width: number;
 
-  constructor(
-    db: Database,
-    head: string,
-    columns: readonly string[],
-    toParams: (sessionId: number, row: Row) => SqlValue[],
-  ) {
+  constructor(db: Database, head: string, columns: readonly string[]) {
     const tuple = `(${columns.map(() => '?').join(', ')})`;
     this.#runs = ROWS_PER_RUN.map((rows) => ({
       rows,
       statement: db.prepare(`${head} (${columns.join(', ')}) VALUES ${Array(rows).fill(tuple).join(', ')}`),
       params: new Array<SqlValue>(rows * columns.length),
     }));
-    this.#toParams = toParams;
+    this.#width = columns.length - 1;
   }
 
-  /** Rows are inserted in their order: with INSERT OR REPLACE, a later row of the same key wins. */
-  insert(sessionId: number, rows: readonly Row[]): void {
-    this.#insert(rows.length, (params, p, i) => {
-      const values = this.#toParams(sessionId, rows[i] as Row);
-      for (let v = 0; v < values.length; v++) params[p++] = values[v] as SqlValue;
-      return p;
-    });
-  }
-
-  /** Inserts rows given as their values one after another, `width` per row, session id left out. */
-  insertValues(sessionId: number, values: readonly SqlValue[], width: number): void {
-    this.#insert(values.length / width, (params, p, i) => {
-      params[p++] = sessionId;
-      const from = i * width;
-      for (let v = 0; v < width; v++) params[p++] = values[from + v] as SqlValue;
-      return p;
-    });
-  }
-
-  /** Runs the statements over `count` rows, each written into the bound values by `fill`. */
-  #insert(count: number, fill: (params: SqlValue[], p: number, row: number) => number): void {
+  /**
+   * Inserts rows given as their values one after another, session id left out, in their order: with
+   * INSERT OR REPLACE, a later row of the same key wins.
+   */
+  insert(sessionId: number, values: readonly SqlValue[]): void {
+    const width = this.#width;
+    const count = values.length / width;
     let at = 0;
     for (const { rows: size, statement, params } of this.#runs) {
       for (; count - at >= size; at += size) {
         let p = 0;
-        for (let i = at; i < at + size; i++) p = fill(params, p, i);
+        for (let row = at; row < at + size; row++) {
+          params[p++] = sessionId;
+          const from = row * width;
+          for (let v = 0; v < width; v++) params[p++] = values[from + v] as SqlValue;
+        }
         statement.run(params);
         // Let go of the bodies bound: they may be large and this array lives as long as the store.
         params.fill(null);
@@ -81,35 +59,36 @@ class TableInserter<Row> {
 
 /** Prepared inserts for the three row tables, shared by the writer and bulk imports. */
 export class RowInserter {
-  readonly #exchanges: TableInserter<NewExchange>;
-  readonly #messages: TableInserter<NewBayeuxRow>;
-  readonly #frames: TableInserter<NewFrameRow>;
+  readonly #exchanges: TableInserter;
+  readonly #messages: TableInserter;
+  readonly #frames: TableInserter;
 
   constructor(db: Database) {
     // An exchange may be added again with the same id to complete it (e.g. a WebSocket connection stored
     // at its upgrade and again at its close): the later row replaces the earlier, in one batch too.
-    this.#exchanges = new TableInserter(
-      db,
-      'INSERT OR REPLACE INTO exchanges',
-      EXCHANGE_COLUMNS,
-      exchangeParams,
-    );
-    this.#messages = new TableInserter(db, 'INSERT INTO bayeux_messages', MESSAGE_COLUMNS, messageParams);
-    this.#frames = new TableInserter(db, 'INSERT INTO ws_frames', FRAME_COLUMNS, frameParams);
+    this.#exchanges = new TableInserter(db, 'INSERT OR REPLACE INTO exchanges', EXCHANGE_COLUMNS);
+    this.#messages = new TableInserter(db, 'INSERT INTO bayeux_messages', MESSAGE_COLUMNS);
+    this.#frames = new TableInserter(db, 'INSERT INTO ws_frames', FRAME_COLUMNS);
   }
 
-  /** Inserts the rows; the caller owns the transaction. */
+  /**
+   * Inserts the rows; the caller owns the transaction. They are packed first, as the writer's are, so
+   * both reach the tables by the one path below; a value SQLite cannot take throws before any is inserted.
+   */
   insert(sessionId: number, rows: RowBatch): void {
-    if (rows.exchanges?.length) this.#exchanges.insert(sessionId, rows.exchanges);
-    if (rows.messages?.length) this.#messages.insert(sessionId, rows.messages);
-    if (rows.frames?.length) this.#frames.insert(sessionId, rows.frames);
+    const packer = new RowPacker();
+    for (const row of rows.exchanges ?? []) packer.add('exchange', row);
+    for (const row of rows.messages ?? []) packer.add('message', row);
+    for (const row of rows.frames ?? []) packer.add('frame', row);
+    const packed = packer.take();
+    if (packed) this.insertPacked(sessionId, packed);
   }
 
   /** Inserts a batch RowPacker made (on another thread, maybe); the caller owns the transaction. */
   insertPacked(sessionId: number, packed: PackedRows): void {
     const rows = unpackRows(packed);
-    this.#exchanges.insertValues(sessionId, rows.exchanges, PACKED_WIDTHS.exchanges);
-    this.#messages.insertValues(sessionId, rows.messages, PACKED_WIDTHS.messages);
-    this.#frames.insertValues(sessionId, rows.frames, PACKED_WIDTHS.frames);
+    this.#exchanges.insert(sessionId, rows.exchanges);
+    this.#messages.insert(sessionId, rows.messages);
+    this.#frames.insert(sessionId, rows.frames);
   }
 }
