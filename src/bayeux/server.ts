@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Clock, systemClock } from '../common/clock.js';
+import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { BayeuxErrors, errorReply } from './codec.js';
@@ -88,7 +89,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     super();
     const { path, logger, clock, timers, ...rest } = options;
     this.path = (path ?? BAYEUX_SERVER_DEFAULTS.path).replace(/\/+$/, '');
-    this.options = { ...BAYEUX_SERVER_DEFAULTS, ...stripUndefined(rest) };
+    this.options = { ...BAYEUX_SERVER_DEFAULTS, ...definedOnly(rest) };
     for (const name of ['timeoutMs', 'intervalMs', 'maxIntervalMs', 'maxBodyBytes'] as const) {
       const value = this.options[name];
       if (!Number.isFinite(value) || value < 0) {
@@ -272,6 +273,3 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
 }
 
 const pathOf = (req: IncomingMessage): string => requestUrl(req)?.pathname ?? '';
-
-const stripUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,12 +1,12 @@
 // The dashboard server: a Fastify app with the security hooks, the JSON API plugins and the static pages.
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { definedOnly } from '../common/defined-only.js';
 import { errorBody, isVcrError, VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import type { Store } from '../store/index.js';
 import { AnalysisCache } from './analysis-cache.js';
 import { analysisRoutes } from './analysis-routes.js';
 import { liveRoutes } from './live-routes.js';
-import { defined } from './query-schemas.js';
 import { rowRoutes } from './row-routes.js';
 import { assertSafeBinding, installSecurity } from './security.js';
 import { sessionRoutes } from './session-routes.js';
@@ -29,7 +29,7 @@ export const DASHBOARD_DEFAULTS = {
  * Throws VCR_DASHBOARD_UNSAFE_HOST for a non-loopback host without a token.
  */
 export const buildDashboardApp = async (options: DashboardOptions): Promise<FastifyInstance> => {
-  const o = { ...DASHBOARD_DEFAULTS, ...defined(options), store: options.store };
+  const o = { ...DASHBOARD_DEFAULTS, ...definedOnly(options), store: options.store };
   assertSafeBinding(o.host, o.token);
   // forceCloseConnections: on close, keep-alive sockets of browsers (and held event streams) are cut rather than
   // waited for; the API has nothing in flight worth finishing at shutdown.

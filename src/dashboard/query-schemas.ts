@@ -96,7 +96,3 @@ export const requireSession = (store: Store, id: number): Session => {
   if (session) return session;
   throw sessionNotFound(store, id);
 };
-
-/** Drops keys whose value is undefined, so optional filters stay absent (exactOptionalPropertyTypes-safe). */
-export const defined = <T extends object>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;

@@ -1,9 +1,9 @@
 // GET /api/sessions/:id/messages, /exchanges (and one exchange) and /frames: the recorded rows, filtered and paginated.
 import type { FastifyPluginAsync } from 'fastify';
+import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import type { ExchangeFilter, FrameFilter, MessageFilter, Store } from '../store/index.js';
 import {
-  defined,
   exchangeQuery,
   MAX_ROW_NUMBER,
   messageQuery,
@@ -38,7 +38,7 @@ const frameQuery = {
 
 /** Pulls the filter fields out of a validated query; `token` and unknown keys stay behind. */
 const messageFilter = (q: MessageQuery): MessageFilter =>
-  defined({
+  definedOnly({
     fromMs: q.fromMs,
     toMs: q.toMs,
     channel: q.channel,
@@ -50,10 +50,10 @@ const messageFilter = (q: MessageQuery): MessageFilter =>
   });
 
 const exchangeFilter = (q: ExchangeQuery): ExchangeFilter =>
-  defined({ fromMs: q.fromMs, toMs: q.toMs, kind: q.kind, method: q.method, path: q.path, text: q.text });
+  definedOnly({ fromMs: q.fromMs, toMs: q.toMs, kind: q.kind, method: q.method, path: q.path, text: q.text });
 
 const frameFilter = (q: FrameQuery): FrameFilter =>
-  defined({
+  definedOnly({
     fromMs: q.fromMs,
     toMs: q.toMs,
     direction: q.direction,

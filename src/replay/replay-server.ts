@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { BayeuxServer } from '../bayeux/index.js';
 import { systemClock } from '../common/clock.js';
+import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { SESSION_COOKIE } from '../gws/index.js';
@@ -87,7 +88,7 @@ const headerText = (value: string | string[] | undefined): string | null =>
   value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 
 export const startReplayServer = async (options: ReplayServerOptions): Promise<ReplayServer> => {
-  const config = { ...REPLAY_DEFAULTS, ...withoutUndefined(options) };
+  const config = { ...REPLAY_DEFAULTS, ...definedOnly(options) };
   if (!(config.speed > 0)) {
     throw new VcrError('VCR_BAD_OPTION', `speed ${config.speed} is not above 0`, {
       hint: 'Pass --speed 1 for recorded timing, 10 for ten times faster.',
@@ -103,7 +104,7 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
 
   const bayeux = new BayeuxServer({
     path: session.notificationsPath,
-    ...withoutUndefined(options.bayeux ?? {}),
+    ...definedOnly(options.bayeux ?? {}),
     logger,
     authenticate: (req) => engine.clientForHandshake(identity(req), originOf(req)),
   });
@@ -232,6 +233,3 @@ const send = (reply: FastifyReply, answer: EngineReply): FastifyReply => {
     reply.header(name, values.length === 1 ? values[0] : values);
   return reply.send(answer.body);
 };
-
-const withoutUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
