@@ -1,7 +1,9 @@
 // Who may reach the dashboard: loopback binding unless a token is set, the token check, and the headers every reply carries.
+
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cookieValue } from '../common/cookies.js';
 import { errorBody, VcrError } from '../common/errors.js';
 
 export const TOKEN_COOKIE = 'gws_vcr_token';
@@ -62,18 +64,14 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 const tokenMatches = (given: string | undefined, token: string): boolean =>
   given !== undefined && timingSafeEqual(digest(given), digest(token));
 
-const cookieValue = (header: string | undefined, name: string): string | undefined => {
-  for (const part of (header ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq !== -1 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
+/** A cookie's value, percent-decoded as the page's `document.cookie` write encoded it; undefined if absent or malformed. */
+const decodedCookie = (header: string | undefined, name: string): string | undefined => {
+  const raw = cookieValue(header, name);
+  try {
+    return raw === undefined ? undefined : decodeURIComponent(raw);
+  } catch {
+    return undefined;
   }
-  return undefined;
 };
 
 const bearer = (header: string | undefined): string | undefined => {
@@ -117,7 +115,7 @@ export const installSecurity = (app: FastifyInstance, options: SecurityOptions):
       return;
     }
     if (tokenMatches(bearer(request.headers.authorization), token)) return;
-    if (tokenMatches(cookieValue(request.headers.cookie, TOKEN_COOKIE), token)) return;
+    if (tokenMatches(decodedCookie(request.headers.cookie, TOKEN_COOKIE), token)) return;
     if (tokenMatches(queryToken(request), token)) {
       reply.header(
         'set-cookie',

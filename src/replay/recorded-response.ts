@@ -81,13 +81,3 @@ export const liveResponse = (
   const body = isRewritableText(recorded) ? Buffer.from(rewrite.text(stored.toString('utf8'))) : stored;
   return { status: exchange.status, headers, body };
 };
-
-/** The value of cookie `name` in a Cookie header; null if absent. */
-export const cookieValue = (cookieHeader: string | undefined, name: string): string | null => {
-  if (cookieHeader === undefined) return null;
-  for (const pair of cookieHeader.split(';')) {
-    const eq = pair.indexOf('=');
-    if (eq !== -1 && pair.slice(0, eq).trim() === name) return pair.slice(eq + 1).trim();
-  }
-  return null;
-};

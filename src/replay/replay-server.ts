@@ -1,16 +1,17 @@
 // The stand-in GWS server: Fastify answers REST from the recording, the Bayeux server shares its port.
+
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { BayeuxServer } from '../bayeux/index.js';
 import { systemClock } from '../common/clock.js';
+import { cookieValue } from '../common/cookies.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { SESSION_COOKIE } from '../gws/index.js';
 import { type Scheduler, timerScheduler } from './client-timeline.js';
 import { inspectionRoutes } from './inspection-routes.js';
-import { cookieValue } from './recorded-response.js';
 import {
   type EngineReply,
   ReplayEngine,
@@ -98,7 +99,7 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
   const scheduler = options.scheduler ?? timerScheduler(systemClock);
   const { session } = options.source;
   const identity = (req: IncomingMessage) => ({
-    sessionCookie: cookieValue(headerText(req.headers.cookie) ?? undefined, config.sessionCookieName),
+    sessionCookie: cookieValue(headerText(req.headers.cookie) ?? undefined, config.sessionCookieName) ?? null,
     authorization: headerText(req.headers.authorization),
   });
 

@@ -1,6 +1,8 @@
 // Who "me" is: Basic auth or the JSESSIONID cookie selects the agent, else the default agent; sessions carry a CSRF token.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { cookieValue } from '../common/cookies.js';
 import { SESSION_COOKIE } from '../gws/index.js';
 import type { Agent, AgentDirectory } from './agents.js';
 
@@ -33,14 +35,6 @@ export const basicUserName = (req: IncomingMessage): string | undefined => {
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   return colon < 0 ? decoded : decoded.slice(0, colon);
-};
-
-export const cookieValue = (req: IncomingMessage, name: string): string | undefined => {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
 };
 
 /** Sessions of one simulator. An unknown cookie (expired, or from before a restart) counts as no cookie. */
@@ -88,7 +82,7 @@ export class SessionStore {
   }
 
   private sessionOf(req: IncomingMessage): HttpSession | undefined {
-    const id = cookieValue(req, SESSION_COOKIE);
+    const id = cookieValue(req.headers.cookie, SESSION_COOKIE);
     return id === undefined ? undefined : this.sessions.get(id);
   }
 
