@@ -4,6 +4,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
+import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { type NewBayeuxRow, openStore, type Session, type Store } from '../store/index.js';
@@ -308,6 +309,3 @@ const createRowWriter = async (
     return inline();
   }
 };
-
-const definedOnly = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -2,6 +2,7 @@
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { definedOnly } from '../common/defined-only.js';
 import type {
   HarCookie,
   HarEntry,
@@ -300,6 +301,3 @@ export const writeHar = async (
   await write(out, `\n],"_gwsVcr":${JSON.stringify(extra)}}}\n`);
   return counts;
 };
-
-const definedOnly = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

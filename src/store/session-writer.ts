@@ -1,5 +1,6 @@
 // Writes one session's rows in batches, one transaction per batch, off the request path; failures are counted, never thrown.
 import type { Database } from 'better-sqlite3';
+import { definedOnly } from '../common/defined-only.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { type PackedRows, packedRowCount, type RowKind, type RowKinds, RowPacker } from './packed-rows.js';
@@ -85,7 +86,7 @@ export class SessionWriter {
     this.inserter = target.inserter;
     this.sessionId = target.sessionId;
     this.ids = { ...target.lastIds };
-    this.options = { ...WRITER_DEFAULTS, ...stripUndefined(options) };
+    this.options = { ...WRITER_DEFAULTS, ...definedOnly(options) };
     this.writeRows = this.db.transaction((batch: readonly PackedRows[]) => {
       for (const rows of batch) this.inserter.insertPacked(this.sessionId, rows);
     });
@@ -343,6 +344,3 @@ const isLockError = (err: unknown): boolean => {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
 };
-
-const stripUndefined = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

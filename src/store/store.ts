@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Clock } from '../common/clock.js';
 import { systemClock } from '../common/clock.js';
+import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
@@ -389,6 +390,3 @@ export class Store {
     return statement;
   }
 }
-
-const definedOnly = <T extends object>(o: T): Partial<T> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
