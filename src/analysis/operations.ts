@@ -1,7 +1,6 @@
 // Reads the REST operations of a session from its exchanges: `{"operationName": ...}` requests and their statusCode.
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { callIdFromUri } from '../gws/index.js';
-import type { Exchange, HeaderList } from '../store/index.js';
+import { decodeContentEncoding, type Exchange, type HeaderList } from '../store/index.js';
 import { isRecord, str } from './read-notification.js';
 import { readResourcePath } from './resource-paths.js';
 import type { Operation, OperationParams } from './types.js';
@@ -16,21 +15,11 @@ export interface ReadOperationsResult {
   endMs: number;
 }
 
-const header = (headers: HeaderList | null, name: string): string | null => {
-  if (!headers) return null;
-  for (const [key, value] of headers) if (key.toLowerCase() === name) return value;
-  return null;
-};
-
 /** Bodies are stored as sent, so a compressed response is decoded before reading it; bad bytes give null. */
 const bodyText = (body: Buffer | null, headers: HeaderList | null): string | null => {
   if (!body || body.length === 0) return null;
   try {
-    const encoding = header(headers, 'content-encoding')?.trim().toLowerCase();
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body).toString('utf8');
-    if (encoding === 'deflate') return inflateSync(body).toString('utf8');
-    if (encoding === 'br') return brotliDecompressSync(body).toString('utf8');
-    return body.toString('utf8');
+    return (decodeContentEncoding(body, headers)?.body ?? body).toString('utf8');
   } catch {
     return null;
   }

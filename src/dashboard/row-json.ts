@@ -1,24 +1,41 @@
 // Turns stored rows holding Buffers into JSON the pages can show: bodies and frame payloads as text.
-import type { FrameRow, NewExchange, NewFrameRow } from '../store/index.js';
+import {
+  decodeContentEncoding,
+  type FrameRow,
+  type HeaderList,
+  type NewExchange,
+  type NewFrameRow,
+} from '../store/index.js';
 import type { BodyJson, ExchangeJson } from './types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** UTF-8 text when the bytes decode cleanly, base64 otherwise (a binary or truncated-mid-character body). */
-export const bodyJson = (body: Buffer | null): BodyJson | null => {
-  if (body === null) return null;
+const textOf = (bytes: Buffer): BodyJson => {
   try {
-    return { encoding: 'utf8', text: utf8.decode(body) };
+    return { encoding: 'utf8', text: utf8.decode(bytes) };
   } catch {
-    return { encoding: 'base64', text: body.toString('base64') };
+    return { encoding: 'base64', text: bytes.toString('base64') };
   }
+};
+
+/** A body as the pages show it: with the Content-Encoding its `headers` name undone, where the bytes allow. */
+export const bodyJson = (body: Buffer | null, headers: HeaderList | null = null): BodyJson | null => {
+  if (body === null) return null;
+  let decoded: ReturnType<typeof decodeContentEncoding> = null;
+  try {
+    decoded = decodeContentEncoding(body, headers);
+  } catch {
+    // cut at --max-body, or not what the header says: shown as stored
+  }
+  return decoded ? { ...textOf(decoded.body), decodedFrom: decoded.coding } : textOf(body);
 };
 
 export const exchangeJson = (e: NewExchange & { sessionId?: number }, sessionId: number): ExchangeJson => ({
   ...e,
   sessionId,
-  requestBody: bodyJson(e.requestBody),
-  responseBody: bodyJson(e.responseBody),
+  requestBody: bodyJson(e.requestBody, e.requestHeaders),
+  responseBody: bodyJson(e.responseBody, e.responseHeaders),
 });
 
 export type FrameJson = Omit<FrameRow, 'payload'> & { payload: BodyJson };

@@ -51,6 +51,8 @@ export interface DashboardOptions {
 export interface BodyJson {
   encoding: 'utf8' | 'base64';
   text: string;
+  /** the Content-Encoding undone to give `text` (the recording keeps the bytes as sent); absent if none */
+  decodedFrom?: string;
 }
 
 /** An exchange as the API answers it: bodies as text, everything else as stored. */

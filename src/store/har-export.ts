@@ -1,8 +1,8 @@
 // Writes a recorded session as HAR 1.2, entry by entry, with exact rows kept under `_gwsVcr` for a lossless import.
 import { isUtf8 } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { definedOnly } from '../common/defined-only.js';
+import { decodeContentEncoding } from './content-encoding.js';
 import type {
   HarCookie,
   HarEntry,
@@ -80,15 +80,12 @@ const responseCookies = (headers: HeaderList | null): HarCookie[] =>
 /** The decompressed body when the response says it is compressed and the whole body is stored; else null. */
 const decodedBody = (exchange: Exchange, body: Buffer): Buffer | null => {
   if (exchange.flags.includes('truncated')) return null;
-  const encoding = header(exchange.responseHeaders, 'content-encoding')?.trim().toLowerCase();
   try {
-    if (encoding === 'gzip' || encoding === 'x-gzip') return gunzipSync(body);
-    if (encoding === 'deflate') return inflateSync(body);
-    if (encoding === 'br') return brotliDecompressSync(body);
+    return decodeContentEncoding(body, exchange.responseHeaders)?.body ?? null;
   } catch {
     // Stored as it came; HAR readers get the raw bytes in base64 below.
+    return null;
   }
-  return null;
 };
 
 const wsUrlOf = (upstream: string): string => upstream.replace(/^http(s?):/, 'ws$1:');

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildDashboardApp } from '../../src/dashboard/index.js';
 import { dashboardOver, seedDashboard } from '../helpers/dashboard-fixtures.js';
@@ -117,6 +118,31 @@ describe('GET /api/sessions/:id/exchanges', () => {
     ).json();
     expect(windowed).toMatchObject({ total: 2, limit: 1 });
     expect(windowed.items[0].startMs).toBe(SEED_TIMES.initiate);
+  });
+
+  it('shows a compressed response decoded, saying from what, and one that does not decode as stored', async () => {
+    const script = new RecordingScript();
+    const zipped = script.post(SEED_CALL_A, 'Answer', 10);
+    zipped.responseBody = gzipSync('{"statusCode":3,"statusMessage":"refused"}');
+    zipped.responseHeaders = [
+      ['Content-Type', 'application/json'],
+      ['Content-Encoding', 'gzip'],
+    ];
+    const cut = script.post(SEED_CALL_A, 'Hold', 20);
+    cut.responseBody = (zipped.responseBody as Buffer).subarray(0, 8);
+    cut.responseHeaders = zipped.responseHeaders;
+    const { app } = await dashboardOver([{ name: 'zipped', script }]);
+    const one = (await app.inject({ url: `/api/sessions/1/exchanges/${zipped.id}` })).json();
+    expect(one.responseBody).toEqual({
+      encoding: 'utf8',
+      text: '{"statusCode":3,"statusMessage":"refused"}',
+      decodedFrom: 'gzip',
+    });
+    const broken = (await app.inject({ url: `/api/sessions/1/exchanges/${cut.id}` })).json();
+    expect(broken.responseBody).toEqual({
+      encoding: 'base64',
+      text: (zipped.responseBody as Buffer).subarray(0, 8).toString('base64'),
+    });
   });
 
   it('answers one exchange by id, base64 for a body that is not UTF-8, and 404 for an unknown id', async () => {
