@@ -1,47 +1,69 @@
-// Keeps the secrets of a browser's HAR (Authorization, cookies, CSRF token) off disk, as the recorder does live.
-import { DEFAULT_REDACTED_HEADERS, REDACTED } from '../proxy/index.js';
-import type { HarImport, HeaderList, NewExchange } from '../store/index.js';
+// Keeps the secrets of a browser's HAR off disk with the recorder's own Redactor, so an import is redacted as a recording is.
+import { type RedactOptions, Redactor } from '../proxy/index.js';
+import type { HarImport, HeaderList, NewExchange, NewFrameRow, RowFlag } from '../store/index.js';
 
 type Rows = Pick<HarImport, 'exchanges' | 'frames' | 'messages'>;
 
-/** GWS-NOTES §2: the header a response's `X-CSRF-HEADER` names carries the CSRF token too. */
-const csrfHeaderNames = (exchanges: readonly NewExchange[]): string[] =>
-  exchanges.flatMap((e) =>
-    (e.responseHeaders ?? [])
-      .filter(([n]) => n.toLowerCase() === 'x-csrf-header')
-      .map(([, v]) => v.trim().toLowerCase()),
+const isJsonType = (headers: HeaderList | null): boolean =>
+  (headers ?? []).some(
+    ([name, value]) => name.toLowerCase() === 'content-type' && value.toLowerCase().includes('json'),
   );
 
+const withFlag = (flags: readonly RowFlag[], isRedacted: boolean): RowFlag[] =>
+  isRedacted && !flags.includes('redacted') ? [...flags, 'redacted'] : [...flags];
+
 /**
- * Replaces the values of secret headers with "[REDACTED]" and flags the exchanges it changed.
- * Bodies are left as they are.
- * TODO(HAR import): use the proxy's Redactor once it is exported, so imports are redacted exactly like recordings.
+ * Redacts secret headers (their values, as the recorder writes them: `Basic [REDACTED]`, cookie names kept),
+ * secret JSON keys in bodies and Bayeux messages, and every secret value wherever else it appears (bodies,
+ * frames, paths, queries). A HAR is whole before it is stored, so every header is read first: a token seen
+ * late in the file is scrubbed from the entries before it too. Rows that changed are flagged `redacted`.
  */
-export const redactImportedHeaders = (rows: Rows, extraHeaders: readonly string[] = []): Rows => {
-  const secret = new Set(
-    [...DEFAULT_REDACTED_HEADERS, ...extraHeaders, ...csrfHeaderNames(rows.exchanges)].map((n) =>
-      n.toLowerCase(),
-    ),
-  );
-  const redact = (headers: HeaderList): { headers: HeaderList; isRedacted: boolean } => {
-    let isRedacted = false;
-    const out = headers.map(([name, value]): [string, string] => {
-      if (!secret.has(name.toLowerCase()) || value === REDACTED) return [name, value];
-      isRedacted = true;
-      return [name, REDACTED];
-    });
-    return { headers: out, isRedacted };
-  };
-  const exchanges = rows.exchanges.map((e) => {
-    const request = redact(e.requestHeaders);
-    const response = e.responseHeaders === null ? null : redact(e.responseHeaders);
-    if (!request.isRedacted && !response?.isRedacted) return e;
+export const redactImported = (rows: Rows, options: Omit<RedactOptions, 'keepSecrets'> = {}): Rows => {
+  const redactor = new Redactor(options);
+  for (const e of rows.exchanges) {
+    // The response may name the CSRF header (X-CSRF-HEADER); learning and remembering secrets come first.
+    redactor.learnFromResponse(e.responseHeaders);
+    redactor.headers(e.requestHeaders);
+    redactor.headers(e.responseHeaders);
+  }
+  const exchange = (e: NewExchange): NewExchange => {
+    const requestHeaders = redactor.headers(e.requestHeaders);
+    const responseHeaders = redactor.headers(e.responseHeaders);
+    const path = redactor.text(e.path);
+    const query = redactor.text(e.query);
+    const cut = e.flags.includes('truncated');
+    const isBayeux = e.kind === 'bayeux';
+    const requestBody = redactor.bytes(e.requestBody, isBayeux || isJsonType(e.requestHeaders), cut);
+    const responseBody = redactor.bytes(e.responseBody, isBayeux || isJsonType(e.responseHeaders), cut);
+    const isRedacted = [requestHeaders, responseHeaders, path, query, requestBody, responseBody].some(
+      (r) => r.isRedacted,
+    );
+    if (!isRedacted) return e;
     return {
       ...e,
-      requestHeaders: request.headers,
-      responseHeaders: response?.headers ?? null,
-      flags: e.flags.includes('redacted') ? e.flags : [...e.flags, 'redacted' as const],
+      requestHeaders: requestHeaders.headers,
+      responseHeaders: responseHeaders.headers,
+      path: path.text,
+      query: query.text,
+      requestBody: requestBody.data,
+      responseBody: responseBody.data,
+      flags: withFlag(e.flags, true),
     };
-  });
-  return { ...rows, exchanges };
+  };
+  const frame = (f: NewFrameRow): NewFrameRow => {
+    const first = f.payload[0];
+    const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
+    const payload = redactor.bytes(f.payload, looksJson, f.flags.includes('truncated'));
+    return payload.isRedacted
+      ? { ...f, payload: payload.data ?? Buffer.alloc(0), flags: withFlag(f.flags, true) }
+      : f;
+  };
+  return {
+    exchanges: rows.exchanges.map(exchange),
+    frames: rows.frames.map(frame),
+    messages: rows.messages.map((m) => {
+      const redacted = redactor.json(m.message);
+      return redacted.isRedacted ? { ...m, message: redacted.value } : m;
+    }),
+  };
 };

@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { VcrError } from '../common/errors.js';
 import { type HarImport, openStore, parseHar, type Session, saveHarImport } from '../store/index.js';
 import { decodeImportedBayeux } from './import-bayeux.js';
-import { redactImportedHeaders } from './import-redact.js';
+import { redactImported } from './import-redact.js';
 import { collect, DEFAULT_DB, parseUrl } from './options.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runInterruptible } from './run.js';
@@ -16,6 +16,7 @@ export interface ImportOptions {
   upstream?: URL;
   keepSecrets: boolean;
   redactHeader: string[];
+  redactJson: string[];
 }
 
 export interface ImportResult {
@@ -56,7 +57,9 @@ export const importHar = async (
   if (!imported.hasRecordedMessages) {
     // A browser's HAR: decode its Bayeux traffic and keep its secrets off disk, as recording would.
     rows = decodeImportedBayeux(rows, imported.session.notificationsPath, imported.requestSentMs);
-    if (!options.keepSecrets) rows = redactImportedHeaders(rows, options.redactHeader);
+    if (!options.keepSecrets) {
+      rows = redactImported(rows, { headers: options.redactHeader, jsonKeys: options.redactJson });
+    }
   }
   const store = openStore(options.db);
   const progress = createProgress({ label: `importing ${file}`, total: 0, stream: progressStream });
@@ -97,8 +100,13 @@ export const importCommand = (): Command =>
       'origin whose requests to import (default: the one the CometD traffic went to)',
       parseUrl,
     )
-    .option('--keep-secrets', 'keep Authorization, cookies and CSRF tokens as the HAR has them', false)
+    .option(
+      '--keep-secrets',
+      'keep Authorization, cookies, CSRF tokens and passwords as the HAR has them',
+      false,
+    )
     .option('--redact-header <name>', 'one more header to redact (repeatable)', collect, [])
+    .option('--redact-json <key>', 'also redact this JSON key wherever it occurs (repeatable)', collect, [])
     .addHelpText(
       'after',
       [

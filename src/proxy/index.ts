@@ -5,5 +5,5 @@ export type { RecorderEventMap, RecorderEventName, RecorderListener } from './ev
 export type { Recorder, RecorderOptions, RecorderStats } from './recorder.js';
 export { RECORDER_DEFAULTS, startRecorder } from './recorder.js';
 export { DEFAULT_REDACTED_HEADERS, DEFAULT_REDACTED_JSON_KEYS, REDACTED } from './redact.js';
-export type { RedactOptions } from './redactor.js';
+export { type RedactOptions, Redactor } from './redactor.js';
 export { OriginRewriter, rewriteLocation } from './rewrite-urls.js';

@@ -1,9 +1,10 @@
 // `gws-vcr import` as users run it: the real bin on a HAR shaped as Chrome saves one, and on bad files.
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/index.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { databaseBytes } from '../helpers/recorder.js';
 import { tempDbPath, tempDir } from '../helpers/store-rows.js';
 
 const CHROME_HAR = join(ROOT, 'test', 'fixtures', 'chrome-gws.har');
@@ -42,12 +43,48 @@ describe('gws-vcr import', () => {
       expect(overWebSocket.map((m) => m.channel)).toContain('/v2/me/devices');
       const me = store.exchanges(session.id, { path: '/api/v2/me' })[0];
       const secret = (name: string) => me?.requestHeaders.find(([n]) => n === name)?.[1];
-      expect([secret('authorization'), secret('cookie')]).toEqual(['[REDACTED]', '[REDACTED]']);
+      // as the recorder writes them: the scheme and the cookie's name kept
+      expect([secret('authorization'), secret('cookie')]).toEqual([
+        'Basic [REDACTED]',
+        'JSESSIONID=[REDACTED]',
+      ]);
       expect(me?.responseHeaders?.find(([n]) => n === 'x-csrf-token')?.[1]).toBe('[REDACTED]');
       expect(me?.flags).toContain('redacted');
     } finally {
       store.close();
     }
+  });
+
+  it('leaves no secret anywhere in the database: headers, bodies, Bayeux ext, passwords, --redact-json keys', async () => {
+    const har = JSON.parse(readFileSync(CHROME_HAR, 'utf8')) as {
+      log: { entries: Array<{ request: { url: string; postData?: { text: string } } }> };
+    };
+    const post = (path: string) =>
+      har.log.entries.find((e) => e.request.url.endsWith(path) && e.request.postData);
+    const ready = post('/api/v2/me/channels/voice');
+    const connect = post('/api/v2/notifications/connect');
+    if (!ready?.request.postData || !connect?.request.postData) throw new Error('fixture changed');
+    ready.request.postData.text = '{"operationName":"Ready","password":"hunter2-secret","pin":"4321-9876"}';
+    const [message] = JSON.parse(connect.request.postData.text) as Array<Record<string, unknown>>;
+    if (!message) throw new Error('fixture changed');
+    // the CSRF token the server sent, repeated in a Bayeux ext
+    message.ext = { 'x-csrf-token': '4a92be65-ec55-4aa2-b9df-9518fd870f2f' };
+    connect.request.postData.text = JSON.stringify([message]);
+    const file = join(tempDir(), 'with-secrets.har');
+    writeFileSync(file, JSON.stringify(har));
+    const db = tempDbPath();
+    expect((await runCli(['import', file, '--db', db, '--redact-json', 'pin'])).code).toBe(0);
+    const bytes = databaseBytes(db);
+    for (const secret of [
+      'YWdlbnQ1MDA1OnNlY3JldA==', // Basic credentials
+      'node0f1cbj9o4qjyc1bmn5nhm2o2wb12', // JSESSIONID
+      '4a92be65-ec55-4aa2-b9df-9518fd870f2f', // CSRF token, in headers and in the ext
+      'hunter2-secret',
+      '4321-9876',
+    ]) {
+      expect(bytes.includes(secret), secret).toBe(false);
+    }
+    expect(bytes).toContain('"operationName":"Ready"');
   });
 
   it('gives analyze a session it reports as one good two-step transfer, no proxy ever deployed', async () => {
