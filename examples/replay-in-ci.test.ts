@@ -46,7 +46,8 @@ const post = async (path: string, body: object): Promise<{ statusCode?: number; 
 
 it('completes the recorded two-step transfer, notifications and all', async () => {
   // Log in as the desktop does: read the device, handshake, subscribe to the call notifications.
-  await fetch(`${baseUrl}/api/v2/me/devices?fields=*`, { headers: { Authorization: AUTH } });
+  const devices = await fetch(`${baseUrl}/api/v2/me/devices?fields=*`, { headers: { Authorization: AUTH } });
+  expect(await devices.json()).toMatchObject({ statusCode: 0 });
   const cometd = new CometD();
   cometd.configure({ url: `${baseUrl}/api/v2/notifications`, requestHeaders: { Authorization: AUTH } });
   const calls: Array<{ id: string; state: string; callType: string }> = [];
@@ -62,14 +63,14 @@ it('completes the recorded two-step transfer, notifications and all', async () =
   };
   await new Promise<void>((resolve, reject) =>
     cometd.handshake((reply: Message) => {
-      if (!reply.successful) reject(new Error('handshake failed'));
+      if (!reply.successful) return reject(new Error('handshake failed'));
       cometd.subscribe(
         '/v2/me/calls',
         (m: Message) => {
           calls.push((m.data as { call: (typeof calls)[number] }).call);
           wake();
         },
-        () => resolve(),
+        (subscribed: Message) => (subscribed.successful ? resolve() : reject(new Error('subscribe failed'))),
       );
     }),
   );
@@ -79,12 +80,11 @@ it('completes the recorded two-step transfer, notifications and all', async () =
   await nextCall((c) => c.id === id && c.state === 'Ringing');
   expect(await post(`/api/v2/me/calls/${id}`, { operationName: 'Answer' })).toEqual({ statusCode: 0 });
   await nextCall((c) => c.id === id && c.state === 'Established');
-  await post(`/api/v2/me/calls/${id}`, {
-    operationName: 'InitiateTransfer',
-    destination: { phoneNumber: '5001' },
-  });
+  const initiate = { operationName: 'InitiateTransfer', destination: { phoneNumber: '5001' } };
+  expect(await post(`/api/v2/me/calls/${id}`, initiate)).toEqual({ statusCode: 0 });
   const consult = await nextCall((c) => c.callType === 'Consult' && c.state === 'Dialing');
-  await post(`/api/v2/me/calls/${consult.id}`, { operationName: 'CompleteTransfer' });
+  const complete = { operationName: 'CompleteTransfer' };
+  expect(await post(`/api/v2/me/calls/${consult.id}`, complete)).toEqual({ statusCode: 0 });
   await nextCall((c) => c.id === id && c.state === 'Released');
   await nextCall((c) => c.id === consult.id && c.state === 'Released');
 
