@@ -1,8 +1,8 @@
 // Fuzz: any command line reaches a command with well-typed options, or stops with commander's one-line error (exit 1) saying what to pass; nothing else is ever thrown.
-import { Command, CommanderError } from 'commander';
+import { type Command, CommanderError } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { allCommands } from '../../src/cli/commands.js';
+import { buildProgram as buildGwsVcr } from '../../src/cli/commands.js';
 
 interface Parsed {
   command: string;
@@ -10,12 +10,11 @@ interface Parsed {
 }
 
 /**
- * The gws-vcr program as src/cli/main.ts builds it, with every command's action replaced by one that
+ * The gws-vcr program as the bin builds it (src/cli/main.ts), with every command's action replaced by one that
  * keeps the parsed options, and commander's exits and output turned into values.
  */
 const buildProgram = (parsed: Parsed[], errors: string[]): Command => {
-  const program = new Command('gws-vcr');
-  for (const command of allCommands()) program.addCommand(command);
+  const program = buildGwsVcr();
   const quiet = (cmd: Command): void => {
     cmd.exitOverride();
     cmd.configureOutput({ writeOut: () => {}, writeErr: (text) => errors.push(text) });
@@ -100,6 +99,7 @@ describe('command lines from outside', () => {
           seen.refused += 1;
           expect(err.exitCode, err.message).toBe(1);
           expect(errors.join('')).toMatch(/^error: .+/);
+          expect(errors.join('')).toContain('(run with --help for usage)');
           return;
         }
         seen.parsed += 1;
