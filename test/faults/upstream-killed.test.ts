@@ -1,5 +1,4 @@
 // Fault: the GWS server is killed (SIGKILL) under a held long-poll and an open WebSocket; the recorder stays up, says so, records it, and the clients come back with the server.
-import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnCliServer } from '../helpers/cli.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
@@ -31,9 +30,7 @@ describe('the upstream killed mid-session', () => {
     }
     // Both clients now wait on the server: a /meta/connect held upstream, a WebSocket open.
     const comeBack = [...clients.values()].map((c) => c.reestablished(10_000));
-    const gone = once(killed.child, 'exit');
-    killed.child.kill('SIGKILL');
-    await gone;
+    await killed.stop('SIGKILL');
 
     // The proxy is still there and says what is wrong, in its JSON error shape.
     const refused = await send(`${recorder.url}/api/v2/me`);

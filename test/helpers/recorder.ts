@@ -28,16 +28,17 @@ export interface TestRecorder {
 }
 
 /**
- * A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file; closed when the test ends.
- * Rows are written on the test's thread unless `isWriterOffThread` is passed (starting the store worker costs
- * a few hundred ms; the tests of the worker itself and the end-to-end tests use it).
+ * A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file (or into `options.store`);
+ * when the test ends the recorder is closed, then the store, a store passed in too. Rows are written on the
+ * test's thread unless `isWriterOffThread` is passed (the tests of the worker itself and the end-to-end tests
+ * use it).
  */
 export const startTestRecorder = async (
   upstream: string,
   options: Partial<Omit<RecorderOptions, 'upstream'>> = {},
 ): Promise<TestRecorder> => {
-  const dbPath = tempDbPath();
-  const store = options.store ?? openStore(dbPath);
+  const store = options.store ?? openStore(tempDbPath());
+  const dbPath = store.path;
   const recorder = await startRecorder({
     upstream,
     store,
