@@ -24,6 +24,13 @@ export const parsePositive = (value: string): number => {
   return n;
 };
 
+/** A count of things (bytes, rows): a whole number >= 1. */
+export const parsePositiveInteger = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`"${value}" is not a whole number >= 1.`);
+  return n;
+};
+
 export const parseUrl = (value: string): URL => {
   try {
     const url = new URL(value);

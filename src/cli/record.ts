@@ -4,7 +4,7 @@ import { createLogger } from '../common/logger.js';
 import { createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
 import { openStore } from '../store/index.js';
-import { collect, DEFAULT_DB, parsePort, parsePositive, parseUrl } from './options.js';
+import { collect, DEFAULT_DB, parsePort, parsePositiveInteger, parseUrl } from './options.js';
 import { runServer, startInTurn } from './run.js';
 
 export interface RecordOptions {
@@ -53,7 +53,7 @@ export const recordCommand = (): Command =>
     .option(
       '--max-body <bytes>',
       'store at most this many bytes of a body or frame (the rest is still forwarded)',
-      parsePositive,
+      parsePositiveInteger,
       RECORDER_DEFAULTS.maxBodyBytes,
     )
     .option(
@@ -88,7 +88,7 @@ export const recordCommand = (): Command =>
               jsonKeys: options.redactJson,
               keepSecrets: options.keepSecrets,
             },
-            maxBodyBytes: Math.floor(options.maxBody),
+            maxBodyBytes: options.maxBody,
             logger,
           });
           stack.push(() => recorder.close());

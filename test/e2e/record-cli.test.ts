@@ -171,4 +171,18 @@ describe('gws-vcr record (the command)', () => {
     expect(code).toBe(1);
     expect(stderr).toContain("required option '--upstream <url>' not specified");
   });
+
+  it('refuses a --max-body that is not a whole number of bytes, rather than storing nothing', async () => {
+    for (const bad of ['0.5', '0', '-1', 'lots']) {
+      const { code, stderr } = await runCli([
+        'record',
+        '--upstream',
+        'http://127.0.0.1:1',
+        '--max-body',
+        bad,
+      ]);
+      expect(code, bad).toBe(1);
+      expect(stderr, bad).toContain(`"${bad}" is not a whole number >= 1.`);
+    }
+  });
 });
