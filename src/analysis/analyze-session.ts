@@ -1,5 +1,5 @@
 // Turns one session's rows into its analysis: a single streaming pass over the messages, O(n), no I/O.
-import type { BayeuxRow, Exchange, Session } from '../store/index.js';
+import type { BayeuxRow, Exchange, Session, Store } from '../store/index.js';
 import {
   checkCallChange,
   errorNotification,
@@ -27,6 +27,19 @@ export interface SessionRows {
   /** the session's Bayeux messages in stored order; read once, never held (a million rows is fine) */
   messages: Iterable<BayeuxRow>;
 }
+
+/** The messages analysis reads of a stored session: what the clients were told (their own messages add nothing). */
+export const ANALYZED_MESSAGES = { direction: 'to-client' } as const;
+
+/**
+ * What analysis reads of a stored session, streamed: its HTTP exchanges (long-poll and WebSocket exchanges carry
+ * no operations: leaving them out keeps their bodies unread) and the messages of ANALYZED_MESSAGES.
+ */
+export const storedSessionRows = (store: Store, session: Session): SessionRows => ({
+  session,
+  exchanges: store.iterateExchanges(session.id, { kind: 'http' }),
+  messages: store.iterateMessages(session.id, ANALYZED_MESSAGES),
+});
 
 const indexBy = <T>(items: Iterable<T>, key: (item: T) => string | null): Map<string, T[]> => {
   const map = new Map<string, T[]>();

@@ -3,7 +3,12 @@
 export type { AnalyzeJson, AnalyzeJsonConference, AnalyzeJsonTransfer } from './analyze-json.js';
 export { toAnalyzeJson } from './analyze-json.js';
 export type { SessionRows } from './analyze-session.js';
-export { ANALYSIS_DEFAULTS, analyzeSession } from './analyze-session.js';
+export {
+  ANALYSIS_DEFAULTS,
+  ANALYZED_MESSAGES,
+  analyzeSession,
+  storedSessionRows,
+} from './analyze-session.js';
 export type { ExpectedNotification } from './expected-notifications.js';
 export { EXPECTED_NOTIFICATIONS } from './expected-notifications.js';
 export { transferExchangeIds } from './transfer-steps.js';

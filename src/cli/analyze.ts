@@ -1,7 +1,14 @@
 // `gws-vcr analyze`: the call and transfer report of one recorded session, as text for people or JSON for machines.
 import { Command } from 'commander';
-import { ANALYSIS_DEFAULTS, analyzeSession, type SessionAnalysis, toAnalyzeJson } from '../analysis/index.js';
-import { type BayeuxRow, openStore } from '../store/index.js';
+import {
+  ANALYSIS_DEFAULTS,
+  ANALYZED_MESSAGES,
+  analyzeSession,
+  type SessionAnalysis,
+  storedSessionRows,
+  toAnalyzeJson,
+} from '../analysis/index.js';
+import { openStore } from '../store/index.js';
 import { formatAnalysisReport } from './analyze-report.js';
 import { type JsonSink, writeJson } from './json-stream.js';
 import { DEFAULT_DB, parsePositive } from './options.js';
@@ -40,27 +47,19 @@ export const analyzeFromDb = (
   const store = openStore(options.db, { readonly: true });
   try {
     const session = store.resolveSession(options.session);
-    const filter = { direction: 'to-client' } as const;
-    let messages: Iterable<BayeuxRow> = store.iterateMessages(session.id, filter);
+    const rows = storedSessionRows(store, session);
+    let { messages } = rows;
     // counting costs a scan of its own, so only for a terminal that shows it
     const progress = progressStream?.isTTY
       ? createProgress({
           label: `analyzing session ${session.id}: messages`,
-          total: store.countMessages(session.id, filter),
+          total: store.countMessages(session.id, ANALYZED_MESSAGES),
           stream: progressStream,
         })
       : null;
     if (progress) messages = counted(messages, (done) => progress.update(done));
     try {
-      return analyzeSession(
-        {
-          session,
-          // long-poll and WebSocket exchanges carry no operations; leaving them out keeps their bodies unread
-          exchanges: store.iterateExchanges(session.id, { kind: 'http' }),
-          messages,
-        },
-        { notificationWindowMs: options.windowMs },
-      );
+      return analyzeSession({ ...rows, messages }, { notificationWindowMs: options.windowMs });
     } finally {
       progress?.finish();
     }

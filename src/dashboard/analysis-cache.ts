@@ -1,5 +1,5 @@
 // Keeps the analysis of recently viewed sessions, redone only when the session has grown (rows added while recording).
-import { analyzeSession, type SessionAnalysis } from '../analysis/index.js';
+import { analyzeSession, type SessionAnalysis, storedSessionRows } from '../analysis/index.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import type { Session, Store } from '../store/index.js';
 
@@ -60,11 +60,7 @@ export class AnalysisCache {
       return cached.analysis;
     }
     const startedMs = clock.nowMs();
-    const analysis = analyzeSession({
-      session,
-      exchanges: this.store.exchanges(session.id),
-      messages: this.store.iterateMessages(session.id),
-    });
+    const analysis = analyzeSession(storedSessionRows(this.store, session));
     const madeAtMs = clock.nowMs();
     this.touch(session.id, { version, analysis, madeAtMs, tookMs: madeAtMs - startedMs });
     while (this.entries.size > this.options.maxSessions) {

@@ -2,16 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIO_NAMES } from '../../bench/lib/synthetic-scenarios.js';
 import { writeSyntheticSession } from '../../bench/lib/synthetic-session.js';
-import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
+import { analyzeSession, storedSessionRows, toAnalyzeJson } from '../../src/analysis/index.js';
 import type { Store } from '../../src/store/index.js';
 import { openTempStore } from '../helpers/store-rows.js';
 
 const analyze = (store: Store, sessionId: number) =>
-  analyzeSession({
-    session: store.resolveSession(sessionId),
-    exchanges: store.iterateExchanges(sessionId, { kind: 'http' }),
-    messages: store.iterateMessages(sessionId, { direction: 'to-client' }),
-  });
+  analyzeSession(storedSessionRows(store, store.resolveSession(sessionId)));
 
 describe('synthetic session', () => {
   it('writes exactly the messages asked for, each carried by a long-poll exchange that was stored', () => {

@@ -16,6 +16,7 @@ import {
   type AnalyzeJson,
   analyzeSession,
   type SessionAnalysis,
+  storedSessionRows,
   type Transfer,
 } from '../../src/analysis/index.js';
 import type { Store } from '../../src/store/index.js';
@@ -34,11 +35,7 @@ interface Recording {
 
 const analyzeStored = (store: Store, sessionId: number): SessionAnalysis => {
   const session = store.resolveSession(sessionId);
-  return analyzeSession({
-    session,
-    exchanges: store.exchanges(session.id, { kind: 'http' }),
-    messages: store.iterateMessages(session.id),
-  });
+  return analyzeSession(storedSessionRows(store, session));
 };
 
 /**

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeSession, toAnalyzeJson } from '../../src/analysis/index.js';
+import { analyzeSession, storedSessionRows, toAnalyzeJson } from '../../src/analysis/index.js';
 import { decodeImportedBayeux } from '../../src/cli/import-bayeux.js';
 import { parseHar, type Store, saveHarImport, writeHar } from '../../src/store/index.js';
 import { harSchemaErrors, withoutOurFields } from '../helpers/har.js';
@@ -12,9 +12,7 @@ import { openTempStore, rowsOf, tempDir } from '../helpers/store-rows.js';
 
 const analysisOf = (store: Store, sessionId: number) => {
   const session = store.resolveSession(sessionId);
-  const { session: _, ...rest } = toAnalyzeJson(
-    analyzeSession({ session, exchanges: store.exchanges(sessionId), messages: store.messages(sessionId) }),
-  );
+  const { session: _, ...rest } = toAnalyzeJson(analyzeSession(storedSessionRows(store, session)));
   return rest;
 };
 
