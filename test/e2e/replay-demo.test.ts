@@ -49,7 +49,11 @@ const playAll = (url: string, agents: AgentDesktop[], scenarios = SCENARIOS): Pr
 describe('the sample recording', () => {
   it('replays every scenario to both demo agents at once, on swapped transports, nothing left over', async () => {
     const db = tempDbPath();
-    const imported = await importHar(SAMPLE, { db, keepSecrets: false, redactHeader: [], redactJson: [] }, quiet);
+    const imported = await importHar(
+      SAMPLE,
+      { db, keepSecrets: false, redactHeader: [], redactJson: [] },
+      quiet,
+    );
     const store = openStore(db, { readonly: true });
     onTestFinished(() => store.close());
     const replay = await startReplayServer({
