@@ -213,11 +213,15 @@ export const SEED_TIMES = {
   releasedB: 49_090,
 } as const;
 
-/** The steps `analyze` must report for the seed scenario. */
+/**
+ * The steps `analyze` must report for the seed scenario, written out rather than computed from SEED_TIMES with
+ * the formula the analysis itself uses: InitiateTransfer -> consult Dialing, Dialing -> CompleteTransfer, and
+ * CompleteTransfer -> the last party Released (B, 190 ms after; A went at 161 ms).
+ */
 export const SEED_STEPS = {
-  initiateToDialingMs: SEED_TIMES.dialing - SEED_TIMES.initiate,
-  dialingToCompleteMs: SEED_TIMES.complete - SEED_TIMES.dialing,
-  completeToReleasedMs: SEED_TIMES.releasedB - SEED_TIMES.complete,
+  initiateToDialingMs: 183,
+  dialingToCompleteMs: 11_817,
+  completeToReleasedMs: 190,
 } as const;
 
 /** Seed Sample 2 up to the consult Dialing (GWS-NOTES §9 rows 1-3). */
