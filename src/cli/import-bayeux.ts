@@ -1,5 +1,6 @@
 // Decodes the Bayeux messages of an imported HAR's rows (long-poll bodies, WebSocket text frames), as the recorder's tap does live.
-import { messageFields, readBayeux, underPath } from '../proxy/index.js';
+import { underPath } from '../common/under-path.js';
+import { messageFields, readBayeux } from '../proxy/index.js';
 import type { HarImport, NewBayeuxRow, NewExchange, NewFrameRow, RowFlag } from '../store/index.js';
 
 type Rows = Pick<HarImport, 'exchanges' | 'frames' | 'messages'>;

@@ -69,9 +69,3 @@ export const messageFields = (
 
 const stringOrNull = (value: unknown): string | null =>
   typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
-
-/** Does this path fall under the notifications path (itself or any suffix, e.g. `/connect`)? Asked of every request. */
-export const underPath = (base: string): ((path: string) => boolean) => {
-  const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
-  return (path) => path === prefix || (path.startsWith(prefix) && path.charCodeAt(prefix.length) === 0x2f);
-};

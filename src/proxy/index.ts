@@ -1,5 +1,5 @@
 // The proxy's public face: start a recorder, subscribe to what passes, and the pure pieces others may reuse.
-export { messageFields, readBayeux, underPath } from './bayeux-tap.js';
+export { messageFields, readBayeux } from './bayeux-tap.js';
 export { rewriteSetCookie } from './cookies.js';
 export type { RecorderEventMap, RecorderEventName, RecorderListener } from './events.js';
 export type { Recorder, RecorderOptions, RecorderStats } from './recorder.js';

@@ -1,6 +1,7 @@
 // Reads a HAR 1.2 file (Chrome's, or a gws-vcr export restored exactly) into one new session's rows, and saves them.
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { underPath } from '../common/under-path.js';
 import type { ReadEntry } from './har-entry.js';
 import { readEntry } from './har-entry.js';
 import { exactExtras } from './har-exact.js';
@@ -35,14 +36,9 @@ export const parseHar = (text: string, options: HarReadOptions): HarImport => {
   return readHar(doc, options);
 };
 
-const isUnder = (path: string, prefix: string): boolean => {
-  const p = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
-  return path === p || path.startsWith(`${p}/`);
-};
-
 /** The origin the session is about: the one the Bayeux traffic went to, else the commonest. */
 const upstreamOf = (entries: readonly ReadEntry[], notificationsPath: string): string | null => {
-  const bayeux = entries.find((e) => e.origin !== null && isUnder(e.path, notificationsPath));
+  const bayeux = entries.find((e) => e.origin !== null && underPath(notificationsPath)(e.path));
   if (bayeux?.origin) return bayeux.origin;
   const counts = new Map<string, number>();
   for (const e of entries) if (e.origin) counts.set(e.origin, (counts.get(e.origin) ?? 0) + 1);
@@ -56,7 +52,7 @@ const withoutEncoding = (headers: HeaderList): HeaderList =>
 
 const kindOf = (e: ReadEntry, notificationsPath: string): ExchangeKind => {
   if (e.isWebSocket) return 'websocket';
-  return e.method.toUpperCase() === 'POST' && isUnder(e.path, notificationsPath) ? 'bayeux' : 'http';
+  return e.method.toUpperCase() === 'POST' && underPath(notificationsPath)(e.path) ? 'bayeux' : 'http';
 };
 
 /** Reads a parsed HAR document into rows; see parseHar. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { underPath } from '../../src/common/under-path.js';
 import {
   callbackPollingMessages,
   readBayeux,
   toMessageRows,
-  underPath,
   unwrapJsonp,
 } from '../../src/proxy/bayeux-tap.js';
 
