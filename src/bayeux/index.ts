@@ -1,6 +1,6 @@
 // Public face of the bayeux part: protocol types, body parsing, channel matching and the Bayeux server.
 export { channelMatches, isMetaChannel, isValidChannel } from './channel-match.js';
-export { encodeMessages, parseBayeuxBody } from './codec.js';
+export { parseBayeuxBody } from './codec.js';
 export {
   BAYEUX_SERVER_DEFAULTS,
   BayeuxServer,
@@ -8,7 +8,7 @@ export {
   type BayeuxServerOptions,
   type PublishOptions,
 } from './server.js';
-export { systemTimers, type Timers } from './session.js';
+export type { Timers } from './session.js';
 export type {
   Advice,
   BayeuxMessage,

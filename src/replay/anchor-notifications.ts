@@ -31,7 +31,7 @@ export const subscribeKey = (channel: string, ordinal: number): ActionKey =>
 export const publishKey = (channel: string, ordinal: number): ActionKey => `publish ${channel} #${ordinal}`;
 export const handshakeKey = (ordinal: number): ActionKey => `handshake #${ordinal}`;
 
-export const actionKey = (action: ClientAction): ActionKey => {
+const actionKey = (action: ClientAction): ActionKey => {
   switch (action.kind) {
     case 'request':
       return requestKey(action.exchangeId);
@@ -100,10 +100,7 @@ const subscriptionsOf = (message: Record<string, unknown>): string[] => {
 };
 
 /** The client actions on the recording, in time order. */
-export const clientActions = (
-  exchanges: readonly Exchange[],
-  messages: readonly BayeuxRow[],
-): ClientAction[] => {
+const clientActions = (exchanges: readonly Exchange[], messages: readonly BayeuxRow[]): ClientAction[] => {
   const actions: ClientAction[] = exchanges
     .filter((e) => e.kind === 'http')
     .map((e) => ({ kind: 'request', exchangeId: e.id, atMs: e.startMs }));

@@ -39,7 +39,7 @@ export interface NormalisedRequest {
 }
 
 /** Stands for any origin the request may carry (recorder's, upstream's, replay's), so they compare equal. */
-export const ORIGIN_TOKEN = '{origin}';
+const ORIGIN_TOKEN = '{origin}';
 
 export interface NormaliseOptions {
   ignore?: IgnoreFields;
@@ -61,7 +61,7 @@ const normaliseBody = (
   return { kind: 'json', value: normaliseData(json, ignore, fold) };
 };
 
-export const bodyKeyOf = (body: NormalisedBody): string => {
+const bodyKeyOf = (body: NormalisedBody): string => {
   switch (body.kind) {
     case 'none':
       return '';

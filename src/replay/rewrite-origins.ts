@@ -11,7 +11,7 @@ export interface OriginRewrite {
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Origins as URL.origin spells them (`http://host:port`, lower-case, default port dropped); bad ones skipped. */
-export const normaliseOrigins = (origins: ReadonlyArray<string | null | undefined>): string[] => {
+const normaliseOrigins = (origins: ReadonlyArray<string | null | undefined>): string[] => {
   const out = new Set<string>();
   for (const origin of origins) {
     if (!origin) continue;
