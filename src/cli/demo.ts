@@ -8,10 +8,11 @@ import {
   simulatorFarEnd,
 } from '../agent/index.js';
 import { createLogger } from '../common/logger.js';
-import { createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
+import { DASHBOARD_DEFAULTS } from '../dashboard/index.js';
 import { startRecorder } from '../proxy/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { openStore } from '../store/index.js';
+import { startLiveDashboard } from './live-dashboard.js';
 import { DEFAULT_DB, parseNonNegative, parsePort } from './options.js';
 import { type Running, runServer, startInTurn } from './run.js';
 
@@ -66,13 +67,7 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
     stack.push(() => store.close());
     const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
     stack.push(() => recorder.close());
-    const dashboard = await createDashboard({
-      store,
-      host: DASHBOARD_DEFAULTS.host,
-      port: options.port,
-      live: { sessionId: recorder.sessionId, events: recorder },
-      logger,
-    });
+    const dashboard = await startLiveDashboard(store, recorder, options.port, logger);
     stack.push(() => dashboard.close());
     const agents: AgentDesktop[] = [];
     stack.push(async () => {

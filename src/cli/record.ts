@@ -1,9 +1,9 @@
 // `gws-vcr record`: a reverse proxy in front of a GWS server that records one session per run until SIGINT/SIGTERM.
 import { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
-import { createDashboard, DASHBOARD_DEFAULTS } from '../dashboard/index.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
 import { openStore } from '../store/index.js';
+import { startLiveDashboard } from './live-dashboard.js';
 import { collect, DEFAULT_DB, parsePort, parsePositiveInteger, parseUrl } from './options.js';
 import { runServer, startInTurn } from './run.js';
 
@@ -93,15 +93,8 @@ export const recordCommand = (): Command =>
           });
           stack.push(() => recorder.close());
           const urls = [recorder.url];
-          // The live view subscribes to the recorder's events; it reads everything else from the same store.
           if (options.dashboard !== undefined) {
-            const dashboard = await createDashboard({
-              store,
-              host: DASHBOARD_DEFAULTS.host,
-              port: options.dashboard,
-              live: { sessionId: recorder.sessionId, events: recorder },
-              logger,
-            });
+            const dashboard = await startLiveDashboard(store, recorder, options.dashboard, logger);
             stack.push(() => dashboard.close());
             urls.push(dashboard.url);
           }

@@ -1,0 +1,14 @@
+// The dashboard a recording command (record --dashboard, demo) serves beside its recorder: that session live.
+import type { Logger } from '../common/logger.js';
+import { createDashboard, type Dashboard } from '../dashboard/index.js';
+import type { Recorder } from '../proxy/index.js';
+import type { Store } from '../store/index.js';
+
+/** The live view subscribes to the recorder's events; it reads everything else from the same store. */
+export const startLiveDashboard = (
+  store: Store,
+  recorder: Recorder,
+  port: number,
+  logger: Logger,
+): Promise<Dashboard> =>
+  createDashboard({ store, port, live: { sessionId: recorder.sessionId, events: recorder }, logger });
