@@ -15,7 +15,7 @@ export const MAX_NESTING = MAX_JSON_NESTING;
  */
 export const parseBayeuxBody = (text: string): BayeuxParseResult => {
   if (text.trim().length === 0)
-    return { ok: false, reason: 'empty body; expected a JSON array of Bayeux messages' };
+    return { ok: false, reason: 'empty body; expected a JSON array of Bayeux messages', isJson: false };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -23,20 +23,22 @@ export const parseBayeuxBody = (text: string): BayeuxParseResult => {
     return {
       ok: false,
       reason: `not JSON (${(err as Error).message}); expected a JSON array of Bayeux messages`,
+      isJson: false,
     };
   }
   if (isNestedDeeperThan(text, MAX_NESTING)) {
     return {
       ok: false,
       reason: `JSON nested deeper than ${MAX_NESTING} levels; Bayeux messages are shallow`,
+      isJson: true,
     };
   }
   const items = Array.isArray(parsed) ? parsed : [parsed];
-  if (items.length === 0) return { ok: false, reason: 'empty array; expected at least one Bayeux message' };
+  const notBayeux = (reason: string): BayeuxParseResult => ({ ok: false, reason, isJson: true });
+  if (items.length === 0) return notBayeux('empty array; expected at least one Bayeux message');
   for (const [index, item] of items.entries()) {
-    if (!isObject(item)) return { ok: false, reason: `message ${index} is not an object` };
-    if (typeof item.channel !== 'string')
-      return { ok: false, reason: `message ${index} has no string channel` };
+    if (!isObject(item)) return notBayeux(`message ${index} is not an object`);
+    if (typeof item.channel !== 'string') return notBayeux(`message ${index} has no string channel`);
   }
   return { ok: true, messages: items as BayeuxMessage[] };
 };

@@ -58,7 +58,9 @@ export class LongPollingTransport implements Transport {
       const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
       const body = isForm ? new URLSearchParams(text).get('message') : text;
       const parsed: BayeuxParseResult =
-        body === null ? { ok: false, reason: 'form body without a message field' } : parseBayeuxBody(body);
+        body === null
+          ? { ok: false, reason: 'form body without a message field', isJson: false }
+          : parseBayeuxBody(body);
       this.process(req, res, parsed, url.searchParams.get('jsonp'));
     });
   }

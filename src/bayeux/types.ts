@@ -39,7 +39,10 @@ export interface BayeuxMessage {
 }
 
 /** Result of reading a body or frame that should hold Bayeux messages; bad input is data, not an exception. */
-export type BayeuxParseResult = { ok: true; messages: BayeuxMessage[] } | { ok: false; reason: string };
+/** A body read as Bayeux; a refusal says why, and whether the text was JSON at all (not Bayeux, or malformed). */
+export type BayeuxParseResult =
+  | { ok: true; messages: BayeuxMessage[] }
+  | { ok: false; reason: string; isJson: boolean };
 
 /** What the server tells about one client session (a snapshot; it does not change as the session does). */
 export interface SessionInfo {

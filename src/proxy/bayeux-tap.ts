@@ -22,13 +22,7 @@ export type TapResult =
 export const readBayeux = (text: string): TapResult => {
   const result = parseBayeuxBody(text);
   if (result.ok) return { messages: result.messages, flag: null };
-  let isJson = true;
-  try {
-    JSON.parse(text);
-  } catch {
-    isJson = false;
-  }
-  return { messages: [], flag: isJson ? 'not-bayeux' : 'malformed-json', reason: result.reason };
+  return { messages: [], flag: result.isJson ? 'not-bayeux' : 'malformed-json', reason: result.reason };
 };
 
 // Callback-polling (Bayeux §4.2): the request carries its messages in `message=`, the response is JSONP.

@@ -21,21 +21,22 @@ describe('parseBayeuxBody', () => {
   });
 
   it.each([
-    ['', /empty body/],
-    ['   ', /empty body/],
-    ['{not json', /not JSON/],
-    ['42', /message 0 is not an object/],
-    ['"text"', /message 0 is not an object/],
-    ['null', /message 0 is not an object/],
-    ['[]', /empty array/],
-    ['[1]', /message 0 is not an object/],
-    ['[[]]', /message 0 is not an object/],
-    ['[{}]', /message 0 has no string channel/],
-    ['[{"channel":"/a"},{"channel":7}]', /message 1 has no string channel/],
-  ])('refuses %j with a reason', (text, reason) => {
+    ['', /empty body/, false],
+    ['   ', /empty body/, false],
+    ['{not json', /not JSON/, false],
+    ['42', /message 0 is not an object/, true],
+    ['"text"', /message 0 is not an object/, true],
+    ['null', /message 0 is not an object/, true],
+    ['[]', /empty array/, true],
+    ['[1]', /message 0 is not an object/, true],
+    ['[[]]', /message 0 is not an object/, true],
+    ['[{}]', /message 0 has no string channel/, true],
+    ['[{"channel":"/a"},{"channel":7}]', /message 1 has no string channel/, true],
+  ])('refuses %j with a reason, saying whether it was JSON at all', (text, reason, isJson) => {
     const result = parseBayeuxBody(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toMatch(reason);
+    if (!result.ok) expect(result.isJson).toBe(isJson);
   });
 
   it('refuses JSON nested deeper than MAX_NESTING (a peer could crash whoever re-encodes it), strings aside', () => {
@@ -49,6 +50,7 @@ describe('parseBayeuxBody', () => {
     expect(tooDeep).toEqual({
       ok: false,
       reason: expect.stringContaining(`nested deeper than ${MAX_NESTING}`),
+      isJson: true,
     });
     expect(parseBayeuxBody(nested(100_000)).ok).toBe(false);
     // brackets inside strings, escaped quotes included, are text, not nesting
