@@ -12,6 +12,7 @@ import {
   type RowKind,
   type RowKinds,
   RowPacker,
+  SessionIds,
   type WriterStats,
 } from '../store/index.js';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
@@ -66,14 +67,14 @@ const bootstrap = (url: string): string => {
 
 /**
  * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
- * synchronously, as the store's writer does; rows wait one batch window, then go to the worker in one message
+ * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found stored; rows wait one batch window, then go to the worker in one message
  * and are written there in one transaction. If the worker dies, its rows are counted as failed and traffic
  * goes on.
  */
 export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;
   readonly #options: OffThreadWriterOptions;
-  #ids = { exchange: 0, message: 0, frame: 0 };
+  readonly #ids: SessionIds;
   /** rows are packed as they are added: no row objects wait for the batch window on this thread's heap */
   readonly #packer = new RowPacker();
   #timer: NodeJS.Timeout | null = null;
@@ -89,16 +90,18 @@ export class OffThreadWriter implements RowWriter {
   #hasReportedFailure = false;
   #closing: Promise<void> | null = null;
 
-  private constructor(worker: Worker, options: OffThreadWriterOptions) {
+  private constructor(worker: Worker, options: OffThreadWriterOptions, ids: SessionIds) {
     this.#worker = worker;
     this.#options = options;
+    this.#ids = ids;
   }
 
   /** Starts the worker and resolves once it opened the file; rejects if it cannot. */
   static start(options: OffThreadWriterOptions): Promise<OffThreadWriter> {
     const data: StoreWorkerData = { dbPath: options.dbPath, sessionId: options.sessionId };
     const worker = new Worker(bootstrap(workerUrl()), { eval: true, workerData: data });
-    const writer = new OffThreadWriter(worker, options);
+    // Created once the worker is ready: it reads the ids already stored.
+    let writer: OffThreadWriter | null = null;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         void worker.terminate();
@@ -117,30 +120,28 @@ export class OffThreadWriter implements RowWriter {
         if (message.type === 'ready') {
           clearTimeout(timer);
           worker.off('error', onEarly);
+          writer = new OffThreadWriter(worker, options, new SessionIds(message.lastIds));
           writer.#watch();
           resolve(writer);
         } else if (message.type === 'failed') {
           clearTimeout(timer);
           void worker.terminate();
           reject(new Error(message.message));
-        } else writer.#onMessage(message);
+        } else if (writer) writer.#onMessage(message);
       });
     });
   }
 
   nextExchangeId(): number {
-    this.#ids.exchange += 1;
-    return this.#ids.exchange;
+    return this.#ids.nextExchangeId();
   }
 
   nextMessageId(): number {
-    this.#ids.message += 1;
-    return this.#ids.message;
+    return this.#ids.nextMessageId();
   }
 
   nextFrameId(): number {
-    this.#ids.frame += 1;
-    return this.#ids.frame;
+    return this.#ids.nextFrameId();
   }
 
   addExchange(row: NewExchange): void {

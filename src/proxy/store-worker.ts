@@ -1,6 +1,6 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openStore, type PackedRows, type WriterStats } from '../store/index.js';
+import { type LastIds, openStore, type PackedRows, type WriterStats } from '../store/index.js';
 
 /** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
@@ -9,7 +9,8 @@ export type ToWorker =
   | { type: 'close'; seq: number };
 
 export type FromWorker =
-  | { type: 'ready' }
+  /** the file is open; `lastIds`: the session's ids already stored, for the recorder's thread to go on from */
+  | { type: 'ready'; lastIds: LastIds }
   | { type: 'failed'; message: string }
   | { type: 'error'; message: string }
   | { type: 'done'; seq: number; stats: WriterStats };
@@ -55,7 +56,7 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
       }
     }
   });
-  post({ type: 'ready' });
+  post({ type: 'ready', lastIds: writer.lastIds });
 };
 
 if (parentPort) run(parentPort, workerData as StoreWorkerData);

@@ -12,6 +12,8 @@ export type { PackedRows, RowKind, RowKinds } from './packed-rows.js';
 export { packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export type { RowBatch } from './row-inserter.js';
 export { SCHEMA_VERSION } from './schema.js';
+export type { LastIds } from './session-ids.js';
+export { SessionIds } from './session-ids.js';
 export type { SessionWriterOptions } from './session-writer.js';
 export { SessionWriter, WRITER_DEFAULTS } from './session-writer.js';
 export type { StoreOptions } from './store.js';

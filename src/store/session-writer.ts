@@ -5,6 +5,7 @@ import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
 import { type PackedRows, packedRowCount, type RowKind, type RowKinds, RowPacker } from './packed-rows.js';
 import type { RowInserter } from './row-inserter.js';
+import { type LastIds, SessionIds } from './session-ids.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
@@ -44,21 +45,21 @@ export interface WriterTarget {
   inserter: RowInserter;
   sessionId: number;
   /** highest ids already stored for the session, so a second writer continues the sequences */
-  lastIds: { exchange: number; message: number; frame: number };
+  lastIds: LastIds;
 }
 
 /**
  * Collects one session's rows in memory and writes them in one transaction per batch window.
  * `add*` are cheap and synchronous and never throw for a storage failure: a failed batch is logged (once
  * per run of failures), passed to `onError`, counted in `stats` and dropped; the next batch is tried anew.
- * One writer per session at a time: ids come from this writer's counters.
+ * One writer per session at a time: ids come from this writer's SessionIds.
  */
 export class SessionWriter {
   readonly sessionId: number;
   private readonly db: Database;
   private readonly inserter: RowInserter;
   private readonly options: Required<SessionWriterOptions>;
-  private readonly ids: { exchange: number; message: number; frame: number };
+  private readonly ids: SessionIds;
   /**
    * Rows are packed as they are added, not kept as objects until the batch is written: a batch's write
    * then reads one buffer front to back, the young GC has no batch of row objects to copy, and rows held
@@ -85,7 +86,7 @@ export class SessionWriter {
     this.db = target.db;
     this.inserter = target.inserter;
     this.sessionId = target.sessionId;
-    this.ids = { ...target.lastIds };
+    this.ids = new SessionIds(target.lastIds);
     this.options = { ...WRITER_DEFAULTS, ...definedOnly(options) };
     this.writeRows = this.db.transaction((batch: readonly PackedRows[]) => {
       for (const rows of batch) this.inserter.insertPacked(this.sessionId, rows);
@@ -98,18 +99,20 @@ export class SessionWriter {
 
   /** Id for an exchange starting now; rows may reference it before the exchange row is added. */
   nextExchangeId(): number {
-    this.ids.exchange += 1;
-    return this.ids.exchange;
+    return this.ids.nextExchangeId();
   }
 
   nextMessageId(): number {
-    this.ids.message += 1;
-    return this.ids.message;
+    return this.ids.nextMessageId();
   }
 
   nextFrameId(): number {
-    this.ids.frame += 1;
-    return this.ids.frame;
+    return this.ids.nextFrameId();
+  }
+
+  /** The ids handed out last, or found stored: where another writer of the session goes on from. */
+  get lastIds(): LastIds {
+    return this.ids.last;
   }
 
   addExchange(row: NewExchange): void {

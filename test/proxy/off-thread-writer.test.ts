@@ -3,7 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { OffThreadWriter } from '../../src/proxy/off-thread-writer.js';
 import { openStore } from '../../src/store/index.js';
-import { makeSession, tempDir } from '../helpers/store-rows.js';
+import { makeExchange, makeFrame, makeMessage, makeSession, tempDir } from '../helpers/store-rows.js';
 
 const setup = async () => {
   const dbPath = join(tempDir(), 'w.sqlite');
@@ -107,6 +107,32 @@ describe('OffThreadWriter', () => {
     expect(store.exchanges(session.id).map((e) => e.endMs)).toEqual([9]);
     writer.addExchange({ ...row, id: 2 });
     expect(writer.stats).toMatchObject({ rowsWritten: 2, rowsFailed: 1 });
+  });
+
+  it('continues the ids after the rows already stored for the session', async () => {
+    const dbPath = join(tempDir(), 'w.sqlite');
+    const store = openStore(dbPath);
+    onTestFinished(() => store.close());
+    const session = store.createSession(makeSession());
+    const before = store.createWriter(session.id);
+    const exchangeId = before.nextExchangeId();
+    before.addExchange(makeExchange({ id: exchangeId }));
+    before.addExchange(makeExchange({ id: before.nextExchangeId() }));
+    before.addMessage(makeMessage({ id: before.nextMessageId(), exchangeId }));
+    before.addFrame(makeFrame({ id: before.nextFrameId(), exchangeId }));
+    await before.close();
+    const writer = await OffThreadWriter.start({
+      dbPath,
+      sessionId: session.id,
+      batchWindowMs: 5,
+      logger: silentLogger,
+    });
+    onTestFinished(() => writer.close());
+    expect([writer.nextExchangeId(), writer.nextMessageId(), writer.nextFrameId()]).toEqual([3, 2, 2]);
+    writer.addMessage(makeMessage({ id: 2, exchangeId }));
+    await writer.flush();
+    expect(writer.stats).toMatchObject({ rowsWritten: 1, rowsFailed: 0 });
+    expect(store.messages(session.id).map((m) => m.id)).toEqual([1, 2]);
   });
 
   it('refuses to start when the file does not hold the session, saying so', async () => {
