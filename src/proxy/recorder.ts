@@ -1,11 +1,11 @@
 // The recorder: a reverse proxy in front of a GWS server that records one session (HTTP, CometD, WebSocket) to the store.
 import { createServer, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
+import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { underPath } from '../common/under-path.js';
 import { type NewBayeuxRow, openStore, type Session, type Store } from '../store/index.js';
@@ -131,23 +131,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;
   server.timeout = 0;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(
-        new VcrError('VCR_LISTEN_FAILED', `cannot listen on ${opts.host}:${opts.port}: ${err.message}`, {
-          hint:
-            err.code === 'EADDRINUSE'
-              ? 'Another process uses that port; pass --port with a free one (0 picks any).'
-              : 'Check --host and --port.',
-          cause: err,
-        }),
-      ),
-    );
-    server.listen(opts.port, opts.host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
+  const url = await listen(server, { name: 'the recorder', host: opts.host, port: opts.port });
 
   let store: Store;
   let writer: RowWriter;

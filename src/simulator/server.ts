@@ -1,10 +1,9 @@
 // The simulator's HTTP server: GWS REST under /api/v2, CometD on /api/v2/notifications, control under /sim; notifications after a latency.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { BayeuxServer, type BayeuxServerOptions } from '../bayeux/index.js';
 import { type Clock, systemClock } from '../common/clock.js';
-import { VcrError } from '../common/errors.js';
+import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import {
   API_PREFIX,
@@ -77,28 +76,6 @@ export interface Simulator {
   /** stops listening, ends polls, sockets and pending notifications; idempotent */
   close(): Promise<void>;
 }
-
-const originOf = (address: AddressInfo): string =>
-  address.family === 'IPv6'
-    ? `http://[${address.address}]:${address.port}`
-    : `http://${address.address}:${address.port}`;
-
-const listen = (server: Server, port: number, host: string): Promise<AddressInfo> =>
-  new Promise((resolve, reject) => {
-    const onError = (err: Error): void => {
-      reject(
-        new VcrError('VCR_LISTEN_FAILED', `the simulator cannot listen on ${host}:${port}: ${err.message}`, {
-          hint: 'pass another --port (0 picks a free one) or stop what is using it',
-          cause: err,
-        }),
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve(server.address() as AddressInfo);
-    });
-  });
 
 /** Starts a GWS Voice API simulator and resolves once it listens. */
 export const startSimulator = async (options: SimulatorOptions = {}): Promise<Simulator> => {
@@ -232,8 +209,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
-  const address = await listen(server, config.port, config.host);
-  origin = originOf(address);
+  origin = await listen(server, { name: 'the simulator', host: config.host, port: config.port });
   logger.info({ url: origin }, 'simulator listening');
 
   let closing: Promise<void> | undefined;

@@ -91,6 +91,8 @@ describe('startRecorder', () => {
       startRecorder({ upstream: upstream.url, dbPath: join(tempDir(), 'y.sqlite'), port }),
     ).rejects.toMatchObject({
       code: 'VCR_LISTEN_FAILED',
+      message: expect.stringContaining(`the recorder cannot listen on 127.0.0.1:${port}: `),
+      hint: expect.stringContaining('--port'),
     });
   });
 
