@@ -7,11 +7,12 @@ import { type Clock, systemClock } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
+import { splitTarget, underPath } from '../common/under-path.js';
 import { BayeuxErrors, errorReply } from './codec.js';
 import { LongPollingTransport } from './long-polling.js';
 import { type BatchContext, type BatchResult, type HandlerHost, handleBatch } from './message-handler.js';
 import { BayeuxSession, systemTimers, type Timers } from './session.js';
-import { refuseUpgrade, requestUrl, sendError, type TransportHost } from './transport.js';
+import { refuseUpgrade, sendError, type TransportHost } from './transport.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
 import { WebSocketTransport } from './websocket-transport.js';
 
@@ -75,6 +76,7 @@ const newClientId = (): string =>
 
 export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   private readonly path: string;
+  private readonly isUnderPath: (path: string) => boolean;
   private readonly options: Required<Omit<BayeuxServerOptions, 'path' | 'logger' | 'clock' | 'timers'>>;
   private readonly logger: Logger;
   private readonly clock: Clock;
@@ -88,7 +90,8 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   constructor(options: BayeuxServerOptions = {}) {
     super();
     const { path, logger, clock, timers, ...rest } = options;
-    this.path = (path ?? BAYEUX_SERVER_DEFAULTS.path).replace(/\/+$/, '');
+    this.path = path ?? BAYEUX_SERVER_DEFAULTS.path;
+    this.isUnderPath = underPath(this.path);
     this.options = { ...BAYEUX_SERVER_DEFAULTS, ...definedOnly(rest) };
     for (const name of ['timeoutMs', 'intervalMs', 'maxIntervalMs', 'maxBodyBytes'] as const) {
       const value = this.options[name];
@@ -118,26 +121,34 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
     });
   }
 
-  /** Is `pathname` (no query) the Bayeux endpoint or under it? */
-  matches(pathname: string): boolean {
-    return pathname === this.path || pathname.startsWith(`${this.path}/`);
+  /**
+   * Is `path` (a request target up to '?') the Bayeux endpoint or under it? Read as sent: percent-escapes are
+   * not decoded and `.`/`..` not resolved, as the recorder classifies what it records (see splitTarget).
+   */
+  matches(path: string): boolean {
+    return this.isUnderPath(path);
   }
 
-  /** Serves a long-polling (or callback-polling) request; one outside `matches` gets a 404. */
+  /** Is this request for the Bayeux endpoint? Owners route with it; the handlers below refuse what it refuses. */
+  matchesRequest(req: IncomingMessage): boolean {
+    return this.matches(pathOf(req));
+  }
+
+  /** Serves a long-polling (or callback-polling) request; one `matchesRequest` refuses gets a 404. */
   handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    if (!this.matches(pathOf(req))) {
+    if (!this.matchesRequest(req)) {
       sendError(res, 404, 'VCR_BAYEUX_BAD_REQUEST', `${pathOf(req)} is not under ${this.path}`);
       return;
     }
     this.longPolling.handle(req, res);
   }
 
-  /** Takes over an HTTP upgrade for the WebSocket transport; one outside `matches` gets a 404. */
+  /** Takes over an HTTP upgrade for the WebSocket transport; one `matchesRequest` refuses gets a 404. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Node hands an upgrade's socket over without an 'error' listener: a client that resets it while it is
     // answered would otherwise take the whole process down.
     socket.on('error', (err) => this.logger.debug({ err }, 'bayeux upgrade socket failed'));
-    if (!this.matches(pathOf(req))) {
+    if (!this.matchesRequest(req)) {
       refuseUpgrade(socket, '404 Not Found');
       return;
     }
@@ -272,4 +283,4 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   }
 }
 
-const pathOf = (req: IncomingMessage): string => requestUrl(req)?.pathname ?? '';
+const pathOf = (req: IncomingMessage): string => splitTarget(req.url ?? '/').path;

@@ -9,6 +9,7 @@ import { cookieValue } from '../common/cookies.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
+import { splitTarget } from '../common/under-path.js';
 import { SESSION_COOKIE } from '../gws/index.js';
 import { type Scheduler, timerScheduler } from './client-timeline.js';
 import { inspectionRoutes } from './inspection-routes.js';
@@ -83,8 +84,6 @@ const originOf = (req: IncomingMessage): string | null => {
   return host !== undefined && HOST_HEADER.test(host) ? `http://${host.toLowerCase()}` : null;
 };
 
-const pathnameOf = (url: string | undefined): string => (url ?? '/').split('?')[0] as string;
-
 const headerText = (value: string | string[] | undefined): string | null =>
   value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
 
@@ -147,12 +146,13 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
     bodyLimit: config.maxBodyBytes,
     exposeHeadRoutes: false,
     serverFactory: (handler) => {
+      // The path as sent decides, read as the recorder read it: what it recorded as Bayeux is Bayeux here.
       const server = createServer((req, res) => {
-        if (bayeux.matches(pathnameOf(req.url))) bayeux.handleRequest(req, res);
+        if (bayeux.matchesRequest(req)) bayeux.handleRequest(req, res);
         else handler(req, res);
       });
       server.on('upgrade', (req, socket, head) => {
-        if (bayeux.matches(pathnameOf(req.url))) bayeux.handleUpgrade(req, socket, head);
+        if (bayeux.matchesRequest(req)) bayeux.handleUpgrade(req, socket, head);
         else socket.destroy();
       });
       return server;
@@ -168,12 +168,9 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
   });
   app.all('/*', async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.raw;
-    const url = raw.url ?? '/';
-    const question = url.indexOf('?');
     const answer = engine.handleRequest({
       method: request.method,
-      path: question === -1 ? url : url.slice(0, question),
-      query: question === -1 ? '' : url.slice(question + 1),
+      ...splitTarget(raw.url ?? '/'),
       body: Buffer.isBuffer(request.body) ? request.body : null,
       origin: originOf(raw),
       identity: identity(raw),

@@ -131,6 +131,17 @@ describe('BayeuxServer', () => {
     expect(new BayeuxServer().matches('/api/v2/notifications/handshake')).toBe(true);
   });
 
+  it('reads a path as sent, as the recorder does: escapes not decoded, dot segments not resolved', () => {
+    const bayeux = new BayeuxServer();
+    const target = (url: string) => ({ url, headers: {} }) as IncomingMessage;
+    expect(bayeux.matchesRequest(target('/api/v2/notifications/../me'))).toBe(true);
+    expect(bayeux.matchesRequest(target('/api/v2/notifications/%2e%2e/me?x=1'))).toBe(true);
+    expect(bayeux.matchesRequest(target('/api/v2/me/../notifications'))).toBe(false);
+    expect(bayeux.matchesRequest(target('//api/v2/notifications'))).toBe(false);
+    expect(bayeux.matchesRequest(target('/api/v2/notifications\\handshake'))).toBe(false);
+    expect(bayeux.matchesRequest(target('/api/v2/%6Eotifications'))).toBe(false);
+  });
+
   it('refuses options that cannot work', () => {
     expect(() => new BayeuxServer({ timeoutMs: -1 })).toThrow(/timeoutMs is -1/);
     expect(() => new BayeuxServer({ maxIntervalMs: Number.NaN })).toThrow(/maxIntervalMs/);
