@@ -2,6 +2,7 @@
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { definedOnly } from '../common/defined-only.js';
 import { errorBody, isVcrError, VcrError } from '../common/errors.js';
+import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import type { Store } from '../store/index.js';
 import { AnalysisCache } from './analysis-cache.js';
@@ -157,25 +158,21 @@ export const createDashboard = async (options: DashboardOptions): Promise<Dashbo
   const host = options.host ?? DASHBOARD_DEFAULTS.host;
   const port = options.port ?? DASHBOARD_DEFAULTS.port;
   const app = await buildDashboardApp(options);
+  let url: string;
   try {
-    await app.listen({ host, port });
+    url = await listen(app.server, {
+      name: 'the dashboard',
+      host,
+      port,
+      bind: () => app.listen({ host, port }),
+    });
   } catch (err) {
     await app.close();
-    throw new VcrError(
-      'VCR_LISTEN_FAILED',
-      `the dashboard could not listen on ${host}:${port} (${(err as Error).message})`,
-      {
-        hint: 'Pick another --port (0 picks a free one) or --host.',
-        cause: err,
-      },
-    );
+    throw err;
   }
-  const address = app.server.address();
-  const boundPort = typeof address === 'object' && address ? address.port : port;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${shownHost}:${boundPort}`,
+    url,
     app,
     close: () => {
       closing ??= app.close();

@@ -45,6 +45,17 @@ describe('dashboard binding', () => {
     await dashboard.close();
     await dashboard.close(); // idempotent
   });
+
+  it('refuses a port in use, naming the dashboard and the port, with what to do', async () => {
+    const first = await createDashboard({ store: seedStore().store, port: 0 });
+    onTestFinished(() => first.close());
+    const port = Number(new URL(first.url).port);
+    await expect(createDashboard({ store: seedStore().store, port })).rejects.toMatchObject({
+      code: 'VCR_LISTEN_FAILED',
+      message: expect.stringContaining(`the dashboard cannot listen on 127.0.0.1:${port}: `),
+      hint: expect.stringContaining('--port'),
+    });
+  });
 });
 
 describe('dashboard token', () => {
