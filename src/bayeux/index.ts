@@ -8,7 +8,6 @@ export {
   type BayeuxServerOptions,
   type PublishOptions,
 } from './server.js';
-export type { Timers } from './session.js';
 export type {
   Advice,
   BayeuxMessage,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Clock, systemClock } from '../common/clock.js';
+import { type Scheduler, systemScheduler } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
@@ -11,7 +11,7 @@ import { splitTarget, underPath } from '../common/under-path.js';
 import { BayeuxErrors, errorReply } from './codec.js';
 import { LongPollingTransport } from './long-polling.js';
 import { type BatchContext, type BatchResult, type HandlerHost, handleBatch } from './message-handler.js';
-import { BayeuxSession, systemTimers, type Timers } from './session.js';
+import { BayeuxSession } from './session.js';
 import { refuseUpgrade, sendError, type TransportHost } from './transport.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
 import { WebSocketTransport } from './websocket-transport.js';
@@ -33,10 +33,8 @@ export interface BayeuxServerOptions {
    * with `403::Handshake denied`. `req` is the HTTP request (for WebSocket, the upgrade request).
    */
   authenticate?: (req: IncomingMessage, handshake: BayeuxMessage) => string | null;
-  /** time source for SessionInfo times */
-  clock?: Clock;
-  /** timer functions for holds and expiry; tests may drive them by hand */
-  timers?: Timers;
+  /** time for SessionInfo times, held connects and expiry; tests may move a manual one by hand */
+  scheduler?: Scheduler;
 }
 
 export const BAYEUX_SERVER_DEFAULTS = {
@@ -77,10 +75,9 @@ const newClientId = (): string =>
 export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
   private readonly path: string;
   private readonly isUnderPath: (path: string) => boolean;
-  private readonly options: Required<Omit<BayeuxServerOptions, 'path' | 'logger' | 'clock' | 'timers'>>;
+  private readonly options: Required<Omit<BayeuxServerOptions, 'path' | 'logger' | 'scheduler'>>;
   private readonly logger: Logger;
-  private readonly clock: Clock;
-  private readonly timers: Timers;
+  private readonly scheduler: Scheduler;
   private readonly live = new Map<string, BayeuxSession>();
   private readonly longPolling: LongPollingTransport;
   private readonly webSocket: WebSocketTransport;
@@ -89,7 +86,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
 
   constructor(options: BayeuxServerOptions = {}) {
     super();
-    const { path, logger, clock, timers, ...rest } = options;
+    const { path, logger, scheduler, ...rest } = options;
     this.path = path ?? BAYEUX_SERVER_DEFAULTS.path;
     this.isUnderPath = underPath(this.path);
     this.options = { ...BAYEUX_SERVER_DEFAULTS, ...definedOnly(rest) };
@@ -103,8 +100,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
       }
     }
     this.logger = (logger ?? silentLogger).child({ part: 'bayeux' });
-    this.clock = clock ?? systemClock;
-    this.timers = timers ?? systemTimers;
+    this.scheduler = scheduler ?? systemScheduler;
     this.handlerHost = this.createHandlerHost();
     const isClosed = (): boolean => this.closing !== undefined;
     const transportHost: TransportHost = {
@@ -243,7 +239,7 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
         maxInterval: this.options.maxIntervalMs,
       },
       supportedConnectionTypes: SUPPORTED,
-      nowMs: () => this.clock.nowMs(),
+      nowMs: () => this.scheduler.nowMs(),
       findSession: (clientId) => (typeof clientId === 'string' ? this.live.get(clientId) : undefined),
       authenticate: (req, handshake) => {
         try {
@@ -258,8 +254,8 @@ export class BayeuxServer extends EventEmitter<BayeuxServerEvents> {
           id: newClientId(),
           principal,
           transport,
-          nowMs: this.clock.nowMs(),
-          timers: this.timers,
+          nowMs: this.scheduler.nowMs(),
+          scheduler: this.scheduler,
           maxIntervalMs: this.options.maxIntervalMs,
           onExpire: (expired) => this.forget(expired, 'expired'),
         });

@@ -1,17 +1,7 @@
 // One client session: its subscriptions, its queue, the /meta/connect it holds open, and its expiry.
+import type { Scheduler } from '../common/clock.js';
 import { channelMatches } from './channel-match.js';
 import type { BayeuxMessage, SessionInfo, TransportName } from './types.js';
-
-/** Timer functions the server uses; tests may pass their own to drive time without waiting. */
-export interface Timers {
-  setTimeout(callback: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: Timers = {
-  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
 
 /** A /meta/connect a transport keeps open until the session has something to send or the hold times out. */
 export interface HeldConnect {
@@ -36,7 +26,8 @@ export interface SessionInit {
   principal: string;
   transport: TransportName;
   nowMs: number;
-  timers: Timers;
+  /** runs the hold and expiry timers */
+  scheduler: Pick<Scheduler, 'schedule'>;
   /** ms without a held or new /meta/connect after which the session expires */
   maxIntervalMs: number;
   onExpire(session: BayeuxSession): void;
@@ -50,12 +41,12 @@ export class BayeuxSession {
   readonly connectedAtMs: number;
   lastConnectAtMs: number | null = null;
   private queue: BayeuxMessage[] = [];
-  private held: { connect: HeldConnect; timer: unknown } | null = null;
-  private expiryTimer: unknown = null;
+  private held: { connect: HeldConnect; cancelTimer: () => void } | null = null;
+  private cancelExpiry: (() => void) | null = null;
   private outlet: Outlet | null = null;
   private isFlushScheduled = false;
   private isEnded = false;
-  private readonly timers: Timers;
+  private readonly scheduler: Pick<Scheduler, 'schedule'>;
   private readonly maxIntervalMs: number;
   private readonly onExpire: (session: BayeuxSession) => void;
 
@@ -64,7 +55,7 @@ export class BayeuxSession {
     this.principal = init.principal;
     this.transport = init.transport;
     this.connectedAtMs = init.nowMs;
-    this.timers = init.timers;
+    this.scheduler = init.scheduler;
     this.maxIntervalMs = init.maxIntervalMs;
     this.onExpire = init.onExpire;
     this.startExpiry();
@@ -116,14 +107,14 @@ export class BayeuxSession {
       this.startExpiry();
       return;
     }
-    const timer = this.timers.setTimeout(() => this.releaseHeld([]), timeoutMs);
-    this.held = { connect, timer };
+    const cancelTimer = this.scheduler.schedule(() => this.releaseHeld([]), timeoutMs);
+    this.held = { connect, cancelTimer };
   }
 
   /** The peer holding `connect` went away (closed its request or socket): stop holding, start expiring. */
   dropHeld(connect: HeldConnect): void {
     if (this.held?.connect !== connect) return;
-    this.timers.clearTimeout(this.held.timer);
+    this.held.cancelTimer();
     this.held = null;
     if (!this.isEnded) this.startExpiry();
   }
@@ -184,7 +175,7 @@ export class BayeuxSession {
     const held = this.held;
     if (held === null) return;
     this.held = null;
-    this.timers.clearTimeout(held.timer);
+    held.cancelTimer();
     const reply = advice === undefined ? held.connect.reply : { ...held.connect.reply, advice };
     held.connect.complete(deliveries, reply);
     if (!this.isEnded) this.startExpiry();
@@ -192,15 +183,14 @@ export class BayeuxSession {
 
   private startExpiry(): void {
     this.stopExpiry();
-    this.expiryTimer = this.timers.setTimeout(() => {
-      this.expiryTimer = null;
+    this.cancelExpiry = this.scheduler.schedule(() => {
+      this.cancelExpiry = null;
       this.onExpire(this);
     }, this.maxIntervalMs);
   }
 
   private stopExpiry(): void {
-    if (this.expiryTimer === null) return;
-    this.timers.clearTimeout(this.expiryTimer);
-    this.expiryTimer = null;
+    this.cancelExpiry?.();
+    this.cancelExpiry = null;
   }
 }

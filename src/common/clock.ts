@@ -1,4 +1,4 @@
-// Time sources: a monotonic clock with sub-millisecond resolution, and the wall clock it is anchored to.
+// Time sources: a monotonic clock with sub-millisecond resolution, the wall clock it is anchored to, and timers.
 import { performance } from 'node:perf_hooks';
 
 export interface Clock {
@@ -11,6 +11,24 @@ export interface Clock {
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
   wallMs: () => Date.now(),
+};
+
+/**
+ * Monotonic time and timers on it, for code that waits: replay's notification timing and its Bayeux server's
+ * holds and expiry run on one, so a test that moves a manual one by hand moves all of them.
+ */
+export interface Scheduler {
+  nowMs: Clock['nowMs'];
+  /** runs `fn` once after `delayMs` (at once when 0 or less); returns what cancels it */
+  schedule(fn: () => void, delayMs: number): () => void;
+}
+
+export const systemScheduler: Scheduler = {
+  nowMs: () => systemClock.nowMs(),
+  schedule: (fn, delayMs) => {
+    const timer = setTimeout(fn, Math.max(0, delayMs));
+    return () => clearTimeout(timer);
+  },
 };
 
 /** A session's time base: `atMs()` is ms since the session began, monotonic. */

@@ -1,5 +1,5 @@
 // One replaying client's own run through the recording: which actions it repeated, what is due, what went out.
-import type { Clock } from '../common/clock.js';
+import type { Scheduler } from '../common/clock.js';
 import {
   type ActionKey,
   type AnchoredNotification,
@@ -11,21 +11,6 @@ import {
 } from './anchor-notifications.js';
 import type { RequestCursors } from './request-book.js';
 import { jitterFor } from './seeded-jitter.js';
-
-/** Where timeline time comes from; tests pass a manual one. */
-export interface Scheduler {
-  nowMs: Clock['nowMs'];
-  /** runs `fn` once after `delayMs`; returns what cancels it */
-  schedule(fn: () => void, delayMs: number): () => void;
-}
-
-export const timerScheduler = (clock: Pick<Clock, 'nowMs'>): Scheduler => ({
-  nowMs: () => clock.nowMs(),
-  schedule: (fn, delayMs) => {
-    const timer = setTimeout(fn, Math.max(0, delayMs));
-    return () => clearTimeout(timer);
-  },
-});
 
 /**
  * How far replaying got through the recording: answers given per group of identical requests, and the

@@ -1,8 +1,7 @@
 // Public face of the replay part: a recorded session served as a stand-in GWS server.
 export type { AnchoredNotification, AnchorPlan, AnchorReason } from './anchor-notifications.js';
 export { anchorNotifications } from './anchor-notifications.js';
-export type { DeliveredNotification, Scheduler, TimelineStatus } from './client-timeline.js';
-export { timerScheduler } from './client-timeline.js';
+export type { DeliveredNotification, TimelineStatus } from './client-timeline.js';
 export type {
   ReplayMode,
   ReplaySharing,

@@ -1,4 +1,5 @@
 // The replay's logic without sockets: answers REST requests from the recording and runs each client's timeline.
+import type { Scheduler } from '../common/clock.js';
 import { errorBody } from '../common/errors.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import type { BayeuxRow, Exchange, Session, Store } from '../store/index.js';
@@ -7,7 +8,6 @@ import { type ClientIdentity, ClientRegistry } from './client-registry.js';
 import {
   ClientTimeline,
   type ReplayProgress,
-  type Scheduler,
   startProgress,
   type TimelineStatus,
 } from './client-timeline.js';

@@ -3,15 +3,15 @@ import { once } from 'node:events';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { BayeuxServerOptions } from '../../src/bayeux/index.js';
-import { ManualTimers } from './manual-timers.js';
+import { manualScheduler } from '../helpers/manual-scheduler.js';
 import { handshakeMessage, postMessages, rawHandshake, rawRequest } from './raw-client.js';
 import { startBayeuxServer } from './start-server.js';
 
 const start = async (options: BayeuxServerOptions = {}) => {
-  const timers = new ManualTimers();
-  const server = await startBayeuxServer({ timers, ...options });
+  const scheduler = manualScheduler();
+  const server = await startBayeuxServer({ scheduler, ...options });
   onTestFinished(() => server.close());
-  return { ...server, timers };
+  return { ...server, scheduler };
 };
 
 /** handshake, subscribe and a first (immediate) connect, as a client does before long-polling */
@@ -76,7 +76,7 @@ describe('long-polling transport', () => {
     const held = connect(server.url, clientId, '4');
     await connected;
     expect(server.bayeux.session(clientId)?.isConnectHeld).toBe(true);
-    server.timers.advance(30_000);
+    server.scheduler.advance(30_000);
     expect((await held).json).toEqual([expect.objectContaining({ channel: '/meta/connect', id: '4' })]);
   });
 
@@ -120,11 +120,11 @@ describe('long-polling transport', () => {
     const clientId = await session(server.url);
     expect(server.bayeux.sessions()).toHaveLength(1);
     const expired = once(server.bayeux, 'expired');
-    server.timers.advance(10_000);
+    server.scheduler.advance(10_000);
     const [info] = await expired;
     expect(info.id).toBe(clientId);
     expect(server.bayeux.sessions()).toHaveLength(0);
-    expect(server.timers.size).toBe(0);
+    expect(server.scheduler.pendingTimers).toBe(0);
     const [reply] = await postMessages(server.url, [{ channel: '/meta/connect', id: '9', clientId }]);
     expect(reply).toMatchObject({ successful: false, error: '402::Unknown client' });
   });

@@ -2,15 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { BayeuxSession, type HeldConnect, type Outlet } from '../../src/bayeux/session.js';
 import type { BayeuxMessage } from '../../src/bayeux/types.js';
-import { ManualTimers } from './manual-timers.js';
+import { type ManualScheduler, manualScheduler } from '../helpers/manual-scheduler.js';
 
-const makeSession = (timers: ManualTimers, expired: BayeuxSession[] = []) =>
+const makeSession = (scheduler: ManualScheduler, expired: BayeuxSession[] = []) =>
   new BayeuxSession({
     id: 's1',
     principal: 'agent',
     transport: 'long-polling',
     nowMs: 0,
-    timers,
+    scheduler,
     maxIntervalMs: 10_000,
     onExpire: (s) => expired.push(s),
   });
@@ -28,8 +28,8 @@ const tick = () => new Promise<void>((resolve) => queueMicrotask(resolve));
 
 describe('BayeuxSession', () => {
   it('answers a held connect with everything queued in the same tick, connect reply last', async () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const { connect, sent } = recordingConnect('5');
     session.hold(connect, 30_000);
     expect(session.isConnectHeld).toBe(true);
@@ -42,19 +42,19 @@ describe('BayeuxSession', () => {
   });
 
   it('answers a held connect empty when its timeout passes', () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const { connect, sent } = recordingConnect('5');
     session.hold(connect, 30_000);
-    timers.advance(29_999);
+    scheduler.advance(29_999);
     expect(sent).toEqual([]);
-    timers.advance(1);
+    scheduler.advance(1);
     expect(sent).toEqual([[connect.reply]]);
   });
 
   it('answers at once when messages wait or the hold asked for is 0 ms', () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const first = recordingConnect('1');
     session.hold(first.connect, 0);
     expect(first.sent).toEqual([[first.connect.reply]]);
@@ -65,8 +65,8 @@ describe('BayeuxSession', () => {
   });
 
   it('releases a held connect, empty, when a newer one arrives', () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const older = recordingConnect('1');
     const newer = recordingConnect('2');
     session.hold(older.connect, 30_000);
@@ -77,22 +77,22 @@ describe('BayeuxSession', () => {
   });
 
   it('expires after maxInterval without a connect, but never while one is held', () => {
-    const timers = new ManualTimers();
+    const scheduler = manualScheduler();
     const expired: BayeuxSession[] = [];
-    const session = makeSession(timers, expired);
+    const session = makeSession(scheduler, expired);
     const { connect } = recordingConnect('1');
-    timers.advance(5_000);
+    scheduler.advance(5_000);
     session.hold(connect, 30_000);
-    timers.advance(20_000);
+    scheduler.advance(20_000);
     expect(expired).toEqual([]);
-    timers.advance(10_000 + 10_000); // hold ends at 30 s, then 10 s without a connect
+    scheduler.advance(10_000 + 10_000); // hold ends at 30 s, then 10 s without a connect
     expect(expired).toEqual([session]);
   });
 
   it('starts expiring when the peer drops its held connect, and keeps the queue for the next one', async () => {
-    const timers = new ManualTimers();
+    const scheduler = manualScheduler();
     const expired: BayeuxSession[] = [];
-    const session = makeSession(timers, expired);
+    const session = makeSession(scheduler, expired);
     const dropped = recordingConnect('1');
     session.hold(dropped.connect, 30_000);
     session.dropHeld(dropped.connect);
@@ -106,8 +106,8 @@ describe('BayeuxSession', () => {
   });
 
   it('sends through an outlet at once, without waiting for a connect', async () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const frames: BayeuxMessage[][] = [];
     const outlet: Outlet = { send: (m) => frames.push(m), sessions: new Set() };
     session.attachOutlet(outlet);
@@ -119,13 +119,13 @@ describe('BayeuxSession', () => {
   });
 
   it('ends: answers the held connect with the advice given, clears every timer, accepts nothing more', async () => {
-    const timers = new ManualTimers();
-    const session = makeSession(timers);
+    const scheduler = manualScheduler();
+    const session = makeSession(scheduler);
     const { connect, sent } = recordingConnect('1');
     session.hold(connect, 30_000);
     session.end({ reconnect: 'none' });
     expect(sent).toEqual([[{ ...connect.reply, advice: { reconnect: 'none' } }]]);
-    expect(timers.size).toBe(0);
+    expect(scheduler.pendingTimers).toBe(0);
     session.enqueue({ channel: '/a', data: 1 });
     await tick();
     expect(session.info().queuedCount).toBe(0);

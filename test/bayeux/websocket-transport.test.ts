@@ -2,15 +2,15 @@
 import { once } from 'node:events';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { BayeuxServerOptions } from '../../src/bayeux/index.js';
-import { ManualTimers } from './manual-timers.js';
+import { manualScheduler } from '../helpers/manual-scheduler.js';
 import { handshakeMessage, RawSocket } from './raw-client.js';
 import { startBayeuxServer } from './start-server.js';
 
 const start = async (options: BayeuxServerOptions = {}) => {
-  const timers = new ManualTimers();
-  const server = await startBayeuxServer({ timers, ...options });
+  const scheduler = manualScheduler();
+  const server = await startBayeuxServer({ scheduler, ...options });
   onTestFinished(() => server.close());
-  return { ...server, timers };
+  return { ...server, scheduler };
 };
 
 const open = async (url: string) => {
@@ -59,7 +59,7 @@ describe('websocket transport', () => {
     server.bayeux.publish('/a', 'first');
     expect(await socket.next()).toEqual([{ channel: '/a', data: 'first' }]);
     expect(server.bayeux.session(clientId)?.isConnectHeld).toBe(true);
-    server.timers.advance(30_000);
+    server.scheduler.advance(30_000);
     expect(await socket.next()).toEqual([
       expect.objectContaining({ channel: '/meta/connect', id: '3', successful: true }),
     ]);
@@ -78,7 +78,7 @@ describe('websocket transport', () => {
       expect.objectContaining({ channel: '/meta/disconnect', id: '4', successful: true }),
     ]);
     expect(server.bayeux.sessions()).toHaveLength(0);
-    expect(server.timers.size).toBe(0);
+    expect(server.scheduler.pendingTimers).toBe(0);
   });
 
   it.each([
@@ -121,9 +121,9 @@ describe('websocket transport', () => {
     // The server stops holding once it sees the socket gone (no event tells a test when).
     await vi.waitFor(() => expect(server.bayeux.session(clientId)?.isConnectHeld).toBe(false));
     const expired = once(server.bayeux, 'expired');
-    server.timers.advance(10_000);
+    server.scheduler.advance(10_000);
     expect((await expired)[0].id).toBe(clientId);
     expect(server.bayeux.sessions()).toHaveLength(0);
-    expect(server.timers.size).toBe(0);
+    expect(server.scheduler.pendingTimers).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
-// A scheduler whose time only moves when the test says so, for replay timing tests without real waits.
-import type { Scheduler } from '../../src/replay/index.js';
+// A scheduler whose time only moves when the test says so, for replay and Bayeux timing tests without real waits.
+import type { Scheduler } from '../../src/common/clock.js';
 
 export interface ManualScheduler extends Scheduler {
   /** moves time forward by `ms`, running every timer that falls due, in due order */
