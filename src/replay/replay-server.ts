@@ -46,6 +46,7 @@ export interface ReplayServerOptions {
   bayeux?: { timeoutMs?: number; maxIntervalMs?: number };
   /** largest REST body accepted, bytes */
   maxBodyBytes?: number;
+  /** time for notifications, response delays, Bayeux holds and session expiry; tests pass a manual one */
   scheduler?: Scheduler;
   logger?: Logger;
 }
@@ -104,6 +105,7 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
   const bayeux = new BayeuxServer({
     path: session.notificationsPath,
     ...definedOnly(options.bayeux ?? {}),
+    scheduler,
     logger,
     authenticate: (req) => engine.clientForHandshake(identity(req), originOf(req)),
   });

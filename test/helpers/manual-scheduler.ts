@@ -6,6 +6,8 @@ export interface ManualScheduler extends Scheduler {
   advance(ms: number): void;
   /** timers not yet run or cancelled */
   readonly pendingTimers: number;
+  /** when those timers are due, earliest first */
+  readonly dueAtMs: number[];
 }
 
 export const manualScheduler = (startMs = 0): ManualScheduler => {
@@ -34,6 +36,9 @@ export const manualScheduler = (startMs = 0): ManualScheduler => {
     },
     get pendingTimers() {
       return timers.size;
+    },
+    get dueAtMs() {
+      return [...timers.values()].map((t) => t.atMs).sort((a, b) => a - b);
     },
   };
 };

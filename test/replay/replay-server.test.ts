@@ -1,8 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
 import { jitterFor, type ReplayServerOptions, startReplayServer } from '../../src/replay/index.js';
+import { postMessages, rawHandshake } from '../bayeux/raw-client.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
+import { manualScheduler } from '../helpers/manual-scheduler.js';
 import {
   LISTEN_ORIGIN,
   storedTransferSource,
@@ -311,6 +313,24 @@ describe('replay server', () => {
     const other = await send(deep('y'));
     expect(other.status).toBe(404);
     expect(await other.json()).toMatchObject({ error: 'VCR_REPLAY_NO_MATCH' });
+  });
+
+  it('holds /meta/connect and expires an idle Bayeux session on its scheduler, as it times notifications', async () => {
+    const scheduler = manualScheduler();
+    const replay = await startReplay({ scheduler, bayeux: { timeoutMs: 30_000, maxIntervalMs: 10_000 } });
+    const url = `${replay.url}/api/v2/notifications`;
+    const sessions = () => replay.status().clients.flatMap((c) => c.bayeuxSessions);
+    const clientId = await rawHandshake(url);
+    expect(sessions()).toEqual([clientId]);
+    const held = postMessages(url, [
+      { channel: '/meta/connect', clientId, connectionType: 'long-polling', id: '2' },
+    ]);
+    // The hold is a timer on the scheduler, due advice.timeout after the handshake at scheduler time 0.
+    await vi.waitFor(() => expect(scheduler.dueAtMs).toContain(30_000));
+    scheduler.advance(30_000);
+    expect(await held).toEqual([expect.objectContaining({ channel: '/meta/connect', successful: true })]);
+    scheduler.advance(10_000);
+    expect(sessions()).toEqual([]);
   });
 
   it('closes with a response held for its recorded latency, and twice without harm', async () => {
