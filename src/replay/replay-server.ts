@@ -1,13 +1,13 @@
 // The stand-in GWS server: Fastify answers REST from the recording, the Bayeux server shares its port.
 
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage } from 'node:http';
 import { type FastifyReply, type FastifyRequest, fastify } from 'fastify';
 import { BayeuxServer } from '../bayeux/index.js';
 import { type Scheduler, systemScheduler } from '../common/clock.js';
 import { cookieValue } from '../common/cookies.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
+import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { splitTarget } from '../common/under-path.js';
 import { SESSION_COOKIE } from '../gws/index.js';
@@ -180,22 +180,19 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
     return send(reply, answer);
   });
 
+  const { host, port } = config;
+  let url: string;
   try {
-    await app.listen({ port: config.port, host: config.host });
+    url = await listen(app.server, {
+      name: 'the replay server',
+      host,
+      port,
+      bind: () => app.listen({ host, port }),
+    });
   } catch (err) {
     await bayeux.close();
-    throw new VcrError(
-      'VCR_LISTEN_FAILED',
-      `replay could not listen on ${config.host}:${config.port}: ${(err as Error).message}`,
-      {
-        hint: 'Pick another --port (0 takes a free one) or stop what holds this one.',
-        cause: err,
-      },
-    );
+    throw err;
   }
-  const address = (app.server as Server).address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
   engine.setPublicOrigin(url);
   logger.info({ url, sessionId: session.id }, 'replay listening');
 

@@ -344,3 +344,15 @@ describe('replay server', () => {
     expect(await pending).toBe(200);
   });
 });
+
+describe('replay server listening', () => {
+  it('refuses a port in use, naming the replay server and the port, with what to do', async () => {
+    const replay = await startReplay();
+    const port = Number(new URL(replay.url).port);
+    await expect(startReplayServer({ source: storedTransferSource(), port })).rejects.toMatchObject({
+      code: 'VCR_LISTEN_FAILED',
+      message: expect.stringContaining(`the replay server cannot listen on 127.0.0.1:${port}: `),
+      hint: expect.stringContaining('--port'),
+    });
+  });
+});
