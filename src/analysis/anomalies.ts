@@ -1,5 +1,6 @@
 // The checks that flag what went wrong: failed requests, forbidden or out-of-order state changes, unreleased calls.
 import type { CallChange, CallNotification } from './call-model.js';
+import { operationFailure } from './operations.js';
 import type { Notification } from './read-notification.js';
 import type { Anomaly, Call, Operation } from './types.js';
 
@@ -23,12 +24,6 @@ const operationsFor = (from: string, to: string): readonly string[] | undefined 
 export const requestFailed = (op: Operation): Anomaly | null => {
   if (op.isAccepted) return null;
   const on = op.callId ? ` on call ${op.callId}` : '';
-  const why =
-    op.httpStatus === null
-      ? 'got no response'
-      : op.statusCode !== null
-        ? `failed with statusCode ${op.statusCode}${op.statusMessage ? ` (${op.statusMessage})` : ''}`
-        : `failed with HTTP ${op.httpStatus} and no statusCode`;
   return {
     kind: 'request-failed',
     callId: op.callId,
@@ -37,7 +32,7 @@ export const requestFailed = (op: Operation): Anomaly | null => {
     operationName: op.operationName,
     statusCode: op.statusCode,
     httpStatus: op.httpStatus,
-    message: `${op.operationName}${on} at ${fmt(op.startMs)} ${why}`,
+    message: operationFailure(op, `${on} at ${fmt(op.startMs)}`),
   };
 };
 

@@ -1,5 +1,6 @@
 // Finds the conferences in a session and measures them like transfers (InitiateConference -> CompleteConference).
-import { measureConsult, operationFailure, type TransferContext } from './transfer-steps.js';
+import { operationFailure } from './operations.js';
+import { measureConsult, type TransferContext } from './transfer-steps.js';
 import type { Transfer } from './types.js';
 
 /**

@@ -109,3 +109,19 @@ export const readOperations = (
   operations.sort((a, b) => a.startMs - b.startMs || a.exchangeId - b.exchangeId);
   return { operations, exchanges: count, malformedRequests, unreadableResponses, endMs };
 };
+
+/**
+ * How a refused request is worded everywhere: in its `request-failed` anomaly and in the problem of the transfer
+ * or conference it broke. The operation, then what went wrong: no response, its statusCode and GWS's
+ * statusMessage (if any), or an HTTP status without a statusCode. `where` goes right after the operation's name,
+ * e.g. " on call X at 12.0 ms".
+ */
+export const operationFailure = (op: Operation, where = ''): string => {
+  const why =
+    op.httpStatus === null
+      ? 'got no response'
+      : op.statusCode !== null
+        ? `failed with statusCode ${op.statusCode}${op.statusMessage ? `: ${op.statusMessage}` : ''}`
+        : `failed with HTTP ${op.httpStatus} and no statusCode`;
+  return `${op.operationName}${where} ${why}`;
+};

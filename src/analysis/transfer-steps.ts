@@ -1,4 +1,5 @@
 // Finds the transfers in a session and measures each step (seed: InitiateTransfer -> consult Dialing -> CompleteTransfer -> both Released).
+import { operationFailure } from './operations.js';
 import type { Call, ConsultSteps, Operation, Transfer } from './types.js';
 
 /** What transfers and conferences are measured from: the session's operations and calls, after the pass. */
@@ -22,13 +23,6 @@ export interface ConsultMeasure {
   ok: boolean;
   problem: string | null;
 }
-
-/** Why GWS refused `op`, for a transfer's or conference's `problem`: no response, or its statusCode and message. */
-export const operationFailure = (op: Operation): string =>
-  op.httpStatus === null
-    ? `${op.operationName} got no response`
-    : `${op.operationName} failed (${op.statusCode !== null ? `statusCode ${op.statusCode}` : `HTTP ${op.httpStatus}`}` +
-      `${op.statusMessage ? `: ${op.statusMessage}` : ''})`;
 
 const unmet = (op: Operation): string | null => {
   const missing = op.expectations.find((e) => e.metAtMs === null);

@@ -89,7 +89,9 @@ describe('analyzeSession on the other scenarios', () => {
     const analysis = analyzeSession(failedCompleteTransfer().rows());
     const [transfer] = analysis.transfers;
     expect(transfer).toMatchObject({ kind: 'two-step', ok: false, consultCallId: SEED_CALL_B.id });
-    expect(transfer?.problem).toMatch(/CompleteTransfer failed \(statusCode 2/);
+    expect(transfer?.problem).toBe(
+      'CompleteTransfer failed with statusCode 2: CompleteTransfer is not valid for the current state',
+    );
     expect(transfer?.steps).toEqual({
       initiateToDialingMs: SEED_STEPS.initiateToDialingMs,
       dialingToCompleteMs: SEED_STEPS.dialingToCompleteMs,

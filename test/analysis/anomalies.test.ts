@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Anomaly } from '../../src/analysis/index.js';
 import { analyzeSession } from '../../src/analysis/index.js';
 import {
+  failedCompleteTransfer,
   heldWhileRinging,
   operationExchange,
   outOfOrderRelease,
@@ -51,13 +52,41 @@ describe('anomalies', () => {
         httpStatus: 503,
         atMs: 200,
         callId: SEED_CALL_A.id,
-        message: `Hold on call ${SEED_CALL_A.id} at 200.0 ms failed with statusCode 4 (Voice service is not available at this time)`,
+        message: `Hold on call ${SEED_CALL_A.id} at 200.0 ms failed with statusCode 4: Voice service is not available at this time`,
       }),
-      expect.objectContaining({ operationName: 'Retrieve', statusCode: null, httpStatus: 502 }),
+      expect.objectContaining({
+        operationName: 'Retrieve',
+        statusCode: null,
+        httpStatus: 502,
+        message: `Retrieve on call ${SEED_CALL_A.id} at 250.0 ms failed with HTTP 502 and no statusCode`,
+      }),
       expect.objectContaining({
         operationName: 'Answer',
-        message: expect.stringContaining('got no response'),
+        message: expect.stringMatching(/^Answer on call \S+ at 260\.0 ms got no response$/),
       }),
+    ]);
+  });
+
+  it('words a refused request the same in its anomaly and in the transfer it broke: operation, statusCode, message', () => {
+    const { session, exchanges, messages } = failedCompleteTransfer().rows();
+    // refused with a statusCode and no statusMessage
+    const singleStep = operationExchange({
+      id: 90,
+      startMs: SEED_TIMES.complete + 100,
+      status: 403,
+      path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
+      requestBody: Buffer.from('{"operationName":"SingleStepTransfer","destination":{"phoneNumber":"5002"}}'),
+      responseBody: Buffer.from('{"statusCode":5}'),
+    });
+    const analysis = analyzeSession({ session, exchanges: [...exchanges, singleStep], messages });
+    const failed = analysis.anomalies.filter((a) => a.kind === 'request-failed').map((a) => a.message);
+    expect(failed).toEqual([
+      `CompleteTransfer on call ${SEED_CALL_B.id} at 48900.0 ms failed with statusCode 2: CompleteTransfer is not valid for the current state`,
+      `SingleStepTransfer on call ${SEED_CALL_A.id} at 49000.0 ms failed with statusCode 5`,
+    ]);
+    expect(analysis.transfers.map((t) => t.problem)).toEqual([
+      'CompleteTransfer failed with statusCode 2: CompleteTransfer is not valid for the current state',
+      'SingleStepTransfer failed with statusCode 5',
     ]);
   });
 

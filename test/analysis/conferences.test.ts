@@ -75,8 +75,8 @@ describe('conferences', () => {
     );
     script.notify(SEED_CALL_A, 'Released', 900);
     expect(analyzeSession(script.rows()).transfers.map((t) => t.problem)).toEqual([
-      'SingleStepConference failed (statusCode 3: Not allowed in this state)',
-      'InitiateConference failed (statusCode 3: Not allowed either)',
+      'SingleStepConference failed with statusCode 3: Not allowed in this state',
+      'InitiateConference failed with statusCode 3: Not allowed either',
     ]);
   });
 });

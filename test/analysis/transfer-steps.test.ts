@@ -102,7 +102,7 @@ describe('transfer steps', () => {
     expect(analyzeSession(refused.rows()).transfers[0]).toMatchObject({
       ok: false,
       consultCallId: null,
-      problem: 'InitiateTransfer failed (statusCode 1: destination missing)',
+      problem: 'InitiateTransfer failed with statusCode 1: destination missing',
     });
 
     const lost = new RecordingScript();

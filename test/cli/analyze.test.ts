@@ -71,7 +71,7 @@ describe('gws-vcr analyze', () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('Session 1 "failed"');
     expect(text.stdout).toMatch(/two-step transfer at 36\.900s: …\w+ → 5001 \(consult …\w+\) {2}FAILED/);
-    expect(text.stdout).toContain('CompleteTransfer failed (statusCode 2');
+    expect(text.stdout).toContain('CompleteTransfer failed with statusCode 2');
     expect(text.stdout).toContain('Anomalies (3)');
     expect(text.stdout).not.toContain('\u001b[');
   });

@@ -139,7 +139,7 @@ describe.each(TRANSPORTS)('analysis of recorded simulator scenarios (%s)', (tran
     const { analysis } = await record(transport, failedCompleteTransfer.run);
     expect(analysis.transfers).toHaveLength(1);
     expect(analysis.transfers[0]).toMatchObject({ kind: 'two-step', ok: false });
-    expect(analysis.transfers[0]?.problem).toMatch(/^CompleteTransfer failed \(statusCode [1-9]/);
+    expect(analysis.transfers[0]?.problem).toMatch(/^CompleteTransfer failed with statusCode [1-9]/);
     expect(analysis.anomalies).toEqual([
       expect.objectContaining({ kind: 'request-failed', operationName: 'CompleteTransfer' }),
     ]);
