@@ -175,7 +175,8 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
       });
       return;
     }
-    if (bayeux.matches(url.pathname)) {
+    // The recorder's rule (the target as sent): a path the recorder would store as Bayeux is Bayeux here too.
+    if (bayeux.matchesRequest(req)) {
       bayeux.handleRequest(req, res);
       return;
     }

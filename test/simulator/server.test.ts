@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
@@ -181,6 +182,39 @@ describe('simulator server', () => {
     );
     expect(upgrade).toMatch(/^HTTP\/1\.1 404 /);
     expect((await request(`${sim.url}/api/v2/me`)).status).toBe(200);
+  });
+
+  it('takes a target for CometD by the recorder’s rule, the path as sent, dot segments unresolved', async () => {
+    const sim = await startTestSimulator();
+    const handshake =
+      '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]';
+    // node:http sends the path as given; fetch would resolve the dot segments first
+    const post = (path: string) =>
+      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const req = httpRequest(
+          sim.url,
+          { method: 'POST', path, headers: { 'Content-Type': 'application/json' } },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (chunk: Buffer) => chunks.push(chunk));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(handshake);
+      });
+    // under the notifications path as sent: the Bayeux server answers, as the recorder would have stored it
+    expect(await post('/api/v2/notifications/../me')).toMatchObject({
+      status: 200,
+      body: [{ channel: '/meta/handshake', successful: true }],
+    });
+    // not under it as sent: the REST API answers, with the resolved path it has no resource at
+    expect(await post('/api/v2/me/../notifications')).toMatchObject({
+      status: 404,
+      body: { statusMessage: 'No resource at POST /api/v2/notifications' },
+    });
   });
 
   it('sends notifications --latency ms after the response that caused them', async () => {
