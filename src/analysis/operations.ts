@@ -112,16 +112,15 @@ export const readOperations = (
 
 /**
  * How a refused request is worded everywhere: in its `request-failed` anomaly and in the problem of the transfer
- * or conference it broke. The operation, then what went wrong: no response, its statusCode and GWS's
- * statusMessage (if any), or an HTTP status without a statusCode. `where` goes right after the operation's name,
- * e.g. " on call X at 12.0 ms".
+ * or conference it broke. The operation, then what went wrong: no response, its statusCode, or an HTTP status
+ * without a statusCode; then GWS's statusMessage, if any, which a body without a readable statusCode may still
+ * carry. `where` goes right after the operation's name, e.g. " on call X at 12.0 ms".
  */
 export const operationFailure = (op: Operation, where = ''): string => {
+  if (op.httpStatus === null) return `${op.operationName}${where} got no response`;
   const why =
-    op.httpStatus === null
-      ? 'got no response'
-      : op.statusCode !== null
-        ? `failed with statusCode ${op.statusCode}${op.statusMessage ? `: ${op.statusMessage}` : ''}`
-        : `failed with HTTP ${op.httpStatus} and no statusCode`;
-  return `${op.operationName}${where} ${why}`;
+    op.statusCode !== null
+      ? `failed with statusCode ${op.statusCode}`
+      : `failed with HTTP ${op.httpStatus} and no statusCode`;
+  return `${op.operationName}${where} ${why}${op.statusMessage ? `: ${op.statusMessage}` : ''}`;
 };

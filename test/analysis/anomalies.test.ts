@@ -90,6 +90,26 @@ describe('anomalies', () => {
     ]);
   });
 
+  it('keeps the statusMessage of a refusal that has no readable statusCode, in its anomaly and its transfer', () => {
+    const { session, exchanges, messages } = failedCompleteTransfer().rows();
+    const singleStep = operationExchange({
+      id: 90,
+      startMs: SEED_TIMES.complete + 100,
+      status: 500,
+      path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
+      requestBody: Buffer.from('{"operationName":"SingleStepTransfer","destination":{"phoneNumber":"5002"}}'),
+      responseBody: Buffer.from('{"statusCode":"5","statusMessage":"Voice service restarting"}'),
+    });
+    const analysis = analyzeSession({ session, exchanges: [...exchanges, singleStep], messages });
+    const failed = analysis.anomalies.filter((a) => a.kind === 'request-failed').map((a) => a.message);
+    expect(failed).toContain(
+      `SingleStepTransfer on call ${SEED_CALL_A.id} at 49000.0 ms failed with HTTP 500 and no statusCode: Voice service restarting`,
+    );
+    expect(analysis.transfers.map((t) => t.problem)).toContain(
+      'SingleStepTransfer failed with HTTP 500 and no statusCode: Voice service restarting',
+    );
+  });
+
   it('flags a state change the capabilities did not allow', () => {
     const analysis = analyzeSession(heldWhileRinging().rows());
     expect(analysis.anomalies).toEqual([
