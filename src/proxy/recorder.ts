@@ -137,8 +137,10 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   let writer: RowWriter;
   let session: Session;
   const ownsStore = !options.store;
+  let opened: Store | undefined;
   try {
-    store = options.store ?? openStore(opts.dbPath as string, { logger });
+    if (!options.store) opened = openStore(opts.dbPath as string, { logger });
+    store = options.store ?? (opened as Store);
     session = store.createSession({
       name: opts.name,
       upstream: upstream.origin,
@@ -150,6 +152,8 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     writer = await createRowWriter(store, session.id, opts);
   } catch (err) {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    // a store the recorder opened is the recorder's to close: a failed start must not keep the file open
+    opened?.close();
     throw err;
   }
 

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -94,6 +94,31 @@ describe('startRecorder', () => {
       message: expect.stringContaining(`the recorder cannot listen on 127.0.0.1:${port}: `),
       hint: expect.stringContaining('--port'),
     });
+  });
+
+  it('closes the database file it opened when the session cannot start', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const dbPath = join(tempDir(), 'refusing.sqlite');
+    // a real gws-vcr file whose sessions table refuses new rows, as a read-only or broken file would
+    openStore(dbPath).close();
+    const db = new Database(dbPath);
+    db.exec(
+      `CREATE TRIGGER refuse BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'no sessions here'); END`,
+    );
+    db.close();
+    const openHandles = (): string[] =>
+      readdirSync('/proc/self/fd').flatMap((fd) => {
+        try {
+          const target = readlinkSync(`/proc/self/fd/${fd}`);
+          return target.startsWith(dbPath) ? [target] : [];
+        } catch {
+          return []; // the fd readdir itself used, closed by now
+        }
+      });
+    await expect(startRecorder({ upstream: upstream.url, dbPath, port: 0 })).rejects.toThrow(
+      'no sessions here',
+    );
+    expect(openHandles()).toEqual([]);
   });
 
   it('keeps secrets out of the database file while the client gets them all', async () => {
