@@ -1,4 +1,5 @@
 // Reads the REST operations of a session from its exchanges: `{"operationName": ...}` requests and their statusCode.
+import { underPath } from '../common/under-path.js';
 import { callIdFromUri } from '../gws/index.js';
 import { decodeContentEncoding, type Exchange, type HeaderList } from '../store/index.js';
 import { isRecord, str } from './read-notification.js';
@@ -68,12 +69,12 @@ export const readOperations = (
   let malformedRequests = 0;
   let unreadableResponses = 0;
   let endMs = 0;
-  const notifications = notificationsPath.replace(/^\/+/, '');
+  const isNotifications = underPath(notificationsPath);
   for (const exchange of exchanges) {
     count++;
     endMs = Math.max(endMs, exchange.endMs ?? exchange.firstByteMs ?? exchange.startMs);
     if (exchange.kind !== 'http' || exchange.method.toUpperCase() !== 'POST') continue;
-    if (notifications !== '' && exchange.path.replace(/^\/+/, '').startsWith(notifications)) continue;
+    if (isNotifications(exchange.path)) continue;
     const where = readResourcePath(exchange.path);
     const body = parseJson(bodyText(exchange.requestBody, exchange.requestHeaders));
     if (!isRecord(body) || typeof body.operationName !== 'string') {

@@ -1,6 +1,7 @@
 // What both forwarders capture alike: the request target's path and query, header pairs, and the proxy's own error answers.
 import type { IncomingMessage } from 'node:http';
 import { type ErrorCode, errorBody } from '../common/errors.js';
+import { splitTarget } from '../common/under-path.js';
 import type { HeaderList } from '../store/index.js';
 import type { CapturedExchange } from './types.js';
 
@@ -15,14 +16,8 @@ export const pairHeaders = (raw: readonly string[]): HeaderList => {
 export const requestLine = (
   req: IncomingMessage,
 ): Pick<CapturedExchange, 'method' | 'path' | 'query' | 'requestHeaders'> => {
-  const url = req.url ?? '/';
-  const queryAt = url.indexOf('?');
-  return {
-    method: req.method ?? 'GET',
-    path: queryAt === -1 ? url : url.slice(0, queryAt),
-    query: queryAt === -1 ? '' : url.slice(queryAt + 1),
-    requestHeaders: pairHeaders(req.rawHeaders),
-  };
+  const { path, query } = splitTarget(req.url ?? '/');
+  return { method: req.method ?? 'GET', path, query, requestHeaders: pairHeaders(req.rawHeaders) };
 };
 
 /** An answer the proxy gives itself: the JSON error body every gws-vcr server uses, and its raw headers. */

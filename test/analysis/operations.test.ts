@@ -46,6 +46,22 @@ describe('readOperations', () => {
     ]);
   });
 
+  it('leaves out what the recorder took for CometD, by the recorder’s own path rule', () => {
+    const answer = { operationName: 'Answer' };
+    const at = (id: number, path: string) =>
+      operationExchange({ id, path, requestBody: body(answer), responseBody: body({ statusCode: 0 }) });
+    const { operations } = readOperations(
+      [
+        at(1, `${NOTIFICATIONS}/connect`),
+        at(2, NOTIFICATIONS),
+        // a sibling path that merely starts with the same letters is no part of the CometD endpoint
+        at(3, `${NOTIFICATIONS}-archive/calls/A`),
+      ],
+      NOTIFICATIONS,
+    );
+    expect(operations.map((op) => op.exchangeId)).toEqual([3]);
+  });
+
   it('reads the destination and otherCallUri, and sorts by request start', () => {
     const { operations } = readOperations(
       [
