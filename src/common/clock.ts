@@ -19,7 +19,7 @@ export const systemClock: Clock = {
  */
 export interface Scheduler {
   nowMs: Clock['nowMs'];
-  /** runs `fn` once after `delayMs` (at once when 0 or less); returns what cancels it */
+  /** runs `fn` once after `delayMs` (as soon as it can, never synchronously, when 0 or less); returns what cancels it */
   schedule(fn: () => void, delayMs: number): () => void;
 }
 

@@ -3,7 +3,7 @@ import type { AddressInfo, Server } from 'node:net';
 import { VcrError } from './errors.js';
 
 export interface ListenOptions {
-  /** what listens, opening the error message: "the simulator", "replay" */
+  /** what listens, opening the error message: "the simulator", "the replay server" */
   name: string;
   host: string;
   /** 0 picks a free port */

@@ -10,8 +10,9 @@ export interface LastIds {
 /**
  * One session's id counters. Ids are allocated when a thing starts, before its row is written (a long-poll's
  * messages reference its exchange id while it is still held), so the counters live with the writer, not in
- * SQLite. Both writers of a session (the store's SessionWriter, the proxy's OffThreadWriter) use this, and only
- * one may be open per session at a time, or two would hand out the same ids.
+ * SQLite. Both writers of a session (the store's SessionWriter, the proxy's OffThreadWriter) use this; only
+ * one of them may hand out a session's ids at a time, or two would hand out the same ones (the off-thread
+ * writer's worker writes rows but takes no ids).
  */
 export class SessionIds {
   readonly #last: LastIds;
