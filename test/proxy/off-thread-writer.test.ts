@@ -5,19 +5,19 @@ import { OffThreadWriter } from '../../src/proxy/off-thread-writer.js';
 import { openStore } from '../../src/store/index.js';
 import { makeExchange, makeFrame, makeMessage, makeSession, tempDir } from '../helpers/store-rows.js';
 
+/** An off-thread writer of `sessionId` in `dbPath`, closed when the test ends. */
+const startWriter = async (dbPath: string, sessionId: number): Promise<OffThreadWriter> => {
+  const writer = await OffThreadWriter.start({ dbPath, sessionId, batchWindowMs: 5, logger: silentLogger });
+  onTestFinished(() => writer.close());
+  return writer;
+};
+
 const setup = async () => {
   const dbPath = join(tempDir(), 'w.sqlite');
   const store = openStore(dbPath);
   onTestFinished(() => store.close());
   const session = store.createSession(makeSession());
-  const writer = await OffThreadWriter.start({
-    dbPath,
-    sessionId: session.id,
-    batchWindowMs: 5,
-    logger: silentLogger,
-  });
-  onTestFinished(() => writer.close());
-  return { store, session, writer };
+  return { store, session, writer: await startWriter(dbPath, session.id) };
 };
 
 describe('OffThreadWriter', () => {
@@ -121,13 +121,7 @@ describe('OffThreadWriter', () => {
     before.addMessage(makeMessage({ id: before.nextMessageId(), exchangeId }));
     before.addFrame(makeFrame({ id: before.nextFrameId(), exchangeId }));
     await before.close();
-    const writer = await OffThreadWriter.start({
-      dbPath,
-      sessionId: session.id,
-      batchWindowMs: 5,
-      logger: silentLogger,
-    });
-    onTestFinished(() => writer.close());
+    const writer = await startWriter(dbPath, session.id);
     expect([writer.nextExchangeId(), writer.nextMessageId(), writer.nextFrameId()]).toEqual([3, 2, 2]);
     writer.addMessage(makeMessage({ id: 2, exchangeId }));
     await writer.flush();
