@@ -1,5 +1,6 @@
 // How every command runs: prints the contract lines, turns VcrError into a one-line message, and closes on signals.
 import { isVcrError } from '../common/errors.js';
+import { printable } from './terminal-text.js';
 
 /** A started long-running command: its servers' URLs and how to stop everything it started. */
 export interface Running {
@@ -48,8 +49,9 @@ export const startInTurn = async <T>(start: (stack: CloseStack) => Promise<T>): 
 /** Prints a VcrError the way users see it, or a stack for anything else (a bug), and sets the exit code. */
 export const reportError = (err: unknown): void => {
   if (isVcrError(err)) {
-    process.stderr.write(`gws-vcr: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  ${err.hint}\n`);
+    // Messages quote what users and files gave (paths, a parser's view of a file's first bytes): inert text only.
+    process.stderr.write(`gws-vcr: ${printable(err.message)}\n`);
+    if (err.hint) process.stderr.write(`  ${printable(err.hint)}\n`);
   } else {
     process.stderr.write(
       `gws-vcr: unexpected error (a bug; please report it)\n${(err as Error)?.stack ?? String(err)}\n`,

@@ -172,6 +172,23 @@ describe('gws-vcr import', () => {
     expect(existsSync(db)).toBe(false);
   });
 
+  it('prints what a hostile file holds only as inert text: no terminal escapes, no extra lines', async () => {
+    const dir = tempDir();
+    // JSON.parse quotes the start of what it could not read, and its message ends up in ours
+    const hostile = join(dir, 'hostile.har');
+    writeFileSync(hostile, '\u001b]0;owned\u0007\u001b[2J\nrm -rf ~\u202e');
+    const { code, stderr } = await runCli(['import', hostile, '--db', join(dir, 'rec.sqlite')]);
+    expect(code).toBe(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for control characters is the point
+    expect(stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f\u202a-\u202e]/);
+    const lines = stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(`^gws-vcr: ${hostile}: not JSON \\(.+\\); a HAR file is a JSON document$`),
+    );
+    expect(lines[1]).toMatch(/^ {2}Pass a HAR 1\.2 file/);
+  });
+
   it('explains itself with --help', async () => {
     const { code, stdout } = await runCli(['import', '--help']);
     expect(code).toBe(0);
