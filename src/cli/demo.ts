@@ -67,8 +67,9 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
     stack.push(() => store.close());
     const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
     stack.push(() => recorder.close());
-    const dashboard = await startLiveDashboard(store, recorder, options.port, logger);
-    stack.push(() => dashboard.close());
+    // --once exits when the agents are done: a dashboard would be gone before anyone opened it.
+    const dashboard = options.once ? null : await startLiveDashboard(store, recorder, options.port, logger);
+    if (dashboard) stack.push(() => dashboard.close());
     const agents: AgentDesktop[] = [];
     stack.push(async () => {
       await Promise.all(agents.map((agent) => agent.close().catch(() => {})));
@@ -76,7 +77,7 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
 
     say(`gws-vcr demo: recording session ${recorder.sessionId} into ${options.db}`);
     say(`  simulator ${simulator.url} <- recorder ${recorder.url} <- scripted agents`);
-    say(`  dashboard: ${dashboard.url}/session.html?id=${recorder.sessionId}`);
+    if (dashboard) say(`  dashboard: ${dashboard.url}/session.html?id=${recorder.sessionId}`);
 
     // The agents play in the background, so the servers are up (and Ctrl-C is honoured) at once.
     const played = (async () => {
@@ -89,9 +90,12 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
       await Promise.all(agents.splice(0).map((agent) => agent.close()));
       await recorder.flush();
       const failed = failures.reduce((a, b) => a + b, 0);
+      const next = dashboard
+        ? `Open ${dashboard.url} or run \`gws-vcr analyze --db ${options.db}\`.`
+        : `Run \`gws-vcr dashboard --db ${options.db}\` or \`gws-vcr analyze --db ${options.db}\`.`;
       say(
         failed === 0
-          ? `gws-vcr demo: all scenarios recorded. Open ${dashboard.url} or run \`gws-vcr analyze --db ${options.db}\`.`
+          ? `gws-vcr demo: all scenarios recorded. ${next}`
           : `gws-vcr demo: ${failed} scenario(s) failed; see above.`,
       );
       if (failed > 0) process.exitCode = 1;
@@ -101,7 +105,7 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
       process.exitCode = 1;
     });
     return {
-      urls: [simulator.url, recorder.url, dashboard.url],
+      urls: dashboard ? [simulator.url, recorder.url, dashboard.url] : [simulator.url, recorder.url],
       close: stack.close,
       ...(options.once ? { done: played } : {}),
     };
@@ -113,7 +117,12 @@ export const demoCommand = (): Command =>
       'Run the simulator, the recorder in front of it and the dashboard, and play scripted agents through it: ' +
         'two-step and single-step transfer, conference, hold/retrieve, a failing CompleteTransfer, user data.',
     )
-    .option('--port <port>', 'dashboard port (0 picks a free one)', parsePort, DASHBOARD_DEFAULTS.port)
+    .option(
+      '--port <port>',
+      'dashboard port (0 picks a free one; none with --once)',
+      parsePort,
+      DASHBOARD_DEFAULTS.port,
+    )
     .option('--db <file>', 'recording database to write', DEFAULT_DB)
     .option('--once', 'record the scenarios, then exit instead of serving the dashboard')
     .option('--think-ms <ms>', 'pause of the scripted agents between steps', parseNonNegative, 250)
@@ -127,7 +136,8 @@ export const demoCommand = (): Command =>
       'after',
       [
         '',
-        'Prints one `listening on` line per server (simulator, recorder, dashboard) and the dashboard URL.',
+        'Prints one `listening on` line per server (simulator, recorder, dashboard) and the dashboard URL;',
+        'with --once there is no dashboard, and the command exits once the scenarios are recorded.',
         'Examples:',
         '  npm start',
         '  gws-vcr demo --port 0 --once --db /tmp/demo.sqlite && gws-vcr analyze --db /tmp/demo.sqlite',
