@@ -68,7 +68,9 @@ export const startDemo = (options: DemoCommandOptions): Promise<Running> =>
     const recorder = await startRecorder({ upstream: simulator.url, port: 0, store, name: 'demo', logger });
     stack.push(() => recorder.close());
     // --once exits when the agents are done: a dashboard would be gone before anyone opened it.
-    const dashboard = options.once ? null : await startLiveDashboard(store, recorder, options.port, logger);
+    const dashboard = options.once
+      ? null
+      : await startLiveDashboard(store, recorder, { port: options.port, option: '--port' }, logger);
     if (dashboard) stack.push(() => dashboard.close());
     const agents: AgentDesktop[] = [];
     stack.push(async () => {

@@ -8,7 +8,13 @@ import type { Store } from '../store/index.js';
 export const startLiveDashboard = (
   store: Store,
   recorder: Recorder,
-  port: number,
+  port: { port: number; option: string },
   logger: Logger,
 ): Promise<Dashboard> =>
-  createDashboard({ store, port, live: { sessionId: recorder.sessionId, events: recorder }, logger });
+  createDashboard({
+    store,
+    port: port.port,
+    portOption: port.option,
+    live: { sessionId: recorder.sessionId, events: recorder },
+    logger,
+  });

@@ -94,7 +94,12 @@ export const recordCommand = (): Command =>
           stack.push(() => recorder.close());
           const urls = [recorder.url];
           if (options.dashboard !== undefined) {
-            const dashboard = await startLiveDashboard(store, recorder, options.dashboard, logger);
+            const dashboard = await startLiveDashboard(
+              store,
+              recorder,
+              { port: options.dashboard, option: '--dashboard' },
+              logger,
+            );
             stack.push(() => dashboard.close());
             urls.push(dashboard.url);
           }

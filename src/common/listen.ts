@@ -8,6 +8,8 @@ export interface ListenOptions {
   host: string;
   /** 0 picks a free port */
   port: number;
+  /** the command-line option that set `port`, named in hints; default `--port` */
+  portOption?: string;
   /**
    * Binds `server` to host:port, for a framework that listens itself (Fastify's `app.listen` binds
    * `app.server`, and must, or its close() would not close it). Default: node's `server.listen`.
@@ -56,21 +58,21 @@ const nodeListen = (server: Server, host: string, port: number): Promise<void> =
     server.listen(port, host);
   });
 
-/** What to do next, by the reason the system gave. */
-const HINTS: Readonly<Record<string, string>> = {
-  EADDRINUSE: 'Another process uses that port: stop it, or pass --port with a free one (0 picks any).',
-  EACCES: 'Ports below 1024 need privileges: pass --port with a higher one (0 picks any).',
-  EADDRNOTAVAIL: 'That host is not an address of this machine: pass --host 127.0.0.1, ::1 or 0.0.0.0.',
-  ENOTFOUND: 'That host name does not resolve: pass --host 127.0.0.1, ::1 or 0.0.0.0.',
+/** What to do next, by the reason the system gave; `option` is the one that set the port. */
+const HINTS: Readonly<Record<string, (option: string) => string>> = {
+  EADDRINUSE: (option) =>
+    `Another process uses that port: stop it, or pass ${option} with a free one (0 picks any).`,
+  EACCES: (option) => `Ports below 1024 need privileges: pass ${option} with a higher one (0 picks any).`,
+  EADDRNOTAVAIL: () => 'That host is not an address of this machine: pass --host 127.0.0.1, ::1 or 0.0.0.0.',
+  ENOTFOUND: () => 'That host name does not resolve: pass --host 127.0.0.1, ::1 or 0.0.0.0.',
 };
 
-const listenFailed = (err: unknown, { name, host, port }: ListenOptions): VcrError => {
+const listenFailed = (err: unknown, { name, host, port, portOption = '--port' }: ListenOptions): VcrError => {
   const code = (err as { code?: unknown } | null)?.code;
   const reason = err instanceof Error ? err.message : String(err);
+  const hint = typeof code === 'string' ? HINTS[code] : undefined;
   return new VcrError('VCR_LISTEN_FAILED', `${name} cannot listen on ${hostPort(host, port)}: ${reason}`, {
-    hint:
-      (typeof code === 'string' ? HINTS[code] : undefined) ??
-      'Check --host and --port (0 picks a free port).',
+    hint: hint?.(portOption) ?? `Check --host and ${portOption} (0 picks a free port).`,
     cause: err,
   });
 };

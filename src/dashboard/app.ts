@@ -164,6 +164,7 @@ export const createDashboard = async (options: DashboardOptions): Promise<Dashbo
       name: 'the dashboard',
       host,
       port,
+      ...(options.portOption === undefined ? {} : { portOption: options.portOption }),
       bind: () => app.listen({ host, port }),
     });
   } catch (err) {

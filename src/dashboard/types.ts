@@ -30,6 +30,8 @@ export interface DashboardOptions {
   host?: string;
   /** 0 picks a free port */
   port?: number;
+  /** the command-line option that set `port`, named if it cannot be bound; default `--port` */
+  portOption?: string;
   /** required on every request when set: `Authorization: Bearer T`, `?token=T` (then a cookie), or that cookie */
   token?: string;
   /** present under `record --dashboard`: the session being recorded, pushed to pages as Server-Sent Events */

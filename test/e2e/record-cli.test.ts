@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
@@ -164,6 +165,31 @@ describe('gws-vcr record (the command)', () => {
     expect(upload).toMatchObject({ requestBodyBytes: 100, flags: ['truncated', 'redacted'] });
     expect(upload?.requestBody?.length).toBe(50);
     expect(store.exchanges(2)[0]?.requestHeaders).toContainEqual(['Authorization', 'Basic a2VlcDpzZWNyZXQ=']);
+  });
+
+  it('names --dashboard, the option to change, when the dashboard port is taken, and exits 1', async () => {
+    const holder = createServer().listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    onTestFinished(() => {
+      holder.close();
+    });
+    const busy = (holder.address() as AddressInfo).port;
+    const { code, stderr } = await runCli([
+      'record',
+      '--upstream',
+      'http://127.0.0.1:1',
+      '--port',
+      '0',
+      '--db',
+      join(tempDir(), 'r.sqlite'),
+      '--dashboard',
+      String(busy),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `gws-vcr: the dashboard cannot listen on 127.0.0.1:${busy}: listen EADDRINUSE: address already in use 127.0.0.1:${busy}\n` +
+        '  Another process uses that port: stop it, or pass --dashboard with a free one (0 picks any).\n',
+    );
   });
 
   it('refuses a missing --upstream with a message and exit 1', async () => {
