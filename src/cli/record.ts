@@ -17,6 +17,7 @@ export interface RecordOptions {
   redactHeader: string[];
   redactJson: string[];
   keepSecrets: boolean;
+  insecureUpstream: boolean;
   maxBody: number;
   dashboard?: number;
 }
@@ -50,6 +51,12 @@ export const recordCommand = (): Command =>
     .option('--redact-header <name>', 'also redact this header (repeatable)', collect, [])
     .option('--redact-json <key>', 'also redact this JSON key wherever it occurs (repeatable)', collect, [])
     .option('--keep-secrets', 'record credentials, cookies and CSRF tokens as they are (no redaction)', false)
+    .option(
+      '--insecure-upstream',
+      "take an https upstream's TLS certificate without verifying it (a lab GWS's self-signed one); " +
+        'without it the certificate must verify (add a lab CA with NODE_EXTRA_CA_CERTS)',
+      false,
+    )
     .option(
       '--max-body <bytes>',
       'store at most this many bytes of a body or frame (the rest is still forwarded)',
@@ -89,6 +96,7 @@ export const recordCommand = (): Command =>
               keepSecrets: options.keepSecrets,
             },
             maxBodyBytes: options.maxBody,
+            acceptAnyUpstreamCertificate: options.insecureUpstream,
             logger,
           });
           stack.push(() => recorder.close());

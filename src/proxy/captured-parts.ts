@@ -35,3 +35,19 @@ export const errorAnswer = (
   const body = Buffer.from(JSON.stringify(errorBody(code, message, details)));
   return { body, rawHeaders: ['Content-Type', 'application/json', 'Content-Length', String(body.length)] };
 };
+
+/**
+ * Node's codes for a TLS certificate it would not take (OpenSSL's verify errors, and a name mismatch): the
+ * connection stopped at the handshake, so no request reached the upstream.
+ */
+export const isCertificateRefusal = (err: Error): boolean => {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  return code.includes('CERT') || code.includes('SELF_SIGNED') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+};
+
+/** What to do about an upstream the proxy could not reach, by why; both forwarders answer with it. */
+export const unreachableHint = (err: Error): string =>
+  isCertificateRefusal(err)
+    ? 'its TLS certificate did not verify: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem, or restart the ' +
+      "recorder with --insecure-upstream to take any certificate (a lab's self-signed one)"
+    : 'check that the upstream is running and that --upstream points at it';

@@ -3,7 +3,14 @@ import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node
 import httpProxy from 'http-proxy';
 import type { ErrorCode } from '../common/errors.js';
 import { BodyCapture } from './body-capture.js';
-import { type ErrorAnswer, errorAnswer, pairHeaders, requestLine } from './captured-parts.js';
+import {
+  type ErrorAnswer,
+  errorAnswer,
+  isCertificateRefusal,
+  pairHeaders,
+  requestLine,
+  unreachableHint,
+} from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
 import {
   isTextual,
@@ -303,7 +310,8 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   if (!state || state.isFinished) return;
   const upstreamOrigin = state.forwarder.upstreamOrigin;
   state.isUpstreamFailed = true;
-  const isReset = state.isUpstreamConnected || res.headersSent;
+  // TCP connected but TLS refused the certificate: nothing was sent, so the upstream is unreachable, not reset
+  const isReset = (state.isUpstreamConnected && !isCertificateRefusal(err)) || res.headersSent;
   state.flag = isReset ? 'upstream-reset' : 'upstream-unreachable';
   const what = isReset
     ? `upstream ${upstreamOrigin} closed the connection before answering: ${err.message}`
@@ -316,7 +324,7 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   const code: ErrorCode = isReset ? 'VCR_UPSTREAM_RESET' : 'VCR_UPSTREAM_UNREACHABLE';
   const hint = isReset
     ? 'the request may or may not have been handled; retry it or check the upstream log'
-    : 'check that the upstream is running and that --upstream points at it';
+    : unreachableHint(err);
   answer(state, 502, errorAnswer(code, `gws-vcr: ${what}; ${hint}.`, { upstream: upstreamOrigin }));
 };
 
@@ -387,8 +395,7 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     agent: options.agent,
     changeOrigin: true,
     selfHandleResponse: true,
-    // a self-signed lab GWS is the usual upstream; the proxy is a debugging tool, not a trust boundary
-    secure: false,
+    secure: options.isUpstreamCertificateChecked,
   });
   proxy.on('error', (err) => options.logger.warn({ err }, 'http-proxy error outside an exchange'));
   proxy.on('proxyReq', onProxyReq);

@@ -4,7 +4,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { Direction, FrameOpcode, HeaderList } from '../store/index.js';
 import { capPayload } from './body-capture.js';
-import { type ErrorAnswer, errorAnswer, pairHeaders, requestLine } from './captured-parts.js';
+import {
+  type ErrorAnswer,
+  errorAnswer,
+  pairHeaders,
+  requestLine,
+  unreachableHint,
+} from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
 import { OriginRewriter, rewriteLocation } from './rewrite-urls.js';
 import type { CapturedExchange, CapturedFrame, ForwarderOptions } from './types.js';
@@ -276,7 +282,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         autoPong: false,
         followRedirects: false,
         maxPayload: 2 ** 31 - 1,
-        rejectUnauthorized: false,
+        rejectUnauthorized: options.isUpstreamCertificateChecked,
       });
     } catch (err) {
       // ws throws on what it cannot send (a target that is no path, a fragment, bad or repeated
@@ -352,11 +358,9 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           socket,
           502,
           'Bad Gateway',
-          errorAnswer(
-            'VCR_UPSTREAM_UNREACHABLE',
-            `gws-vcr: ${what}; check that the upstream is running and that --upstream points at it.`,
-            { upstream: upstreamOrigin },
-          ),
+          errorAnswer('VCR_UPSTREAM_UNREACHABLE', `gws-vcr: ${what}; ${unreachableHint(err)}.`, {
+            upstream: upstreamOrigin,
+          }),
         );
       }
     });

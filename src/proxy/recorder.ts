@@ -38,6 +38,11 @@ export interface RecorderOptions {
   /** ms WebSocket peers get to finish their close handshake when the recorder closes */
   closeGraceMs?: number;
   /**
+   * true: an https upstream's TLS certificate is taken without verifying it (a lab GWS's self-signed one).
+   * Default false: it must verify against Node's CAs and NODE_EXTRA_CA_CERTS, since credentials pass.
+   */
+  acceptAnyUpstreamCertificate?: boolean;
+  /**
    * true: rows are written on a worker thread with its own connection, so SQLite (and its checkpoint
    * fsyncs) never runs on the forwarding thread; false: on this thread, through the store's connection.
    * Default: true when the machine has more than two CPUs. Rows are packed as they are added and the
@@ -59,6 +64,7 @@ export const RECORDER_DEFAULTS = {
   maxBodyBytes: 10 * 1024 * 1024,
   batchWindowMs: 25,
   closeGraceMs: 1000,
+  acceptAnyUpstreamCertificate: false,
   isWriterOffThread: availableParallelism() > 2,
   logger: silentLogger,
   clock: systemClock,
@@ -175,7 +181,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
           keepAlive: true,
           maxFreeSockets: 256,
           scheduling: 'lifo',
-          rejectUnauthorized: false,
+          rejectUnauthorized: !opts.acceptAnyUpstreamCertificate,
         })
       : new HttpAgent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
 
@@ -193,6 +199,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     maxBodyBytes: opts.maxBodyBytes,
     isNotificationsPath,
     publicOrigin,
+    isUpstreamCertificateChecked: !opts.acceptAnyUpstreamCertificate,
     logger,
     onExchange: (captured) => {
       const built = rows.exchange(captured);
@@ -208,6 +215,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     maxBodyBytes: opts.maxBodyBytes,
     isNotificationsPath,
     publicOrigin,
+    isUpstreamCertificateChecked: !opts.acceptAnyUpstreamCertificate,
     closeGraceMs: opts.closeGraceMs,
     logger,
     onExchange: (captured, isFinal) => {

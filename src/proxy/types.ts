@@ -21,6 +21,8 @@ export interface ForwarderOptions {
   isNotificationsPath: (path: string) => boolean;
   /** the origin clients reach the proxy on, from the request's Host header */
   publicOrigin: (req: IncomingMessage) => string;
+  /** false: an https upstream's certificate is taken unverified (`record --insecure-upstream`) */
+  isUpstreamCertificateChecked: boolean;
   logger: Logger;
 }
 

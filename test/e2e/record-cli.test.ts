@@ -1,10 +1,12 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { runCli, spawnCliServer } from '../helpers/cli.js';
+import { ROOT, runCli, spawnCliServer } from '../helpers/cli.js';
 import { connectClient } from '../helpers/cometd-client.js';
 import { send, startHttpUpstream } from '../helpers/recorder.js';
 import { basicAuth, request } from '../helpers/simulator.js';
@@ -190,6 +192,41 @@ describe('gws-vcr record (the command)', () => {
       `gws-vcr: the dashboard cannot listen on 127.0.0.1:${busy}: listen EADDRINUSE: address already in use 127.0.0.1:${busy}\n` +
         '  Another process uses that port: stop it, or pass --dashboard with a free one (0 picks any).\n',
     );
+  });
+
+  it('verifies an https upstream’s certificate unless --insecure-upstream is given', async () => {
+    const tls = join(ROOT, 'test', 'fixtures', 'tls');
+    const server = createHttpsServer(
+      {
+        key: readFileSync(join(tls, 'localhost-test-key.pem')),
+        cert: readFileSync(join(tls, 'localhost-test-cert.pem')),
+      },
+      (_req, res) => res.end('{"statusCode":0}'),
+    ).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(() => {
+      server.close();
+      server.closeAllConnections();
+    });
+    const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const statusThrough = async (extra: string[]): Promise<number> => {
+      const db = join(tempDir(), 'r.sqlite');
+      const cli = await spawnCliServer([
+        'record',
+        '--upstream',
+        upstream,
+        '--port',
+        '0',
+        '--db',
+        db,
+        ...extra,
+      ]);
+      const { status } = await send(`${cli.url}/api/v2/me`);
+      expect(await cli.stop('SIGINT')).toBe(0);
+      return status;
+    };
+    expect(await statusThrough([])).toBe(502);
+    expect(await statusThrough(['--insecure-upstream'])).toBe(200);
   });
 
   it('refuses a missing --upstream with a message and exit 1', async () => {

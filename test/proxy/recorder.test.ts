@@ -1,10 +1,12 @@
 import { once } from 'node:events';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
+import type { RequestListener } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
 import { recordingLogger } from '../helpers/logger.js';
@@ -12,6 +14,27 @@ import { databaseBytes, nextEvent, send, startHttpUpstream, startTestRecorder } 
 import { tempDir } from '../helpers/store-rows.js';
 
 const TLS = join(import.meta.dirname, '..', 'fixtures', 'tls');
+
+/** An https server with the fixtures' self-signed localhost certificate, on 127.0.0.1 port 0; closed after the test. */
+const startHttpsUpstream = async (handler: RequestListener): Promise<HttpsServer> => {
+  const server = createHttpsServer(
+    {
+      key: readFileSync(join(TLS, 'localhost-test-key.pem')),
+      cert: readFileSync(join(TLS, 'localhost-test-cert.pem')),
+    },
+    handler,
+  );
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return server;
+};
 
 /** Secrets a GWS session carries (GWS-NOTES §2), each long and unique enough to search the file for. */
 const SECRETS = {
@@ -194,29 +217,23 @@ describe('startRecorder', () => {
   });
 
   it('makes cookies of an https upstream work on the http proxy, recording them as sent', async () => {
-    const server = createHttpsServer(
-      {
-        key: readFileSync(join(TLS, 'localhost-test-key.pem')),
-        cert: readFileSync(join(TLS, 'localhost-test-cert.pem')),
-      },
-      (req, res) => {
-        res.setHeader('Set-Cookie', [
-          'JSESSIONID=abc; Domain=127.0.0.1; Path=/; Secure; HttpOnly; SameSite=None',
-        ]);
-        res.setHeader('Content-Type', 'application/json');
-        res.end(
-          JSON.stringify({
-            uri: `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/me`,
-            proto: req.headers.host,
-          }),
-        );
-      },
-    );
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const server = await startHttpsUpstream((req, res) => {
+      res.setHeader('Set-Cookie', [
+        'JSESSIONID=abc; Domain=127.0.0.1; Path=/; Secure; HttpOnly; SameSite=None',
+      ]);
+      res.setHeader('Content-Type', 'application/json');
+      res.end(
+        JSON.stringify({
+          uri: `https://127.0.0.1:${(server.address() as AddressInfo).port}/api/v2/me`,
+          proto: req.headers.host,
+        }),
+      );
+    });
     const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { recorder, store } = await startTestRecorder(upstream, { redact: { keepSecrets: true } });
+    const { recorder, store } = await startTestRecorder(upstream, {
+      redact: { keepSecrets: true },
+      acceptAnyUpstreamCertificate: true,
+    });
     const reply = await send(`${recorder.url}/api/v2/me`);
     expect(reply.headers['set-cookie']).toEqual(['JSESSIONID=abc; Path=/; HttpOnly']);
     expect(JSON.parse(reply.text).uri).toBe(`${recorder.url}/api/v2/me`);
@@ -226,6 +243,59 @@ describe('startRecorder', () => {
       'JSESSIONID=abc; Domain=127.0.0.1; Path=/; Secure; HttpOnly; SameSite=None',
     ]);
     server.closeAllConnections();
+  });
+
+  it('refuses an https upstream whose certificate does not verify, saying how to trust it, on HTTP and WebSocket', async () => {
+    const server = await startHttpsUpstream((_req, res) => res.end('{"statusCode":0}'));
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
+    onTestFinished(() => wss.close());
+    const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { recorder, store } = await startTestRecorder(upstream);
+    const hint =
+      /certificate did not verify: trust its CA with NODE_EXTRA_CA_CERTS=ca\.pem, or restart the recorder with --insecure-upstream/;
+
+    const reply = await send(`${recorder.url}/api/v2/me`);
+    expect(reply.status).toBe(502);
+    expect(JSON.parse(reply.text)).toMatchObject({
+      error: 'VCR_UPSTREAM_UNREACHABLE',
+      message: expect.stringMatching(hint),
+    });
+    const upgrade = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+      ws.on('open', () => reject(new Error('the upgrade went through to an unverified upstream')));
+      ws.on('unexpected-response', (_req, res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
+    });
+    expect(upgrade.status).toBe(502);
+    expect(JSON.parse(upgrade.body)).toMatchObject({
+      error: 'VCR_UPSTREAM_UNREACHABLE',
+      message: expect.stringMatching(hint),
+    });
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId).map((e) => [e.kind, e.flags])).toEqual([
+      ['http', ['upstream-unreachable']],
+      ['websocket', ['upstream-unreachable']],
+    ]);
+  });
+
+  it('takes a self-signed upstream certificate when told to (record --insecure-upstream), on HTTP and WebSocket', async () => {
+    const server = await startHttpsUpstream((_req, res) => res.end('{"statusCode":0}'));
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => ws.on('message', (data) => ws.send(String(data))));
+    onTestFinished(() => wss.close());
+    const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { recorder } = await startTestRecorder(upstream, { acceptAnyUpstreamCertificate: true });
+    expect(await send(`${recorder.url}/api/v2/me`)).toMatchObject({ status: 200, text: '{"statusCode":0}' });
+    const ws = new WebSocket(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
+    onTestFinished(() => ws.terminate());
+    await once(ws, 'open');
+    ws.send('[]');
+    const [echo] = await once(ws, 'message');
+    expect(String(echo)).toBe('[]');
   });
 
   it.each([
