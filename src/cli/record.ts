@@ -17,7 +17,7 @@ export interface RecordOptions {
   redactHeader: string[];
   redactJson: string[];
   keepSecrets: boolean;
-  insecureUpstream: boolean;
+  verifyUpstream: boolean;
   maxBody: number;
   dashboard?: number;
 }
@@ -52,9 +52,9 @@ export const recordCommand = (): Command =>
     .option('--redact-json <key>', 'also redact this JSON key wherever it occurs (repeatable)', collect, [])
     .option('--keep-secrets', 'record credentials, cookies and CSRF tokens as they are (no redaction)', false)
     .option(
-      '--insecure-upstream',
-      "take an https upstream's TLS certificate without verifying it (a lab GWS's self-signed one); " +
-        'without it the certificate must verify (add a lab CA with NODE_EXTRA_CA_CERTS)',
+      '--verify-upstream',
+      "make an https upstream's TLS certificate verify (Node's CAs, plus a lab CA in NODE_EXTRA_CA_CERTS); " +
+        "without it any certificate is taken, as a lab GWS's self-signed one",
       false,
     )
     .option(
@@ -96,7 +96,7 @@ export const recordCommand = (): Command =>
               keepSecrets: options.keepSecrets,
             },
             maxBodyBytes: options.maxBody,
-            acceptAnyUpstreamCertificate: options.insecureUpstream,
+            isUpstreamCertificateChecked: options.verifyUpstream,
             logger,
           });
           stack.push(() => recorder.close());

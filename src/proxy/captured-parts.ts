@@ -49,5 +49,5 @@ export const isCertificateRefusal = (err: Error): boolean => {
 export const unreachableHint = (err: Error): string =>
   isCertificateRefusal(err)
     ? 'its TLS certificate did not verify: trust its CA with NODE_EXTRA_CA_CERTS=ca.pem, or restart the ' +
-      "recorder with --insecure-upstream to take any certificate (a lab's self-signed one)"
+      "recorder without --verify-upstream to take any certificate (a lab's self-signed one)"
     : 'check that the upstream is running and that --upstream points at it';

@@ -38,10 +38,11 @@ export interface RecorderOptions {
   /** ms WebSocket peers get to finish their close handshake when the recorder closes */
   closeGraceMs?: number;
   /**
-   * true: an https upstream's TLS certificate is taken without verifying it (a lab GWS's self-signed one).
-   * Default false: it must verify against Node's CAs and NODE_EXTRA_CA_CERTS, since credentials pass.
+   * true: an https upstream's TLS certificate must verify against Node's CAs and NODE_EXTRA_CA_CERTS
+   * (`record --verify-upstream`). Default false: any certificate is taken, as a lab GWS's is usually
+   * self-signed and the command line a recording is started with has no way to name a CA.
    */
-  acceptAnyUpstreamCertificate?: boolean;
+  isUpstreamCertificateChecked?: boolean;
   /**
    * true: rows are written on a worker thread with its own connection, so SQLite (and its checkpoint
    * fsyncs) never runs on the forwarding thread; false: on this thread, through the store's connection.
@@ -64,7 +65,7 @@ export const RECORDER_DEFAULTS = {
   maxBodyBytes: 10 * 1024 * 1024,
   batchWindowMs: 25,
   closeGraceMs: 1000,
-  acceptAnyUpstreamCertificate: false,
+  isUpstreamCertificateChecked: false,
   isWriterOffThread: availableParallelism() > 2,
   logger: silentLogger,
   clock: systemClock,
@@ -181,7 +182,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
           keepAlive: true,
           maxFreeSockets: 256,
           scheduling: 'lifo',
-          rejectUnauthorized: !opts.acceptAnyUpstreamCertificate,
+          rejectUnauthorized: opts.isUpstreamCertificateChecked,
         })
       : new HttpAgent({ keepAlive: true, maxFreeSockets: 256, scheduling: 'lifo' });
 
@@ -199,7 +200,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     maxBodyBytes: opts.maxBodyBytes,
     isNotificationsPath,
     publicOrigin,
-    isUpstreamCertificateChecked: !opts.acceptAnyUpstreamCertificate,
+    isUpstreamCertificateChecked: opts.isUpstreamCertificateChecked,
     logger,
     onExchange: (captured) => {
       const built = rows.exchange(captured);
@@ -215,7 +216,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     maxBodyBytes: opts.maxBodyBytes,
     isNotificationsPath,
     publicOrigin,
-    isUpstreamCertificateChecked: !opts.acceptAnyUpstreamCertificate,
+    isUpstreamCertificateChecked: opts.isUpstreamCertificateChecked,
     closeGraceMs: opts.closeGraceMs,
     logger,
     onExchange: (captured, isFinal) => {

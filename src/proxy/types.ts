@@ -21,7 +21,7 @@ export interface ForwarderOptions {
   isNotificationsPath: (path: string) => boolean;
   /** the origin clients reach the proxy on, from the request's Host header */
   publicOrigin: (req: IncomingMessage) => string;
-  /** false: an https upstream's certificate is taken unverified (`record --insecure-upstream`) */
+  /** true: an https upstream's certificate must verify (`record --verify-upstream`); false: any is taken */
   isUpstreamCertificateChecked: boolean;
   logger: Logger;
 }

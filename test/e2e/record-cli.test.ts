@@ -194,7 +194,7 @@ describe('gws-vcr record (the command)', () => {
     );
   });
 
-  it('verifies an https upstream’s certificate unless --insecure-upstream is given', async () => {
+  it('takes a self-signed https upstream unless --verify-upstream is given', async () => {
     const tls = join(ROOT, 'test', 'fixtures', 'tls');
     const server = createHttpsServer(
       {
@@ -225,8 +225,8 @@ describe('gws-vcr record (the command)', () => {
       expect(await cli.stop('SIGINT')).toBe(0);
       return status;
     };
-    expect(await statusThrough([])).toBe(502);
-    expect(await statusThrough(['--insecure-upstream'])).toBe(200);
+    expect(await statusThrough([])).toBe(200);
+    expect(await statusThrough(['--verify-upstream'])).toBe(502);
   });
 
   it('refuses a missing --upstream with a message and exit 1', async () => {

@@ -230,10 +230,7 @@ describe('startRecorder', () => {
       );
     });
     const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { recorder, store } = await startTestRecorder(upstream, {
-      redact: { keepSecrets: true },
-      acceptAnyUpstreamCertificate: true,
-    });
+    const { recorder, store } = await startTestRecorder(upstream, { redact: { keepSecrets: true } });
     const reply = await send(`${recorder.url}/api/v2/me`);
     expect(reply.headers['set-cookie']).toEqual(['JSESSIONID=abc; Path=/; HttpOnly']);
     expect(JSON.parse(reply.text).uri).toBe(`${recorder.url}/api/v2/me`);
@@ -245,15 +242,15 @@ describe('startRecorder', () => {
     server.closeAllConnections();
   });
 
-  it('refuses an https upstream whose certificate does not verify, saying how to trust it, on HTTP and WebSocket', async () => {
+  it('refuses, when told to verify, an https upstream whose certificate does not, saying how to trust it', async () => {
     const server = await startHttpsUpstream((_req, res) => res.end('{"statusCode":0}'));
     const wss = new WebSocketServer({ server });
     wss.on('connection', (ws) => ws.on('message', (data) => ws.send(data)));
     onTestFinished(() => wss.close());
     const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { recorder, store } = await startTestRecorder(upstream);
+    const { recorder, store } = await startTestRecorder(upstream, { isUpstreamCertificateChecked: true });
     const hint =
-      /certificate did not verify: trust its CA with NODE_EXTRA_CA_CERTS=ca\.pem, or restart the recorder with --insecure-upstream/;
+      /certificate did not verify: trust its CA with NODE_EXTRA_CA_CERTS=ca\.pem, or restart the recorder without --verify-upstream/;
 
     const reply = await send(`${recorder.url}/api/v2/me`);
     expect(reply.status).toBe(502);
@@ -282,13 +279,13 @@ describe('startRecorder', () => {
     ]);
   });
 
-  it('takes a self-signed upstream certificate when told to (record --insecure-upstream), on HTTP and WebSocket', async () => {
+  it('takes a self-signed upstream certificate by default, on HTTP and WebSocket', async () => {
     const server = await startHttpsUpstream((_req, res) => res.end('{"statusCode":0}'));
     const wss = new WebSocketServer({ server });
     wss.on('connection', (ws) => ws.on('message', (data) => ws.send(String(data))));
     onTestFinished(() => wss.close());
     const upstream = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { recorder } = await startTestRecorder(upstream, { acceptAnyUpstreamCertificate: true });
+    const { recorder } = await startTestRecorder(upstream);
     expect(await send(`${recorder.url}/api/v2/me`)).toMatchObject({ status: 200, text: '{"statusCode":0}' });
     const ws = new WebSocket(`${recorder.url.replace('http', 'ws')}/api/v2/notifications`);
     onTestFinished(() => ws.terminate());
