@@ -53,8 +53,8 @@ export const recordCommand = (): Command =>
     .option('--keep-secrets', 'record credentials, cookies and CSRF tokens as they are (no redaction)', false)
     .option(
       '--verify-upstream',
-      "make an https upstream's TLS certificate verify (Node's CAs, plus a lab CA in NODE_EXTRA_CA_CERTS); " +
-        "without it any certificate is taken, as a lab GWS's self-signed one",
+      "check an https upstream's TLS certificate against Node's CAs and a lab CA in NODE_EXTRA_CA_CERTS; " +
+        "without it any certificate is taken, such as a lab GWS's self-signed one",
       false,
     )
     .option(
