@@ -52,6 +52,23 @@ const openPage = async (): Promise<{ page: Page; problems: string[] }> => {
   return { page, problems };
 };
 
+/** Opens a dashboard page and waits until it has drawn what it fetched. */
+const load = async (page: Page, url: string): Promise<void> => {
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="true"]');
+};
+
+/** A dashboard over the recording of `script` alone (session 1), closed after the test, and a fresh page. */
+const openDashboard = async (
+  name: string,
+  script: RecordingScript,
+): Promise<{ url: string; page: Page; problems: string[] }> => {
+  const { store } = storeWith([{ name, script }]);
+  const dashboard = await createDashboard({ store, port: 0 });
+  onTestFinished(() => dashboard.close());
+  return { url: dashboard.url, ...(await openPage()) };
+};
+
 const laneIds = (page: Page): Promise<string[]> =>
   page.$$eval('.vis-labelset .lane-label[data-call-id]', (labels) =>
     labels.map((l) => (l as HTMLElement).dataset.callId ?? ''),
@@ -71,8 +88,7 @@ describe('dashboard pages', () => {
     const { page, problems } = await openPage();
 
     // the page is open before the agent does anything: what follows must arrive live
-    await page.goto(`${dashboard.url}/session.html?id=${recorder.sessionId}`);
-    await page.waitForSelector('body[data-ready="true"]');
+    await load(page, `${dashboard.url}/session.html?id=${recorder.sessionId}`);
     expect(await page.isVisible('#live-badge')).toBe(true);
 
     const agent = await connectAgentDesktop({
@@ -116,13 +132,11 @@ describe('dashboard pages', () => {
   });
 
   it('lists a conference in the Transfers tab with each of its steps, the parent update included', async () => {
-    const { store } = storeWith([{ name: 'conference', script: twoStepConference(new RecordingScript()) }]);
-    const dashboard = await createDashboard({ store, port: 0 });
-    onTestFinished(() => dashboard.close());
-    const { page, problems } = await openPage();
-
-    await page.goto(`${dashboard.url}/session.html?id=1#transfers`);
-    await page.waitForSelector('body[data-ready="true"]');
+    const { url, page, problems } = await openDashboard(
+      'conference',
+      twoStepConference(new RecordingScript()),
+    );
+    await load(page, `${url}/session.html?id=1#transfers`);
     const headers = await page.locator('#transfers thead th').allTextContents();
     const cells = await page.locator('#transfers tbody tr.ok td').allTextContents();
     // twoStepConference: InitiateConference 4000, Dialing 4080, CompleteConference 7000, consult Released 7060,
@@ -143,13 +157,11 @@ describe('dashboard pages', () => {
   });
 
   it('draws the ladder: requests with their operationName, responses with statusCode, notifications, in time order', async () => {
-    const { store } = storeWith([{ name: 'refused', script: failedCompleteTransfer(new RecordingScript()) }]);
-    const dashboard = await createDashboard({ store, port: 0 });
-    onTestFinished(() => dashboard.close());
-    const { page, problems } = await openPage();
-
-    await page.goto(`${dashboard.url}/session.html?id=1#ladder`);
-    await page.waitForSelector('body[data-ready="true"]');
+    const { url, page, problems } = await openDashboard(
+      'refused',
+      failedCompleteTransfer(new RecordingScript()),
+    );
+    await load(page, `${url}/session.html?id=1#ladder`);
     const rows = await page.$$eval('#ladder .ladder-row', (els) =>
       els.map((el) => [
         (el as HTMLElement).dataset.kind,
@@ -178,17 +190,12 @@ describe('dashboard pages', () => {
     const script = seedWithHostileUserData(new RecordingScript());
     // refused, so it is drawn (and listed) as a failed request
     script.post(SEED_CALL_A, HOSTILE_OPERATION, SEED_TIMES.established + 3000, {}, { statusCode: 2 });
-    const { store } = storeWith([{ name: HOSTILE_NAME, script }]);
-    const dashboard = await createDashboard({ store, port: 0 });
-    onTestFinished(() => dashboard.close());
-    const { page, problems } = await openPage();
+    const { url, page, problems } = await openDashboard(HOSTILE_NAME, script);
 
-    await page.goto(`${dashboard.url}/`);
-    await page.waitForSelector('body[data-ready="true"]');
+    await load(page, `${url}/`);
     expect(await page.textContent('#sessions tbody')).toContain(HOSTILE_NAME);
 
-    await page.goto(`${dashboard.url}/session.html?id=1`);
-    await page.waitForSelector('body[data-ready="true"]');
+    await load(page, `${url}/session.html?id=1`);
     expect(await laneIds(page)).toEqual([SEED_CALL_A.id, SEED_CALL_B.id]);
     expect(await page.textContent('#session-title')).toContain(HOSTILE_NAME);
     await page.waitForSelector('.vis-item.vis-box.request.failed');
@@ -198,9 +205,7 @@ describe('dashboard pages', () => {
     const json = await page.textContent('#detail .json');
     for (const value of Object.values(HOSTILE_USER_DATA)) expect(json).toContain(JSON.stringify(value));
 
-    await page.goto(
-      `${dashboard.url}/session.html?id=1&operation=${encodeURIComponent(HOSTILE_OPERATION)}#transfers`,
-    );
+    await page.goto(`${url}/session.html?id=1&operation=${encodeURIComponent(HOSTILE_OPERATION)}#transfers`);
     await page.waitForSelector('#operations tbody tr.bad');
     expect(await page.textContent('#operations tbody')).toContain(HOSTILE_OPERATION);
 
