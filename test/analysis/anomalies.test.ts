@@ -67,48 +67,48 @@ describe('anomalies', () => {
     ]);
   });
 
-  it('words a refused request the same in its anomaly and in the transfer it broke: operation, statusCode, message', () => {
-    const { session, exchanges, messages } = failedCompleteTransfer().rows();
-    // refused with a statusCode and no statusMessage
-    const singleStep = operationExchange({
-      id: 90,
-      startMs: SEED_TIMES.complete + 100,
+  // The seed's refused CompleteTransfer, then a SingleStepTransfer on call A refused as each row says: both
+  // anomaly and transfer problem name the operation, then `failed`, then GWS's statusMessage if it sent one.
+  it.each([
+    {
+      refusal: 'statusCode 5, no statusMessage',
       status: 403,
-      path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
-      requestBody: Buffer.from('{"operationName":"SingleStepTransfer","destination":{"phoneNumber":"5002"}}'),
-      responseBody: Buffer.from('{"statusCode":5}'),
-    });
-    const analysis = analyzeSession({ session, exchanges: [...exchanges, singleStep], messages });
-    const failed = analysis.anomalies.filter((a) => a.kind === 'request-failed').map((a) => a.message);
-    expect(failed).toEqual([
-      `CompleteTransfer on call ${SEED_CALL_B.id} at 48900.0 ms failed with statusCode 2: CompleteTransfer is not valid for the current state`,
-      `SingleStepTransfer on call ${SEED_CALL_A.id} at 49000.0 ms failed with statusCode 5`,
-    ]);
-    expect(analysis.transfers.map((t) => t.problem)).toEqual([
-      'CompleteTransfer failed with statusCode 2: CompleteTransfer is not valid for the current state',
-      'SingleStepTransfer failed with statusCode 5',
-    ]);
-  });
-
-  it('keeps the statusMessage of a refusal that has no readable statusCode, in its anomaly and its transfer', () => {
-    const { session, exchanges, messages } = failedCompleteTransfer().rows();
-    const singleStep = operationExchange({
-      id: 90,
-      startMs: SEED_TIMES.complete + 100,
+      responseBody: '{"statusCode":5}',
+      failure: 'failed with statusCode 5',
+    },
+    {
+      refusal: 'statusCode "5" and a statusMessage',
       status: 500,
-      path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
-      requestBody: Buffer.from('{"operationName":"SingleStepTransfer","destination":{"phoneNumber":"5002"}}'),
-      responseBody: Buffer.from('{"statusCode":"5","statusMessage":"Voice service restarting"}'),
-    });
-    const analysis = analyzeSession({ session, exchanges: [...exchanges, singleStep], messages });
-    const failed = analysis.anomalies.filter((a) => a.kind === 'request-failed').map((a) => a.message);
-    expect(failed).toContain(
-      `SingleStepTransfer on call ${SEED_CALL_A.id} at 49000.0 ms failed with HTTP 500 and no statusCode: Voice service restarting`,
-    );
-    expect(analysis.transfers.map((t) => t.problem)).toContain(
-      'SingleStepTransfer failed with HTTP 500 and no statusCode: Voice service restarting',
-    );
-  });
+      responseBody: '{"statusCode":"5","statusMessage":"Voice service restarting"}',
+      failure: 'failed with HTTP 500 and no statusCode: Voice service restarting',
+    },
+  ])(
+    'words a request refused with $refusal the same in its anomaly and in the transfer it broke',
+    ({ status, responseBody, failure }) => {
+      const { session, exchanges, messages } = failedCompleteTransfer().rows();
+      const singleStep = operationExchange({
+        id: 90,
+        startMs: SEED_TIMES.complete + 100,
+        status,
+        path: `/api/v2/me/calls/${SEED_CALL_A.id}`,
+        requestBody: Buffer.from(
+          '{"operationName":"SingleStepTransfer","destination":{"phoneNumber":"5002"}}',
+        ),
+        responseBody: Buffer.from(responseBody),
+      });
+      const analysis = analyzeSession({ session, exchanges: [...exchanges, singleStep], messages });
+      const failed = analysis.anomalies.filter((a) => a.kind === 'request-failed').map((a) => a.message);
+      const completeFailure = 'failed with statusCode 2: CompleteTransfer is not valid for the current state';
+      expect(failed).toEqual([
+        `CompleteTransfer on call ${SEED_CALL_B.id} at 48900.0 ms ${completeFailure}`,
+        `SingleStepTransfer on call ${SEED_CALL_A.id} at 49000.0 ms ${failure}`,
+      ]);
+      expect(analysis.transfers.map((t) => t.problem)).toEqual([
+        `CompleteTransfer ${completeFailure}`,
+        `SingleStepTransfer ${failure}`,
+      ]);
+    },
+  );
 
   it('flags a state change the capabilities did not allow', () => {
     const analysis = analyzeSession(heldWhileRinging().rows());
