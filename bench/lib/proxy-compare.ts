@@ -19,6 +19,14 @@ export const restLoadSettings = (isQuick: boolean) => ({
   warmupMs: isQuick ? 300 : 1000,
 });
 
+/** A REST throughput table's title: `what`, then the load and rounds it was measured with. */
+export const restLoadTitle = (
+  what: string,
+  s: { concurrency: number; rounds: number; throughputMsPerRound: number },
+): string =>
+  `${what}: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
+  `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`;
+
 /** How the tables name the targets the comparisons share. */
 export const PROXY_LABELS = {
   direct: 'direct to upstream',

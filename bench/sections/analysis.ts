@@ -1,6 +1,5 @@
 // Benchmark of `gws-vcr analyze --json` on a synthetic session of a million Bayeux messages: wall time and peak RSS.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -9,6 +8,7 @@ import { type ChildMeasure, measureChild } from '../lib/measure-child.js';
 import { type BenchContext, type BenchSection, formatNumber, type SectionResult } from '../lib/section.js';
 import { percentile } from '../lib/stats.js';
 import { type SyntheticSessionSummary, writeSyntheticSession } from '../lib/synthetic-session.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Targets from the issue "Benchmarks, load, fault and security suite", for 1,000,000 messages. */
 export const TARGETS = {
@@ -96,8 +96,7 @@ const generate = (
 
 const runSection = async (context: BenchContext): Promise<SectionResult> => {
   const s = settings(context.isQuick);
-  const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-analysis-'));
-  try {
+  return withTempDir('analysis', async (dir) => {
     const db = join(dir, 'synthetic.sqlite');
     const { summary, writeMs, fileMb } = generate(db, s.messages, context.log);
     const toClient = (() => {
@@ -183,9 +182,7 @@ const runSection = async (context: BenchContext): Promise<SectionResult> => {
         summary: { wallMs, cpuMs, peakRssMb, baselineWallMs, ratio: wallMs / baselineWallMs },
       },
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 };
 
 export const analysisSection: BenchSection = { name: 'analysis', run: runSection };

@@ -4,9 +4,8 @@
 // agent (4 agents): 1,000 clients with their own streams at 10,000+ notifications/s would need more control requests
 // than it serves, and fanning one agent's notification out to 1,000 clients at once would measure the clients'
 // queue, not the proxy. The upstream sends the simulator's notification shape instead (seed, ~1 KB).
-import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type ChildServer, startBenchServer, startChild } from '../lib/child.js';
@@ -17,6 +16,7 @@ import { NotificationTally } from '../lib/notification-tally.js';
 import { peakRssMbOf } from '../lib/peak-rss.js';
 import { type BenchSection, formatNumber, ms, type SectionResult } from '../lib/section.js';
 import { summarize } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Targets from the issue "Benchmarks, load, fault and security suite". */
 export const TARGETS = {
@@ -269,12 +269,9 @@ export const cometdLoadSection: BenchSection = {
   name: 'cometd-load',
   run: async (context): Promise<SectionResult> => {
     const s = settings(context.isQuick);
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-'));
-    try {
+    return withTempDir('cometd-load', async (dir) => {
       const m = await measure(s, context.log, dir);
       return { tables: [tableOf(s, m)], data: { targets: TARGETS, settings: s, ...m } };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };

@@ -1,6 +1,5 @@
 // Benchmark of the dashboard over a big session: JSON API latency (p95) and how soon the timeline page is usable.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
@@ -16,6 +15,7 @@ import {
 } from '../lib/section.js';
 import { percentile } from '../lib/stats.js';
 import { writeSyntheticSession } from '../lib/synthetic-session.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Targets from the issue "Analyze and dashboard", item 5: over a session of at least these calls and messages. */
 export const TARGETS = {
@@ -103,8 +103,7 @@ export const dashboardSection: BenchSection = {
   name: 'dashboard',
   async run({ isQuick, log }: BenchContext): Promise<SectionResult> {
     const s = settings(isQuick);
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-dashboard-'));
-    try {
+    return withTempDir('dashboard', async (dir) => {
       const path = join(dir, 'big.sqlite');
       log(`writing a synthetic session of ${s.messages} messages`);
       const writer = openStore(path);
@@ -201,8 +200,6 @@ export const dashboardSection: BenchSection = {
         await dashboard.close();
         store.close();
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };

@@ -1,6 +1,5 @@
 // Benchmark against the peer: REST through `gws-vcr record` vs `mitmdump -w` (mitmproxy), with direct and bare http-proxy.
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startBenchServer } from '../lib/child.js';
 import { findMitmdump, startMitmdump } from '../lib/mitmdump.js';
@@ -11,12 +10,13 @@ import {
   loadRow,
   PROXY_LABELS,
   pairedRatio,
-  REST_PATH,
   restLoadSettings,
+  restLoadTitle,
   startRecorderChild,
   summaries,
 } from '../lib/proxy-compare.js';
 import { type BenchContext, type BenchSection, formatNumber, type SectionResult } from '../lib/section.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Target from the issue "Benchmarks, load, fault and security suite". */
 export const TARGETS = {
@@ -79,9 +79,7 @@ const tablesOf = (s: Settings, m: Awaited<ReturnType<typeof measure>>) => {
   const f = m.fixed;
   return [
     {
-      title:
-        `REST vs mitmdump: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
-        `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`,
+      title: restLoadTitle('REST vs mitmdump', s),
       rows: [
         loadRow(LABELS.direct, t.direct),
         loadRow(LABELS.bare, t.bare),
@@ -126,12 +124,9 @@ export const mitmdumpSection: BenchSection = {
         data: { skipped: true, targets: TARGETS },
       };
     }
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-'));
-    try {
+    return withTempDir('mitmdump', async (dir) => {
       const m = await measure(context, s, mitmdump, dir);
       return { tables: tablesOf(s, m), data: { targets: TARGETS, settings: s, mitmdump, ...m } };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };

@@ -1,6 +1,4 @@
 // Benchmark of the recorder: REST throughput and latency (direct, bare http-proxy, gws-vcr record) and notifications/s.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BENCH_CHANNEL } from '../lib/bench-channel.js';
@@ -14,6 +12,7 @@ import {
   perRound,
   REST_PATH,
   restLoadSettings,
+  restLoadTitle,
   startRecorderChild,
   summaries,
 } from '../lib/proxy-compare.js';
@@ -25,6 +24,7 @@ import {
   type SectionResult,
 } from '../lib/section.js';
 import { median } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Targets from the issue "Record: the capturing proxy". */
 export const TARGETS = {
@@ -160,8 +160,7 @@ const notificationsBenchmark = async (context: BenchContext, dir: string) => {
 export const recorderSection: BenchSection = {
   name: 'recorder',
   run: async (context): Promise<SectionResult> => {
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-'));
-    try {
+    return withTempDir('recorder', async (dir) => {
       const rest = await restBenchmark(context, dir);
       const notifications = await notificationsBenchmark(context, dir);
       const s = settings(context.isQuick);
@@ -171,9 +170,7 @@ export const recorderSection: BenchSection = {
       return {
         tables: [
           {
-            title:
-              `REST throughput: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
-              `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`,
+            title: restLoadTitle('REST throughput', s),
             rows: [
               loadRow(LABELS.direct, t.direct),
               loadRow(LABELS.bare, t.bare),
@@ -237,8 +234,6 @@ export const recorderSection: BenchSection = {
         ],
         data: { targets: TARGETS, settings: s, rest, notifications },
       };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };

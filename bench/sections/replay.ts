@@ -1,6 +1,4 @@
 // Benchmark of replay timing: how far each replayed notification's delay lands from the recorded one, at speed 1 and 10.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CometD } from 'cometd';
@@ -10,6 +8,7 @@ import { startChild } from '../lib/child.js';
 import type { BenchTransport } from '../lib/cometd-clients.js';
 import { type BenchContext, type BenchSection, ms, type SectionResult } from '../lib/section.js';
 import { type LatencySummary, summarize } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 /** Target from the issue "Replay: a recorded session as a stand-in GWS server". */
 export const TARGETS = { maxP99ErrorMsAtSpeed1: 5 } as const;
@@ -205,8 +204,7 @@ export const replaySection: BenchSection = {
   run: async ({ isQuick, log }: BenchContext): Promise<SectionResult> => {
     adapt();
     const { steps } = settings(isQuick);
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-replay-'));
-    try {
+    return withTempDir('replay', async (dir) => {
       const db = join(dir, 'replay.sqlite');
       writeSession(db, steps);
       const rows = [];
@@ -238,8 +236,6 @@ export const replaySection: BenchSection = {
         tables: [{ title: 'Replay timing error (replayed minus recorded delay, client-side)', rows }],
         data: { delaysMs: DELAYS_MS, steps, errors: data },
       };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };

@@ -1,6 +1,4 @@
 // Where the recorder's CPU goes: its writer inline vs on a worker thread under REST load, and the store writer alone.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NewExchange, openStore, RowPacker } from '../../src/store/index.js';
 import { startBenchServer } from '../lib/child.js';
@@ -11,11 +9,13 @@ import {
   pairedRatio,
   REST_PATH,
   restLoadSettings,
+  restLoadTitle,
   type Summary,
   summaries,
 } from '../lib/proxy-compare.js';
 import { type BenchRow, type BenchSection, formatNumber, type SectionResult } from '../lib/section.js';
 import { median } from '../lib/stats.js';
+import { withTempDir } from '../lib/temp-dir.js';
 
 const settings = (isQuick: boolean) => ({
   ...restLoadSettings(isQuick),
@@ -174,8 +174,7 @@ export const writerSection: BenchSection = {
   name: 'writer',
   run: async (context): Promise<SectionResult> => {
     const s = settings(context.isQuick);
-    const dir = mkdtempSync(join(tmpdir(), 'gws-vcr-bench-'));
-    try {
+    return withTempDir('writer', async (dir) => {
       const load = await underLoad(s, dir, context.log);
       context.log(`writer: the store writer alone, ${formatNumber(s.rows)} rows, ${s.storeRuns} run(s)`);
       const alone = await storeAlone(s, dir);
@@ -183,9 +182,7 @@ export const writerSection: BenchSection = {
       return {
         tables: [
           {
-            title:
-              `Where the recorder's CPU goes: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
-              `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`,
+            title: restLoadTitle("Where the recorder's CPU goes", s),
             rows: [
               cpuRow(LABELS.bare, t.bare),
               cpuRow(LABELS.inline, t.inline),
@@ -217,8 +214,6 @@ export const writerSection: BenchSection = {
         ],
         data: { settings: s, underLoad: load, storeAlone: alone },
       };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   },
 };
