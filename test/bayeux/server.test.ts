@@ -29,16 +29,18 @@ const activeTimeouts = (): number => process.getActiveResourcesInfo().filter((r)
 describe.each(['long-polling', 'websocket'] as const)(
   'BayeuxServer over %s',
   (transport: ClientTransport) => {
-    const connectAs = async (url: string, user: string) => {
-      const client = await connectClient({ url, transport, headers: { authorization: basic(user) } });
+    /** A client on this transport, disconnected when the test ends; signed in as `user` when one is given. */
+    const connect = async (url: string, user?: string) => {
+      const headers: Record<string, string> = user === undefined ? {} : { authorization: basic(user) };
+      const client = await connectClient({ url, transport, headers });
       onTestFinished(() => client.disconnect());
       return client;
     };
 
     it("publishes to one principal's sessions only", async () => {
       const server = await start({ authenticate });
-      const alice = await connectAs(server.url, 'alice');
-      const bob = await connectAs(server.url, 'bob');
+      const alice = await connect(server.url, 'alice');
+      const bob = await connect(server.url, 'bob');
       await alice.subscribe('/v2/me/calls');
       await bob.subscribe('/v2/me/calls');
       expect(server.bayeux.session(alice.clientId)).toMatchObject({ principal: 'alice', transport });
@@ -59,10 +61,8 @@ describe.each(['long-polling', 'websocket'] as const)(
 
     it('delivers a whole message to one session, subscribed or not', async () => {
       const server = await start();
-      const client = await connectClient({ url: server.url, transport });
-      onTestFinished(() => client.disconnect());
-      const other = await connectClient({ url: server.url, transport });
-      onTestFinished(() => other.disconnect());
+      const client = await connect(server.url);
+      const other = await connect(server.url);
       const message = {
         channel: '/v2/me/devices',
         data: { messageType: 'DeviceStateChangeMessage' },
@@ -79,10 +79,8 @@ describe.each(['long-polling', 'websocket'] as const)(
 
     it('publishes a whole message to one session, only while it is subscribed', async () => {
       const server = await start();
-      const client = await connectClient({ url: server.url, transport });
-      onTestFinished(() => client.disconnect());
-      const other = await connectClient({ url: server.url, transport });
-      onTestFinished(() => other.disconnect());
+      const client = await connect(server.url);
+      const other = await connect(server.url);
       await client.subscribe('/v2/me/*');
       await other.subscribe('/v2/me/*');
       const message = { channel: '/v2/me/calls', data: { n: 1 }, ext: { seq: 7 } };
