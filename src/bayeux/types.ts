@@ -38,8 +38,10 @@ export interface BayeuxMessage {
   [field: string]: unknown;
 }
 
-/** Result of reading a body or frame that should hold Bayeux messages; bad input is data, not an exception. */
-/** A body read as Bayeux; a refusal says why, and whether the text was JSON at all (not Bayeux, or malformed). */
+/**
+ * Result of reading a body or frame that should hold Bayeux messages; bad input is data, not an exception.
+ * A refusal says why, and whether the text was JSON at all (JSON but not Bayeux, or malformed).
+ */
 export type BayeuxParseResult =
   | { ok: true; messages: BayeuxMessage[] }
   | { ok: false; reason: string; isJson: boolean };
