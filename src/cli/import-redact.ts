@@ -9,8 +9,8 @@ const isJsonType = (headers: HeaderList | null): boolean =>
     ([name, value]) => name.toLowerCase() === 'content-type' && value.toLowerCase().includes('json'),
   );
 
-const withFlag = (flags: readonly RowFlag[], isRedacted: boolean): RowFlag[] =>
-  isRedacted && !flags.includes('redacted') ? [...flags, 'redacted'] : [...flags];
+const flaggedRedacted = (flags: readonly RowFlag[]): RowFlag[] =>
+  flags.includes('redacted') ? [...flags] : [...flags, 'redacted'];
 
 /**
  * Redacts secret headers (their values, as the recorder writes them: `Basic [REDACTED]`, cookie names kept),
@@ -47,7 +47,7 @@ export const redactImported = (rows: Rows, options: Omit<RedactOptions, 'keepSec
       query: query.text,
       requestBody: requestBody.data,
       responseBody: responseBody.data,
-      flags: withFlag(e.flags, true),
+      flags: flaggedRedacted(e.flags),
     };
   };
   const frame = (f: NewFrameRow): NewFrameRow => {
@@ -55,7 +55,7 @@ export const redactImported = (rows: Rows, options: Omit<RedactOptions, 'keepSec
     const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
     const payload = redactor.bytes(f.payload, looksJson, f.flags.includes('truncated'));
     return payload.isRedacted
-      ? { ...f, payload: payload.data ?? Buffer.alloc(0), flags: withFlag(f.flags, true) }
+      ? { ...f, payload: payload.data ?? Buffer.alloc(0), flags: flaggedRedacted(f.flags) }
       : f;
   };
   return {
