@@ -1,5 +1,4 @@
 // Who may reach the dashboard: loopback binding unless a token is set, the token check, and the headers every reply carries.
-
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
