@@ -1,8 +1,11 @@
-// The README is the user guide: it must name every command, every error code, and the test command CI runs.
+// The README is the user guide: it must name every command, every error code, the test command CI runs, and show
+// examples and reports as the code and commands it names produce them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allCommands } from '../src/cli/commands.js';
+import { runCli } from './helpers/cli.js';
+import { tempDbPath } from './helpers/store-rows.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -47,4 +50,27 @@ describe('README examples', () => {
     const example = readFileSync(join(ROOT, 'examples', 'replay-in-ci.test.ts'), 'utf8').trimEnd();
     expect(readme).toContain(example);
   });
+
+  it('shows an analyze report the command it names prints, line for line but for ids, times and padding', async () => {
+    const quoted =
+      /```\n(Session 1 [\s\S]*?)```\n\n\(`gws-vcr demo --once --think-ms 0` then `gws-vcr analyze`/.exec(
+        readme,
+      );
+    expect(quoted, 'the report block, then the sentence naming its commands').not.toBeNull();
+    const db = tempDbPath();
+    const demo = await runCli(['demo', '--once', '--think-ms', '0', '--db', db]);
+    expect(demo.code, demo.stderr).toBe(0);
+    const analyze = await runCli(['analyze', '--db', db]);
+    expect(analyze.code, analyze.stderr).toBe(0);
+    // a call id (32 characters), then every number, then runs of spaces
+    const shape = (line: string) =>
+      line
+        .replace(/\b[0-9A-Z]{32}\b/g, 'ID')
+        .replace(/\d+(?:[.,:-]\d+)*/g, 'N')
+        .replace(/ +/g, ' ');
+    const printed = new Set(analyze.stdout.split('\n').map(shape));
+    const lines = (quoted?.[1] ?? '').split('\n').filter((line) => line.trim() !== '' && line.trim() !== '…');
+    expect(lines.length).toBeGreaterThan(15);
+    expect(lines.filter((line) => !printed.has(shape(line)))).toEqual([]);
+  }, 60_000);
 });
