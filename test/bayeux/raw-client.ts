@@ -24,6 +24,8 @@ const tryJson = (text: string): unknown => {
 export const rawRequest = (
   url: string,
   options: {
+    /** the request target exactly as sent, instead of `url`'s (a URL would resolve `..` and read `\` as `/`) */
+    path?: string;
     method?: string;
     body?: string | Buffer;
     headers?: Record<string, string>;
@@ -34,6 +36,7 @@ export const rawRequest = (
     const req = request(
       url,
       {
+        ...(options.path === undefined ? {} : { path: options.path }),
         method: options.method ?? 'POST',
         agent: false,
         headers: { 'content-type': 'application/json', ...options.headers },

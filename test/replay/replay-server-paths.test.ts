@@ -6,7 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { underPath } from '../../src/common/under-path.js';
 import { requestLine } from '../../src/proxy/captured-parts.js';
 import { startReplayServer } from '../../src/replay/index.js';
-import { handshakeMessage } from '../bayeux/raw-client.js';
+import { handshakeMessage, rawRequest } from '../bayeux/raw-client.js';
 import { storedTransferSource } from '../helpers/replay-rows.js';
 
 const NOTIFICATIONS = '/api/v2/notifications';
@@ -21,34 +21,13 @@ type Answerer = 'bayeux' | 'rest' | 'bayeux refused the path';
  * POSTs a handshake to `target` exactly as written (fetch and a URL string would resolve `..` first) and says
  * who answered: a handshake reply comes from Bayeux, VCR_REPLAY_NO_MATCH from the recording's REST answers.
  */
-const answererOf = (origin: string, target: string): Promise<Answerer | string> =>
-  new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(origin);
-    const req = request(
-      {
-        hostname,
-        port,
-        path: target,
-        method: 'POST',
-        agent: false,
-        headers: { 'content-type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (text.includes('"channel":"/meta/handshake"')) resolve('bayeux');
-          else if (text.includes('VCR_REPLAY_NO_MATCH')) resolve('rest');
-          else if (text.includes('VCR_BAYEUX_BAD_REQUEST')) resolve('bayeux refused the path');
-          else resolve(`${res.statusCode} ${text}`);
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify([handshakeMessage()]));
-  });
+const answererOf = async (origin: string, target: string): Promise<Answerer | string> => {
+  const res = await rawRequest(origin, { path: target, body: JSON.stringify([handshakeMessage()]) });
+  if (res.text.includes('"channel":"/meta/handshake"')) return 'bayeux';
+  if (res.text.includes('VCR_REPLAY_NO_MATCH')) return 'rest';
+  if (res.text.includes('VCR_BAYEUX_BAD_REQUEST')) return 'bayeux refused the path';
+  return `${res.status} ${res.text}`;
+};
 
 /** Asks for a WebSocket upgrade on `target` as written: 101, the status of a refusal, or 'closed'. */
 const upgradeOf = (origin: string, target: string): Promise<number | 'closed'> =>

@@ -1,8 +1,8 @@
-import { request as httpRequest } from 'node:http';
 import { connect as connectTcp } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
+import { rawRequest as httpRequest } from '../bayeux/raw-client.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
 import { createNormalizer, SEED_ORIGIN, seedNotifications } from '../helpers/seed.js';
 import { basicAuth, callOperation, request, ringCall, startTestSimulator } from '../helpers/simulator.js';
@@ -188,23 +188,11 @@ describe('simulator server', () => {
     const sim = await startTestSimulator();
     const handshake =
       '[{"channel":"/meta/handshake","version":"1.0","supportedConnectionTypes":["long-polling"]}]';
-    // node:http sends the path as given; fetch would resolve the dot segments first
-    const post = (path: string) =>
-      new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-        const req = httpRequest(
-          sim.url,
-          { method: 'POST', path, headers: { 'Content-Type': 'application/json' } },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (chunk: Buffer) => chunks.push(chunk));
-            res.on('end', () =>
-              resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) }),
-            );
-          },
-        );
-        req.on('error', reject);
-        req.end(handshake);
-      });
+    // sent as written; fetch would resolve the dot segments first
+    const post = async (path: string) => {
+      const res = await httpRequest(sim.url, { path, body: handshake });
+      return { status: res.status, body: res.json };
+    };
     // under the notifications path as sent: the Bayeux server answers, as the recorder would have stored it
     expect(await post('/api/v2/notifications/../me')).toMatchObject({
       status: 200,
