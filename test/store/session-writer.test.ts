@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { openStore } from '../../src/store/index.js';
+import { openStore, type PackedRows, RowPacker } from '../../src/store/index.js';
 import { recordingLogger } from '../helpers/logger.js';
 import {
   makeExchange,
@@ -265,5 +265,27 @@ describe('session writer', () => {
     writer.addExchange(makeExchange({ id: exchangeId, kind: 'websocket', status: 101, endMs: 5000 }));
     await writer.flush();
     expect(store.exchanges(id).map((e) => e.endMs)).toEqual([5000]);
+  });
+
+  it('writes rows and packed batches added in one window in the order they were added: the last one of an id wins', async () => {
+    const store = openTempStore();
+    const { id } = store.createSession(makeSession());
+    const writer = store.createWriter(id, { batchWindowMs: 60_000 });
+    const packedAt = (endMs: number): PackedRows => {
+      const packer = new RowPacker();
+      packer.add('exchange', makeExchange({ id: 1, kind: 'websocket', status: 101, endMs }));
+      return packer.take() as PackedRows;
+    };
+    writer.addExchange(makeExchange({ id: 1, kind: 'websocket', status: 101, endMs: null }));
+    writer.addPacked(packedAt(1000));
+    await writer.flush();
+    expect(store.exchanges(id).map((e) => e.endMs)).toEqual([1000]);
+    writer.addPacked(packedAt(2000));
+    writer.addExchange(makeExchange({ id: 1, kind: 'websocket', status: 101, endMs: 3000 }));
+    writer.addPacked(packedAt(4000));
+    expect(writer.pendingRows).toBe(3);
+    await writer.flush();
+    expect(store.exchanges(id).map((e) => e.endMs)).toEqual([4000]);
+    expect(writer.stats).toMatchObject({ rowsWritten: 5, rowsFailed: 0, batches: 2 });
   });
 });
