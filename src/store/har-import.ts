@@ -37,8 +37,11 @@ export const parseHar = (text: string, options: HarReadOptions): HarImport => {
 };
 
 /** The origin the session is about: the one the Bayeux traffic went to, else the commonest. */
-const upstreamOf = (entries: readonly ReadEntry[], notificationsPath: string): string | null => {
-  const bayeux = entries.find((e) => e.origin !== null && underPath(notificationsPath)(e.path));
+const upstreamOf = (
+  entries: readonly ReadEntry[],
+  isNotificationsPath: (path: string) => boolean,
+): string | null => {
+  const bayeux = entries.find((e) => e.origin !== null && isNotificationsPath(e.path));
   if (bayeux?.origin) return bayeux.origin;
   const counts = new Map<string, number>();
   for (const e of entries) if (e.origin) counts.set(e.origin, (counts.get(e.origin) ?? 0) + 1);
@@ -50,9 +53,9 @@ const upstreamOf = (entries: readonly ReadEntry[], notificationsPath: string): s
 const withoutEncoding = (headers: HeaderList): HeaderList =>
   headers.filter(([n]) => !['content-encoding', 'content-length'].includes(n.toLowerCase()));
 
-const kindOf = (e: ReadEntry, notificationsPath: string): ExchangeKind => {
+const kindOf = (e: ReadEntry, isNotificationsPath: (path: string) => boolean): ExchangeKind => {
   if (e.isWebSocket) return 'websocket';
-  return e.method.toUpperCase() === 'POST' && underPath(notificationsPath)(e.path) ? 'bayeux' : 'http';
+  return e.method.toUpperCase() === 'POST' && isNotificationsPath(e.path) ? 'bayeux' : 'http';
 };
 
 /** Reads a parsed HAR document into rows; see parseHar. */
@@ -71,7 +74,8 @@ const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
   const exact = exactExtras(options.file, log._gwsVcr, read);
   const notificationsPath =
     options.notificationsPath ?? exact?.session.notificationsPath ?? HAR_READ_DEFAULTS.notificationsPath;
-  const upstream = options.upstream ?? exact?.session.upstream ?? upstreamOf(read, notificationsPath);
+  const isNotificationsPath = underPath(notificationsPath);
+  const upstream = options.upstream ?? exact?.session.upstream ?? upstreamOf(read, isNotificationsPath);
   const skipped: HarSkipped = { otherOrigin: 0, notHttp: 0 };
   const kept = read.filter((e) => {
     if (e.origin === null) skipped.notHttp += 1;
@@ -128,7 +132,7 @@ const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
     frames.push(...entryFrames);
     exchanges.push({
       id,
-      kind: kindOf(e, notificationsPath),
+      kind: kindOf(e, isNotificationsPath),
       method: e.method,
       path: e.path,
       query: e.query,
