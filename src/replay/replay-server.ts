@@ -98,7 +98,8 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
   const scheduler = options.scheduler ?? systemScheduler;
   const { session } = options.source;
   const identity = (req: IncomingMessage) => ({
-    sessionCookie: cookieValue(headerText(req.headers.cookie) ?? undefined, config.sessionCookieName) ?? null,
+    // node joins repeated Cookie headers with '; ', so the header is always one string
+    sessionCookie: cookieValue(req.headers.cookie, config.sessionCookieName) ?? null,
     authorization: headerText(req.headers.authorization),
   });
 
