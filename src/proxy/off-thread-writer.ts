@@ -67,9 +67,9 @@ const bootstrap = (url: string): string => {
 
 /**
  * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
- * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found stored; rows wait one batch window, then go to the worker in one message
- * and are written there in one transaction. If the worker dies, its rows are counted as failed and traffic
- * goes on.
+ * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found
+ * stored; rows wait one batch window, then go to the worker in one message and are written there in one
+ * transaction. If the worker dies, its rows are counted as failed and traffic goes on.
  */
 export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;

@@ -119,8 +119,9 @@ const harFrame = (session: Session, f: FrameRow): HarWebSocketMessage => {
 
 /**
  * One exchange as a HAR entry. Times: startedDateTime = originWallMs + startMs; timings.send = until the
- * request was sent (a long-poll's to-server messages); timings.wait = firstByteMs - startMs - send; timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until
- * it closed); time = their sum. Exact values go to `_gwsVcr`.
+ * request was sent (a long-poll's to-server messages); timings.wait = firstByteMs - startMs - send;
+ * timings.receive = endMs - firstByteMs (for a WebSocket, its life after the upgrade, until it closed);
+ * time = their sum. Exact values go to `_gwsVcr`.
  */
 const harEntry = (
   session: Session,
