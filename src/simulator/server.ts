@@ -5,6 +5,7 @@ import { BayeuxServer, type BayeuxServerOptions } from '../bayeux/index.js';
 import { type Clock, systemClock } from '../common/clock.js';
 import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
+import { underPath } from '../common/under-path.js';
 import {
   API_PREFIX,
   CSRF_HEADER_NAME_HEADER,
@@ -166,6 +167,8 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     sendJson(res, reply.status, reply.body);
   };
 
+  const isUnderApi = underPath(API_PREFIX);
+  const isUnderControl = underPath(CONTROL_PREFIX);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const url = targetOf(req);
     if (url === null) {
@@ -180,9 +183,8 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
       bayeux.handleRequest(req, res);
       return;
     }
-    const isApi = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`);
-    const isControl = url.pathname === CONTROL_PREFIX || url.pathname.startsWith(`${CONTROL_PREFIX}/`);
-    const serve = isApi ? serveApi : isControl ? serveControl : undefined;
+    const isApi = isUnderApi(url.pathname);
+    const serve = isApi ? serveApi : isUnderControl(url.pathname) ? serveControl : undefined;
     if (serve === undefined) {
       sendJson(res, 404, {
         statusCode: STATUS_CODES.NOT_FOUND,

@@ -184,6 +184,17 @@ describe('simulator server', () => {
     expect((await request(`${sim.url}/api/v2/me`)).status).toBe(200);
   });
 
+  it('serves only /api/v2 and /sim and what is under them, not a path that merely begins the same', async () => {
+    const sim = await startTestSimulator();
+    expect((await request(`${sim.url}/api/v2/me`)).status).toBe(200);
+    expect((await request(`${sim.url}/sim/agents`)).status).toBe(200);
+    for (const path of ['/', '/api', '/api/v2x', '/api/v2x/me', '/simx', '/simulator/agents']) {
+      const reply = await request(`${sim.url}${path}`);
+      expect([path, reply.status]).toEqual([path, 404]);
+      expect(reply.body).toMatchObject({ statusMessage: expect.stringMatching(/^No resource at \//) });
+    }
+  });
+
   it('takes a target for CometD by the recorder’s rule, the path as sent, dot segments unresolved', async () => {
     const sim = await startTestSimulator();
     const handshake =
