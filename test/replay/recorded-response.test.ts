@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cookieValue } from '../../src/common/cookies.js';
 import { liveResponse } from '../../src/replay/recorded-response.js';
 import { createOriginRewrite } from '../../src/replay/rewrite-origins.js';
 import { exchangeRow } from '../helpers/store-rows.js';
@@ -65,11 +64,5 @@ describe('recorded response', () => {
 
   it('has no response for an exchange that never got one', () => {
     expect(liveResponse(exchangeRow({ id: 1, status: null }), rewrite, secrets, 'JSESSIONID')).toBeNull();
-  });
-
-  it('reads one cookie out of a Cookie header', () => {
-    expect(cookieValue('a=1; JSESSIONID=ABC ; b=2', 'JSESSIONID')).toBe('ABC');
-    expect(cookieValue('a=1', 'JSESSIONID')).toBeUndefined();
-    expect(cookieValue(undefined, 'JSESSIONID')).toBeUndefined();
   });
 });
