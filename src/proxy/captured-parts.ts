@@ -40,7 +40,7 @@ export const errorAnswer = (
  * Node's codes for a TLS certificate it would not take (OpenSSL's verify errors, and a name mismatch): the
  * connection stopped at the handshake, so no request reached the upstream.
  */
-export const isCertificateRefusal = (err: Error): boolean => {
+const isCertificateRefusal = (err: Error): boolean => {
   const code = (err as NodeJS.ErrnoException).code ?? '';
   return code.includes('CERT') || code.includes('SELF_SIGNED') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
 };

@@ -6,7 +6,6 @@ import { BodyCapture } from './body-capture.js';
 import {
   type ErrorAnswer,
   errorAnswer,
-  isCertificateRefusal,
   pairHeaders,
   requestLine,
   unreachableHint,
@@ -46,7 +45,11 @@ interface Tagged {
 interface Forwarder {
   readonly options: HttpForwarderOptions;
   readonly upstreamOrigin: string;
-  readonly isDowngrade: boolean;
+  /**
+   * the upstream is https: the proxy's connection to it is usable once the TLS handshake is done, and, as
+   * the proxy serves plain http, its cookies are downgraded
+   */
+  readonly isTlsUpstream: boolean;
   readonly patternsByOrigin: Map<string, OriginPatterns>;
   /** in-flight exchanges, a doubly linked list: O(1) add and remove, no hashing */
   head: Exchange | null;
@@ -261,7 +264,8 @@ const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): void => {
     else if (lower === 'content-encoding')
       encoding = encoding === undefined ? value : `${encoding}, ${value}`;
     else if (lower === 'location' || lower === 'content-location') value = rewriteLocation(value, swap);
-    else if (lower === 'set-cookie') value = rewriteSetCookie(value, { isDowngrade: forwarder.isDowngrade });
+    else if (lower === 'set-cookie')
+      value = rewriteSetCookie(value, { isDowngrade: forwarder.isTlsUpstream });
     headers.push(name, value);
   }
   if (
@@ -298,10 +302,15 @@ const onProxyReq = (proxyReq: ClientRequest, req: IncomingMessage): void => {
   if (!state) return;
   state.proxyReq = proxyReq;
   const socket = proxyReq.socket;
+  // A pooled socket carried a request before; a new one can carry this one once it connected and, to an
+  // https upstream, finished the TLS handshake: a failure before then means no request reached the upstream.
   if (socket && !socket.connecting) state.isUpstreamConnected = true;
   else if (socket) {
     (proxyReq as Tagged)[STATE] = state;
-    socket.once('connect', onUpstreamConnect.bind(proxyReq));
+    socket.once(
+      state.forwarder.isTlsUpstream ? 'secureConnect' : 'connect',
+      onUpstreamConnect.bind(proxyReq),
+    );
   }
 };
 
@@ -310,8 +319,7 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   if (!state || state.isFinished) return;
   const upstreamOrigin = state.forwarder.upstreamOrigin;
   state.isUpstreamFailed = true;
-  // TCP connected but TLS refused the certificate: nothing was sent, so the upstream is unreachable, not reset
-  const isReset = (state.isUpstreamConnected && !isCertificateRefusal(err)) || res.headersSent;
+  const isReset = state.isUpstreamConnected || res.headersSent;
   state.flag = isReset ? 'upstream-reset' : 'upstream-unreachable';
   const what = isReset
     ? `upstream ${upstreamOrigin} closed the connection before answering: ${err.message}`
@@ -384,7 +392,7 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
   const forwarder: Forwarder = {
     options,
     upstreamOrigin: options.upstream.origin,
-    isDowngrade: options.upstream.protocol === 'https:',
+    isTlsUpstream: options.upstream.protocol === 'https:',
     patternsByOrigin: new Map(),
     head: null,
     count: 0,

@@ -158,6 +158,24 @@ describe('HTTP forwarding', () => {
     expect(exchange?.responseBody?.toString()).toBe(reply.text);
   });
 
+  it('answers 502 unreachable, not reset, when an https upstream fails the TLS handshake: no request reached it', async () => {
+    // a plain HTTP server behind an https URL: TCP connects, the handshake fails, nothing was sent
+    const plain = await startHttpUpstream((_req, res) => res.end('never asked'));
+    const { recorder, store } = await startTestRecorder(plain.url.replace('http:', 'https:'));
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me`);
+    expect(reply.status).toBe(502);
+    expect(JSON.parse(reply.text)).toMatchObject({
+      error: 'VCR_UPSTREAM_UNREACHABLE',
+      message: expect.stringContaining('check that the upstream is running and that --upstream points at it'),
+    });
+    await recorded;
+    await recorder.flush();
+    expect(store.exchanges(recorder.sessionId)).toMatchObject([
+      { status: 502, flags: ['upstream-unreachable'] },
+    ]);
+  });
+
   it('records a client that aborts mid-request and aborts the upstream request too', async () => {
     let upstreamSawClose: () => void = () => {};
     const upstreamClosed = new Promise<void>((resolve) => {
