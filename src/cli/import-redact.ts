@@ -4,11 +4,6 @@ import type { HarImport, HeaderList, NewExchange, NewFrameRow, RowFlag } from '.
 
 type Rows = Pick<HarImport, 'exchanges' | 'frames' | 'messages'>;
 
-const isJsonType = (headers: HeaderList | null): boolean =>
-  (headers ?? []).some(
-    ([name, value]) => name.toLowerCase() === 'content-type' && value.toLowerCase().includes('json'),
-  );
-
 const flaggedRedacted = (flags: readonly RowFlag[]): RowFlag[] =>
   flags.includes('redacted') ? [...flags] : [...flags, 'redacted'];
 
@@ -32,9 +27,11 @@ export const redactImported = (rows: Rows, options: Omit<RedactOptions, 'keepSec
     const path = redactor.text(e.path);
     const query = redactor.text(e.query);
     const cut = e.flags.includes('truncated');
-    const isBayeux = e.kind === 'bayeux';
-    const requestBody = redactor.bytes(e.requestBody, isBayeux || isJsonType(e.requestHeaders), cut);
-    const responseBody = redactor.bytes(e.responseBody, isBayeux || isJsonType(e.responseHeaders), cut);
+    // a Bayeux body is JSON whatever its Content-Type says
+    const body = (data: Buffer | null, headers: HeaderList | null) =>
+      e.kind === 'bayeux' ? redactor.bytes(data, true, cut) : redactor.body(data, headers, cut);
+    const requestBody = body(e.requestBody, e.requestHeaders);
+    const responseBody = body(e.responseBody, e.responseHeaders);
     const isRedacted = [requestHeaders, responseHeaders, path, query, requestBody, responseBody].some(
       (r) => r.isRedacted,
     );
@@ -51,9 +48,7 @@ export const redactImported = (rows: Rows, options: Omit<RedactOptions, 'keepSec
     };
   };
   const frame = (f: NewFrameRow): NewFrameRow => {
-    const first = f.payload[0];
-    const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
-    const payload = redactor.bytes(f.payload, looksJson, f.flags.includes('truncated'));
+    const payload = redactor.frame(f.payload, f.opcode, f.flags.includes('truncated'));
     return payload.isRedacted
       ? { ...f, payload: payload.data ?? Buffer.alloc(0), flags: flaggedRedacted(f.flags) }
       : f;

@@ -11,12 +11,6 @@ import {
 import type { Redactor } from './redactor.js';
 import type { CapturedExchange, CapturedFrame, IdSource } from './types.js';
 
-const contentTypeOf = (headers: HeaderList | null): string => {
-  for (const [name, value] of headers ?? [])
-    if (name.toLowerCase() === 'content-type') return value.toLowerCase();
-  return '';
-};
-
 const addFlag = (flags: RowFlag[], flag: RowFlag): void => {
   if (!flags.includes(flag)) flags.push(flag);
 };
@@ -86,7 +80,7 @@ export class RowBuilder {
             c.method === 'GET',
           )
         : {
-            ...this.#plain(c.responseBody, contentTypeOf(c.responseHeaders), c.isResponseTruncated),
+            ...this.#plain(c.responseBody, c.responseHeaders, c.isResponseTruncated),
             rows: [],
             flag: null,
           };
@@ -96,8 +90,8 @@ export class RowBuilder {
       for (const flag of [request.flag, response.flag]) if (flag) addFlag(flags, flag);
       isRedacted ||= request.isRedacted || response.isRedacted;
     } else {
-      const request = this.#plain(c.requestBody, contentTypeOf(c.requestHeaders), c.isRequestTruncated);
-      const response = this.#plain(c.responseBody, contentTypeOf(c.responseHeaders), c.isResponseTruncated);
+      const request = this.#plain(c.requestBody, c.requestHeaders, c.isRequestTruncated);
+      const response = this.#plain(c.responseBody, c.responseHeaders, c.isResponseTruncated);
       requestBody = request.body;
       responseBody = response.body;
       isRedacted ||= request.isRedacted || response.isRedacted;
@@ -145,9 +139,7 @@ export class RowBuilder {
       isRedacted = decoded.isRedacted;
       if (decoded.flag) addFlag(flags, decoded.flag);
     } else {
-      const first = f.payload[0];
-      const looksJson = f.opcode === 'text' && (first === 0x7b || first === 0x5b);
-      const result = this.#redactor.bytes(f.payload, looksJson, f.isTruncated);
+      const result = this.#redactor.frame(f.payload, f.opcode, f.isTruncated);
       payload = result.data ?? Buffer.alloc(0);
       isRedacted = result.isRedacted;
     }
@@ -169,10 +161,10 @@ export class RowBuilder {
 
   #plain(
     body: Buffer | null,
-    contentType: string,
+    headers: HeaderList | null,
     isCut: boolean,
   ): { body: Buffer | null; isRedacted: boolean } {
-    const result = this.#redactor.bytes(body, contentType.includes('json'), isCut);
+    const result = this.#redactor.body(body, headers, isCut);
     return { body: result.data, isRedacted: result.isRedacted };
   }
 

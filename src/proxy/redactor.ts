@@ -1,5 +1,5 @@
 // One recording session's redaction policy: which headers and JSON keys are secret, and the secret values seen so far.
-import type { HeaderList } from '../store/index.js';
+import type { FrameOpcode, HeaderList } from '../store/index.js';
 import {
   DEFAULT_REDACTED_HEADERS,
   DEFAULT_REDACTED_JSON_KEYS,
@@ -25,6 +25,12 @@ export interface RedactOptions {
 
 /** How many distinct secret values a session remembers for scrubbing; the oldest are forgotten first. */
 const MAX_REMEMBERED_SECRETS = 256;
+
+const isJsonContent = (headers: HeaderList | null): boolean => {
+  for (const [name, value] of headers ?? [])
+    if (name.toLowerCase() === 'content-type') return value.toLowerCase().includes('json');
+  return false;
+};
 
 /**
  * Redacts what a session records. Header names and JSON keys are redacted where they stand; the values
@@ -100,6 +106,21 @@ export class Redactor {
       if (redacted === text) return { data: scrubbed, isRedacted };
       return { data: Buffer.from(redacted), isRedacted: true };
     }
+  }
+
+  /** `bytes` for an HTTP body: JSON when the first Content-Type of its headers says so. */
+  body(
+    data: Buffer | null,
+    headers: HeaderList | null,
+    isCut = false,
+  ): { data: Buffer | null; isRedacted: boolean } {
+    return this.bytes(data, isJsonContent(headers), isCut);
+  }
+
+  /** `bytes` for a WebSocket payload: JSON when it is a text frame that opens an object or an array. */
+  frame(payload: Buffer, opcode: FrameOpcode, isCut = false): { data: Buffer | null; isRedacted: boolean } {
+    const first = payload[0];
+    return this.bytes(payload, opcode === 'text' && (first === 0x7b || first === 0x5b), isCut);
   }
 
   /** Scrubs remembered secrets from a text (a path, a query string). */
