@@ -1,6 +1,7 @@
 // The client actions before one recorded notification, indexed the way the anchoring asks: the latest one, the
 // latest per call, per resource, per subscribed pattern, and the latest handshake.
 import { channelMatches } from '../bayeux/index.js';
+import { underPath } from '../common/under-path.js';
 import { API_PREFIX, GWS_CHANNELS } from '../gws/index.js';
 import type { Exchange } from '../store/index.js';
 import type { ClientAction } from './anchor-notifications.js';
@@ -40,7 +41,7 @@ const channelsCausedBy = (exchange: Exchange): string[] => {
   if (isReadMethod(exchange.method)) return [];
   const path = pathOnly(exchange.path);
   return CHANNEL_CAUSES.filter(
-    (c) => c.exactly.includes(path) || c.under.some((p) => path === p || path.startsWith(`${p}/`)),
+    (c) => c.exactly.includes(path) || c.under.some((base) => underPath(base)(path)),
   ).map((c) => c.channel);
 };
 

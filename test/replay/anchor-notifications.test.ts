@@ -297,6 +297,17 @@ describe('anchoring recorded notifications', () => {
       expect(anchorsOf(plan)).toEqual([[2, 'request 1', 'caused-by', 30]]);
     });
 
+    it('takes a request as about a resource only under its path, not on a path that merely begins the same', () => {
+      const plan = anchorNotifications(
+        [
+          request(1, 100, '/api/v2/me/channels/voice', { operationName: 'Ready' }),
+          request(2, 110, '/api/v2/me/channelsx', { operationName: 'Ready' }),
+        ],
+        [subscribeRow(1, '/v2/me/devices', 20), deviceNotice(2, 130, 'Ready')],
+      );
+      expect(anchorsOf(plan)).toEqual([[2, 'request 1', 'caused-by', 30]]);
+    });
+
     it('falls back to the last request for a new call no request names (a Dial answered without its id)', () => {
       const plan = anchorNotifications(
         [request(1, 100, '/api/v2/me/devices/D1/calls', { operationName: 'Dial' })],
