@@ -1,4 +1,4 @@
-// Which request paths belong to a path prefix: the notifications path and every suffix under it.
+// Which request paths belong to a base path (the path itself and all under it), and a target's path as sent.
 
 /**
  * A request target split at its first '?', as the request line carries it: nothing decoded, no `.` or `..`
@@ -13,8 +13,9 @@ export const splitTarget = (target: string): { path: string; query: string } => 
 };
 
 /**
- * Does a path fall under `base` (the notifications path: itself or any suffix, e.g. `/connect`)? The recorder
- * asks it of every request, so the prefix is worked out once.
+ * Does a path fall under `base`: is it `base` itself, or `base` followed by `/` and anything (`/connect`)? The
+ * recorder asks it of every request with the notifications path, so the prefix is worked out once; the
+ * simulator and replay route and classify paths with it too.
  */
 export const underPath = (base: string): ((path: string) => boolean) => {
   const prefix = base.endsWith('/') ? base.slice(0, -1) : base;
