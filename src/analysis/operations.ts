@@ -1,8 +1,9 @@
 // Reads the REST operations of a session from its exchanges: `{"operationName": ...}` requests and their statusCode.
+import { isRecord } from '../common/is-record.js';
 import { underPath } from '../common/under-path.js';
 import { callIdFromUri } from '../gws/index.js';
 import { decodeContentEncoding, type Exchange, type HeaderList } from '../store/index.js';
-import { isRecord, str } from './read-notification.js';
+import { str } from './read-notification.js';
 import { readResourcePath } from './resource-paths.js';
 import type { Operation, OperationParams } from './types.js';
 

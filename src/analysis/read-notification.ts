@@ -1,4 +1,5 @@
 // Reads one recorded Bayeux row as a GWS notification: the only place that looks inside untrusted message data.
+import { isRecord } from '../common/is-record.js';
 import { callIdFromUri } from '../gws/index.js';
 import type { BayeuxRow } from '../store/index.js';
 
@@ -38,10 +39,6 @@ export type Notification =
     }
   /** a CallStateChangeMessage whose call has no usable id */
   | { kind: 'malformed'; row: BayeuxRow; reason: string };
-
-/** A JSON object (not an array, not null); recorded bodies and messages are read through this and `str`. */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A string, or a number as text (GWS sends some ids either way); null for anything else. */
 export const str = (value: unknown): string | null =>

@@ -1,9 +1,9 @@
 // Reads one HAR entry's standard fields and Chrome's extensions (timings, bodies, `_webSocketMessages`) into plain values.
+import { isRecord } from '../common/is-record.js';
 import type { HarPlace } from './har-fields.js';
 import {
   field,
   harInvalid,
-  isRecord,
   item,
   readArray,
   readDateMs,

@@ -1,10 +1,10 @@
 // Restores the exact rows of a gws-vcr export from its `_gwsVcr` fields (ids, sub-ms times, flags, Bayeux rows).
+import { isRecord } from '../common/is-record.js';
 import { type ReadEntry, type ReadFrame, readFrame } from './har-entry.js';
 import type { HarPlace } from './har-fields.js';
 import {
   field,
   harInvalid,
-  isRecord,
   item,
   readArray,
   readNullable,

@@ -1,5 +1,7 @@
 // Reads the fields of an untrusted HAR document: each reader returns the value or throws VCR_HAR_INVALID saying where.
+
 import { VcrError } from '../common/errors.js';
+import { isRecord } from '../common/is-record.js';
 
 export const HAR_HINT =
   'Pass a HAR 1.2 file: in the browser\'s developer tools, Network panel, "Save all as HAR (with content)", or a file written by `gws-vcr export`.';
@@ -17,9 +19,6 @@ export const harInvalid = (place: HarPlace, what: string): VcrError => {
   const where = [place.entry === undefined ? '' : `entry ${place.entry}`, place.at].filter((s) => s !== '');
   return new VcrError('VCR_HAR_INVALID', `${[place.file, ...where].join(': ')}: ${what}`, { hint: HAR_HINT });
 };
-
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const describe = (value: unknown): string => {
   if (value === undefined) return 'missing';

@@ -1,11 +1,13 @@
 // Reads a HAR 1.2 file (Chrome's, or a gws-vcr export restored exactly) into one new session's rows, and saves them.
+
 import { basename } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { isRecord } from '../common/is-record.js';
 import { underPath } from '../common/under-path.js';
 import type { ReadEntry } from './har-entry.js';
 import { readEntry } from './har-entry.js';
 import { exactExtras } from './har-exact.js';
-import { field, harInvalid, isRecord, readArray, readObject } from './har-fields.js';
+import { field, harInvalid, readArray, readObject } from './har-fields.js';
 import type { HarImport, HarSkipped } from './har-types.js';
 import type { Store } from './store.js';
 import type { ExchangeKind, HeaderList, NewExchange, NewFrameRow, Session } from './types.js';

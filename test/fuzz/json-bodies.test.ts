@@ -1,6 +1,8 @@
 // Fuzz: whatever JSON (or not) a client POSTs to the simulator's REST resources or to a replay, the answer is a clear 2xx/4xx in the documented shape, never a crash.
+
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { isRecord } from '../../src/common/is-record.js';
 import { startReplayServer } from '../../src/replay/index.js';
 import { oddText } from '../helpers/fuzz-arbitraries.js';
 import { nextEvent, send, startEchoUpstream, startTestRecorder } from '../helpers/recorder.js';
@@ -54,9 +56,6 @@ const requestBody: fc.Arbitrary<string> = fc.oneof(
     .map((body) => JSON.stringify(body)),
   oddText,
 );
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const jsonOf = (text: string): unknown => {
   try {
