@@ -191,12 +191,10 @@ export class RowBuilder {
         isRedacted: scrubbed.isRedacted || plain.isRedacted,
       };
     }
-    let isKeyRedacted = false;
-    const messages = read.messages.map((message) => {
-      const result = this.#redactor.json<BayeuxMessage>(message);
-      isKeyRedacted ||= result.isRedacted;
-      return result.value;
-    });
+    const { value: messages, isRedacted: isKeyRedacted } = this.#redactor.json<BayeuxMessage[]>(
+      read.messages,
+      text,
+    );
     return {
       body: isKeyRedacted ? Buffer.from(JSON.stringify(messages)) : scrubbed.data,
       rows: toMessageRows(messages, context, () => this.#ids.nextMessageId()),

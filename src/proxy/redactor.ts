@@ -130,9 +130,13 @@ export class Redactor {
     return { text, isRedacted: text !== value };
   }
 
-  /** Redacts secret keys in parsed JSON (a Bayeux message). */
-  json<T>(value: T): { value: T; isRedacted: boolean } {
-    if (this.isOff) return { value, isRedacted: false };
+  /**
+   * Redacts secret keys in parsed JSON (Bayeux messages). Given the `text` it was parsed from, it walks
+   * nothing when the text names no secret key, as almost every notification's does.
+   */
+  json<T>(value: T, text?: string): { value: T; isRedacted: boolean } {
+    if (this.isOff || (text !== undefined && !this.#mayHoldJsonKey(text)))
+      return { value, isRedacted: false };
     const result = redactJson(value, this.#jsonKeys);
     return { value: result.value as T, isRedacted: result.isRedacted };
   }
