@@ -1,9 +1,7 @@
 // Reads Bayeux bodies and frames into messages (bad input is a result, never a throw) and builds replies.
+import { isRecord } from '../common/is-record.js';
 import { isNestedDeeperThan, MAX_JSON_NESTING } from '../common/json-depth.js';
 import type { Advice, BayeuxMessage, BayeuxParseResult } from './types.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Deepest nesting a body may have (see common/json-depth): a deeper message would crash whoever re-encodes it. */
 export const MAX_NESTING = MAX_JSON_NESTING;
@@ -37,7 +35,7 @@ export const parseBayeuxBody = (text: string): BayeuxParseResult => {
   const notBayeux = (reason: string): BayeuxParseResult => ({ ok: false, reason, isJson: true });
   if (items.length === 0) return notBayeux('empty array; expected at least one Bayeux message');
   for (const [index, item] of items.entries()) {
-    if (!isObject(item)) return notBayeux(`message ${index} is not an object`);
+    if (!isRecord(item)) return notBayeux(`message ${index} is not an object`);
     if (typeof item.channel !== 'string') return notBayeux(`message ${index} has no string channel`);
   }
   return { ok: true, messages: items as BayeuxMessage[] };

@@ -1,8 +1,8 @@
 // The simulator's own control API under /sim (not GWS): ring calls at agents, make the far end answer or hang up, look around.
 import { type ErrorCode, errorBody } from '../common/errors.js';
+import { isRecord } from '../common/is-record.js';
 import { STATUS_CODES, type UserData } from '../gws/index.js';
 import type { Notification } from './notifications.js';
-import { isObject } from './params.js';
 import type { ControlFailure, ControlResult, Switchboard } from './switchboard.js';
 
 export const CONTROL_PREFIX = '/sim';
@@ -48,7 +48,7 @@ const parseBody = (text: string): Record<string, unknown> | undefined => {
   if (text.trim() === '') return {};
   try {
     const parsed: unknown = JSON.parse(text);
-    return isObject(parsed) ? parsed : undefined;
+    return isRecord(parsed) ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -64,7 +64,7 @@ const ring = (board: Switchboard, body: Record<string, unknown>): ControlReply =
     );
   }
   const { userData, queue } = body;
-  if (userData !== undefined && !isObject(userData)) return failure(400, '"userData" must be an object');
+  if (userData !== undefined && !isRecord(userData)) return failure(400, '"userData" must be an object');
   const result = board.ring({
     to,
     from,

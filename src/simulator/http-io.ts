@@ -1,7 +1,8 @@
 // Small HTTP helpers for the simulator: read a bounded body, answer JSON or text, and parse a GWS operation body.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isRecord } from '../common/is-record.js';
 import { STATUS_CODES } from '../gws/index.js';
-import { fail, isObject, missing, type Param } from './params.js';
+import { fail, missing, type Param } from './params.js';
 
 /** Largest request body the simulator reads; GWS operation bodies are a few hundred bytes. */
 export const MAX_BODY_BYTES = 1_048_576;
@@ -71,7 +72,7 @@ export const parseOperationBody = (text: string): Param<OperationBody> => {
   } catch (err) {
     return fail(STATUS_CODES.MISSING_PARAMETER, `Request body is not valid JSON: ${(err as Error).message}`);
   }
-  if (!isObject(parsed)) {
+  if (!isRecord(parsed)) {
     return fail(STATUS_CODES.MISSING_PARAMETER, 'Request body must be a JSON object with an operationName');
   }
   const { operationName } = parsed;

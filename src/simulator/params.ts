@@ -1,4 +1,5 @@
 // Reads operation parameters from a request body that came off the wire; a bad one becomes a GWS failure, never an exception.
+import { isRecord } from '../common/is-record.js';
 import { STATUS_CODES, type UserData } from '../gws/index.js';
 
 /** A request the simulator refuses: nothing changed (GWS-NOTES §3, Return Values). */
@@ -19,9 +20,6 @@ export const fail = (statusCode: number, statusMessage: string): OpFailure => ({
 export const missing = (name: string): OpFailure =>
   fail(STATUS_CODES.MISSING_PARAMETER, `Required parameter '${name}' is missing`);
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** A non-empty string parameter. */
 export const stringParam = (body: Record<string, unknown>, name: string): Param<string> => {
   const value = body[name];
@@ -36,7 +34,7 @@ export const stringParam = (body: Record<string, unknown>, name: string): Param<
 export const destinationParam = (body: Record<string, unknown>): Param<string> => {
   const destination = body.destination;
   if (destination === undefined || destination === null) return missing('destination');
-  if (!isObject(destination)) {
+  if (!isRecord(destination)) {
     return fail(STATUS_CODES.INVALID_VALUE, "Parameter 'destination' must be an object with a phoneNumber");
   }
   const phoneNumber = stringParam(destination, 'phoneNumber');
@@ -52,7 +50,7 @@ export const userDataParam = (body: Record<string, unknown>, isRequired: boolean
   const value = body.userData;
   if (value === undefined || value === null)
     return isRequired ? missing('userData') : { ok: true, value: {} };
-  if (!isObject(value)) return fail(STATUS_CODES.INVALID_VALUE, "Parameter 'userData' must be an object");
+  if (!isRecord(value)) return fail(STATUS_CODES.INVALID_VALUE, "Parameter 'userData' must be an object");
   const userData: UserData = {};
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string' && typeof item !== 'number') {
