@@ -1,6 +1,6 @@
 // Where the recorder's CPU goes: its writer inline vs on a worker thread under REST load, and the store writer alone.
 import { join } from 'node:path';
-import { type NewExchange, openStore, RowPacker } from '../../src/store/index.js';
+import { type NewExchange, openStore, RowCollector, RowPacker } from '../../src/store/index.js';
 import { startBenchServer } from '../lib/child.js';
 import { mainThreadCpuMsOf } from '../lib/cpu.js';
 import {
@@ -114,24 +114,32 @@ const threadUsPerRow = (rows: number, work: () => void): number => {
   return ((mainThreadCpuMsOf(process.pid) - before) * 1000) / rows;
 };
 
+/** µs per row that adding `rows` in batches of `perBatch` to a fresh RowCollector or RowPacker spends. */
+const addUsPerRow = (
+  rows: readonly NewExchange[],
+  perBatch: number,
+  into: { add(kind: 'exchange', row: NewExchange): void; take(): unknown },
+): number =>
+  threadUsPerRow(rows.length, () => {
+    for (let i = 0; i < rows.length; i++) {
+      into.add('exchange', rows[i] as NewExchange);
+      if ((i + 1) % perBatch === 0) into.take();
+    }
+  });
+
 /**
- * The store writer alone, on this thread: packing rows as the recorder adds them, and packing plus writing
- * them (one transaction per batch, checkpoints on the writer's worker thread as in the recorder).
+ * The store writer alone, on this thread: collecting rows as the recorder adds them (packing them, for the
+ * writer on a worker thread), and adding plus writing them (one transaction per batch, checkpoints on the
+ * writer's worker thread as in the recorder).
  */
 const storeAlone = async (s: Settings, dir: string) => {
   const rows = Array.from({ length: s.rows }, (_, i) => restExchange(i + 1));
+  const collect: number[] = [];
   const pack: number[] = [];
   const write: number[] = [];
   for (let run = 0; run < s.storeRuns; run++) {
-    const packer = new RowPacker();
-    pack.push(
-      threadUsPerRow(s.rows, () => {
-        for (let i = 0; i < rows.length; i++) {
-          packer.add('exchange', rows[i] as NewExchange);
-          if ((i + 1) % s.rowsPerBatch === 0) packer.take();
-        }
-      }),
-    );
+    collect.push(addUsPerRow(rows, s.rowsPerBatch, new RowCollector()));
+    pack.push(addUsPerRow(rows, s.rowsPerBatch, new RowPacker()));
     const store = openStore(join(dir, `store-${run}.sqlite`));
     try {
       const { id } = store.createSession({
@@ -167,7 +175,12 @@ const storeAlone = async (s: Settings, dir: string) => {
       store.close();
     }
   }
-  return { packUsPerRow: median(pack), packAndWriteUsPerRow: median(write), runs: { pack, write } };
+  return {
+    collectUsPerRow: median(collect),
+    packUsPerRow: median(pack),
+    addAndWriteUsPerRow: median(write),
+    runs: { collect, pack, write },
+  };
 };
 
 export const writerSection: BenchSection = {
@@ -202,12 +215,16 @@ export const writerSection: BenchSection = {
               `${formatNumber(s.rows)} REST exchange rows, batches of ${s.rowsPerBatch}, median of ${s.storeRuns}`,
             rows: [
               {
-                label: 'packing rows as they are added',
+                label: 'collecting rows as they are added',
+                values: [`${formatNumber(alone.collectUsPerRow, 2)} µs/row`],
+              },
+              {
+                label: 'packing them instead, for a worker thread',
                 values: [`${formatNumber(alone.packUsPerRow, 2)} µs/row`],
               },
               {
-                label: 'packing and writing them',
-                values: [`${formatNumber(alone.packAndWriteUsPerRow, 2)} µs/row`],
+                label: 'collecting and writing them',
+                values: [`${formatNumber(alone.addAndWriteUsPerRow, 2)} µs/row`],
               },
             ],
           },

@@ -8,9 +8,11 @@ export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, saveHarImport } from '.
 export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
 export { migrate, migrate0to1, STEPS } from './migrations.js';
-export type { PackedRows, RowKind, RowKinds } from './packed-rows.js';
+export type { PackedRows } from './packed-rows.js';
 export { packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export type { RowBatch } from './row-inserter.js';
+export type { RowKind, RowKinds, RowValues } from './row-values.js';
+export { RowCollector } from './row-values.js';
 export { SCHEMA_VERSION } from './schema.js';
 export type { LastIds } from './session-ids.js';
 export { SessionIds } from './session-ids.js';

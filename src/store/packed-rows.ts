@@ -1,14 +1,15 @@
-// Rows packed into bytes the moment they are added: no row objects wait on the JS heap, and the bytes move to another thread without a copy.
+// Rows packed into bytes as they are added, for another thread: the bytes move there without a copy.
+import type { SqlValue } from './row-codec.js';
 import {
-  EXCHANGE_COLUMNS,
-  exchangeParams,
-  FRAME_COLUMNS,
-  frameParams,
-  MESSAGE_COLUMNS,
-  messageParams,
-  type SqlValue,
-} from './row-codec.js';
-import type { NewBayeuxRow, NewExchange, NewFrameRow } from './types.js';
+  checkSqlValue,
+  emptyRowValues,
+  ROW_KINDS,
+  ROW_WIDTHS,
+  type RowKind,
+  type RowKinds,
+  type RowTable,
+  type RowValues,
+} from './row-values.js';
 
 /**
  * A batch of rows as RowPacker wrote them: each row is a table tag and the SQL values its INSERT binds
@@ -24,42 +25,11 @@ export interface PackedRows {
   frames: number;
 }
 
-/** The rows of a PackedRows, per table: each row's values (session id left out) one after another. */
-export interface UnpackedRows {
-  exchanges: SqlValue[];
-  messages: SqlValue[];
-  frames: SqlValue[];
-}
+/** Each table's tag in the bytes; TABLES[tag] reads it back. */
+const TAGS: Record<RowTable, number> = { exchanges: 1, messages: 2, frames: 3 };
+const TABLES: ReadonlyArray<RowTable | undefined> = [undefined, 'exchanges', 'messages', 'frames'];
 
-/** Values per row of each table once session_id is left out. */
-const PACKED_WIDTHS = {
-  exchanges: EXCHANGE_COLUMNS.length - 1,
-  messages: MESSAGE_COLUMNS.length - 1,
-  frames: FRAME_COLUMNS.length - 1,
-} as const;
-
-/** The row a packer takes for each kind. */
-export interface RowKinds {
-  exchange: NewExchange;
-  message: NewBayeuxRow;
-  frame: NewFrameRow;
-}
-export type RowKind = keyof RowKinds;
-
-/** Per kind: its table tag in the bytes, its INSERT parameters, and the count it adds to. */
-const KINDS: {
-  [K in RowKind]: {
-    tag: number;
-    params: (sessionId: number, row: RowKinds[K]) => SqlValue[];
-    count: keyof Counts;
-  };
-} = {
-  exchange: { tag: 1, params: exchangeParams, count: 'exchanges' },
-  message: { tag: 2, params: messageParams, count: 'messages' },
-  frame: { tag: 3, params: frameParams, count: 'frames' },
-};
-
-type Counts = Pick<PackedRows, 'exchanges' | 'messages' | 'frames'>;
+type Counts = Pick<PackedRows, RowTable>;
 const VALUE = { null: 0, number: 1, text: 2, blob: 3 } as const;
 
 /** Bounds of a fresh batch buffer's size, which follows the size of the batch before it. */
@@ -67,8 +37,8 @@ const MIN_BYTES = 16 * 1024;
 const MAX_START_BYTES = 4 * 1024 * 1024;
 
 /**
- * Packs rows as they come, so that no row object waits out a batch window (and survives a young GC or two
- * doing so) on the recorder's thread. `take` hands the batch over and starts a new one.
+ * Packs rows as they come into bytes another thread can be handed (the off-thread writer's); `take` hands
+ * the batch over and starts a new one. A writer on its own thread keeps rows as values (RowCollector).
  */
 export class RowPacker {
   #buf = Buffer.allocUnsafeSlow(MIN_BYTES);
@@ -83,9 +53,9 @@ export class RowPacker {
 
   /** Packs one row; throws (packing nothing of it) if a value is not one SQLite can take. */
   add<K extends RowKind>(kind: K, row: RowKinds[K]): void {
-    const { tag, params, count } = KINDS[kind];
-    this.#row(tag, params(0, row));
-    this.#counts[count] += 1;
+    const { table, params } = ROW_KINDS[kind];
+    this.#row(TAGS[table], params(0, row));
+    this.#counts[table] += 1;
   }
 
   /** The rows packed so far, or null if none; the packer starts over with a new buffer. */
@@ -142,7 +112,7 @@ export class RowPacker {
       value.copy(this.#buf, this.#at + 5);
       this.#at += 5 + value.length;
     } else {
-      throw new TypeError(`a row value must be null, a number, a string or a Buffer, not ${typeof value}`);
+      checkSqlValue(value);
     }
   }
 
@@ -158,24 +128,22 @@ export class RowPacker {
 export const packedRowCount = (p: PackedRows): number => p.exchanges + p.messages + p.frames;
 
 /**
- * Reads a batch back into per-table value arrays; BLOB values are views of `packed.bytes`, not copies.
+ * Reads a batch back into the values its rows bind; BLOB values are views of `packed.bytes`, not copies.
  * Throws if the bytes do not hold the rows the batch counts (a batch is all or nothing).
  */
-export const unpackRows = (packed: PackedRows): UnpackedRows => {
+export const unpackRows = (packed: PackedRows): RowValues => {
   const buf = Buffer.from(packed.bytes, 0, packed.byteLength);
-  const out: UnpackedRows = { exchanges: [], messages: [], frames: [] };
-  // indexed by table tag (KINDS)
-  const widths = [0, PACKED_WIDTHS.exchanges, PACKED_WIDTHS.messages, PACKED_WIDTHS.frames];
-  const targets = [null, out.exchanges, out.messages, out.frames];
+  const out = emptyRowValues();
   let at = 0;
   const need = (bytes: number): void => {
     if (at + bytes > buf.length) throw new Error(`a packed row batch ends mid-value at byte ${at}`);
   };
   while (at < buf.length) {
-    const table = buf[at++] as number;
-    const target = targets[table];
-    if (!target) throw new Error(`a packed row batch holds an unknown table tag ${table} at byte ${at - 1}`);
-    for (let v = 0; v < (widths[table] as number); v++) {
+    const tag = buf[at++] as number;
+    const table = TABLES[tag];
+    if (!table) throw new Error(`a packed row batch holds an unknown table tag ${tag} at byte ${at - 1}`);
+    const target = out[table];
+    for (let v = 0; v < ROW_WIDTHS[table]; v++) {
       need(1);
       const type = buf[at++];
       if (type === VALUE.null) target.push(null);
@@ -197,9 +165,9 @@ export const unpackRows = (packed: PackedRows): UnpackedRows => {
     }
   }
   const counts = {
-    exchanges: out.exchanges.length / PACKED_WIDTHS.exchanges,
-    messages: out.messages.length / PACKED_WIDTHS.messages,
-    frames: out.frames.length / PACKED_WIDTHS.frames,
+    exchanges: out.exchanges.length / ROW_WIDTHS.exchanges,
+    messages: out.messages.length / ROW_WIDTHS.messages,
+    frames: out.frames.length / ROW_WIDTHS.frames,
   };
   if (
     counts.exchanges !== packed.exchanges ||

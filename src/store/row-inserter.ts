@@ -1,7 +1,7 @@
 // Inserts row batches into the three row tables with multi-row INSERT statements: the recorder's per-row write cost.
 import type { Database, Statement } from 'better-sqlite3';
-import { type PackedRows, RowPacker, unpackRows } from './packed-rows.js';
 import { EXCHANGE_COLUMNS, FRAME_COLUMNS, MESSAGE_COLUMNS, type SqlValue } from './row-codec.js';
+import { RowCollector, type RowValues } from './row-values.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from './types.js';
 
 export interface RowBatch {
@@ -72,21 +72,20 @@ export class RowInserter {
   }
 
   /**
-   * Inserts the rows; the caller owns the transaction. They are packed first, as the writer's are, so
+   * Inserts the rows; the caller owns the transaction. They are collected first, as the writer's are, so
    * both reach the tables by the one path below; a value SQLite cannot take throws before any is inserted.
    */
   insert(sessionId: number, rows: RowBatch): void {
-    const packer = new RowPacker();
-    for (const row of rows.exchanges ?? []) packer.add('exchange', row);
-    for (const row of rows.messages ?? []) packer.add('message', row);
-    for (const row of rows.frames ?? []) packer.add('frame', row);
-    const packed = packer.take();
-    if (packed) this.insertPacked(sessionId, packed);
+    const collector = new RowCollector();
+    for (const row of rows.exchanges ?? []) collector.add('exchange', row);
+    for (const row of rows.messages ?? []) collector.add('message', row);
+    for (const row of rows.frames ?? []) collector.add('frame', row);
+    const values = collector.take();
+    if (values) this.insertValues(sessionId, values);
   }
 
-  /** Inserts a batch RowPacker made (on another thread, maybe); the caller owns the transaction. */
-  insertPacked(sessionId: number, packed: PackedRows): void {
-    const rows = unpackRows(packed);
+  /** Inserts a batch of row values (collected here, or unpacked from another thread); the caller owns the transaction. */
+  insertValues(sessionId: number, rows: RowValues): void {
     this.#exchanges.insert(sessionId, rows.exchanges);
     this.#messages.insert(sessionId, rows.messages);
     this.#frames.insert(sessionId, rows.frames);

@@ -3,8 +3,9 @@ import type { Database } from 'better-sqlite3';
 import { definedOnly } from '../common/defined-only.js';
 import type { Logger } from '../common/logger.js';
 import { silentLogger } from '../common/logger.js';
-import { type PackedRows, packedRowCount, type RowKind, type RowKinds, RowPacker } from './packed-rows.js';
+import { type PackedRows, packedRowCount, unpackRows } from './packed-rows.js';
 import type { RowInserter } from './row-inserter.js';
+import { RowCollector, type RowKind, type RowKinds, type RowValues, rowValueCount } from './row-values.js';
 import { type LastIds, SessionIds } from './session-ids.js';
 import type { NewBayeuxRow, NewExchange, NewFrameRow, WriterStats } from './types.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -61,20 +62,18 @@ export class SessionWriter {
   private readonly options: Required<SessionWriterOptions>;
   private readonly ids: SessionIds;
   /**
-   * Rows are packed as they are added, not kept as objects until the batch is written: a batch's write
-   * then reads one buffer front to back, the young GC has no batch of row objects to copy, and rows held
-   * while another connection has the lock take their size in bytes. `npm run bench -- --only=writer`
-   * prints what packing and writing cost per row.
+   * Rows are kept as the values their INSERTs bind from the moment they are added: the batch's write binds
+   * them as they are. `npm run bench -- --only=writer` prints what adding and writing cost per row.
    */
-  private readonly packer = new RowPacker();
-  /** batches to write, in order: taken from the packer, or packed on another thread (the recorder's) */
-  private packed: PackedRows[] = [];
+  private readonly collector = new RowCollector();
+  /** batches to write, in order: taken from the collector, or unpacked from another thread's (the recorder's) */
+  private queued: RowValues[] = [];
   private timer: NodeJS.Timeout | null = null;
   private isClosed = false;
   private failuresInARow = 0;
   private isHeldByLock = false;
   /** one transaction per batch; built once (better-sqlite3 builds five wrappers per transaction function) */
-  private readonly writeRows: (batch: readonly PackedRows[]) => void;
+  private readonly writeRows: (batch: readonly RowValues[]) => void;
   /** the connection's busy_timeout when the writer was created, restored after each batch */
   private readonly busyTimeoutMs: number;
   private checkpointer: WalCheckpointer | null = null;
@@ -88,8 +87,8 @@ export class SessionWriter {
     this.sessionId = target.sessionId;
     this.ids = new SessionIds(target.lastIds);
     this.options = { ...WRITER_DEFAULTS, ...definedOnly(options) };
-    this.writeRows = this.db.transaction((batch: readonly PackedRows[]) => {
-      for (const rows of batch) this.inserter.insertPacked(this.sessionId, rows);
+    this.writeRows = this.db.transaction((batch: readonly RowValues[]) => {
+      for (const rows of batch) this.inserter.insertValues(this.sessionId, rows);
     });
     this.busyTimeoutMs = Number(this.db.pragma('busy_timeout', { simple: true }));
     if (this.options.isCheckpointOffThread && !this.db.memory && this.db.name !== '') {
@@ -123,15 +122,24 @@ export class SessionWriter {
     this.add('message', row);
   }
 
-  /** Adds a batch a RowPacker made, whose ids came from this writer's counters or another's for the session. */
+  /**
+   * Adds a batch a RowPacker made, whose ids came from this writer's counters or another's for the session.
+   * A batch whose bytes do not hold the rows it counts fails alone, counted; the rows around it go on.
+   */
   addPacked(rows: PackedRows): void {
     const count = packedRowCount(rows);
-    if (count > 0 && this.accepts(count)) {
-      // after the rows added before it: a row added again (an exchange completed) must replace, not be replaced
-      this.takePacked();
-      this.packed.push(rows);
-      this.schedule();
+    if (count === 0 || !this.accepts(count)) return;
+    let values: RowValues;
+    try {
+      values = unpackRows(rows);
+    } catch (err) {
+      this.fail(err instanceof Error ? err : new Error(String(err)), count);
+      return;
     }
+    // after the rows added before it: a row added again (an exchange completed) must replace, not be replaced
+    this.takeCollected();
+    this.queued.push(values);
+    this.schedule();
   }
 
   addFrame(row: NewFrameRow): void {
@@ -140,8 +148,8 @@ export class SessionWriter {
 
   /** Rows added but not yet written. */
   get pendingRows(): number {
-    let rows = this.packer.rows;
-    for (const batch of this.packed) rows += packedRowCount(batch);
+    let rows = this.collector.rows;
+    for (const batch of this.queued) rows += rowValueCount(batch);
     return rows;
   }
 
@@ -189,11 +197,11 @@ export class SessionWriter {
     return false;
   }
 
-  /** Packs one row; a row that cannot be packed (a value SQLite cannot take) fails alone, counted. */
+  /** Adds one row; a row SQLite cannot take (a value of another type) fails alone, counted. */
   private add<K extends RowKind>(kind: K, row: RowKinds[K]): void {
     if (!this.accepts(1)) return;
     try {
-      this.packer.add(kind, row);
+      this.collector.add(kind, row);
     } catch (err) {
       this.fail(err instanceof Error ? err : new Error(String(err)), 1);
       return;
@@ -201,10 +209,10 @@ export class SessionWriter {
     this.schedule();
   }
 
-  /** Moves the rows packed so far to the end of the batches to write. */
-  private takePacked(): void {
-    const rows = this.packer.take();
-    if (rows) this.packed.push(rows);
+  /** Moves the rows collected so far to the end of the batches to write. */
+  private takeCollected(): void {
+    const rows = this.collector.take();
+    if (rows) this.queued.push(rows);
   }
 
   private schedule(): void {
@@ -225,11 +233,11 @@ export class SessionWriter {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.takePacked();
+    this.takeCollected();
     const rows = this.pendingRows;
     if (rows === 0) return;
-    const batch = this.packed;
-    this.packed = [];
+    const batch = this.queued;
+    this.queued = [];
     try {
       if (!this.db.open) throw new Error('the database connection is closed');
       this.withoutLockWait(isWaitingForLock, () => this.writeRows(batch));
@@ -306,9 +314,9 @@ export class SessionWriter {
   }
 
   /** Puts a batch that met another connection's lock back in front of the rows added since, in order. */
-  private holdForLock(batch: PackedRows[], err: Error): void {
-    this.takePacked();
-    this.packed = [...batch, ...this.packed];
+  private holdForLock(batch: RowValues[], err: Error): void {
+    this.takeCollected();
+    this.queued = [...batch, ...this.queued];
     if (!this.isHeldByLock) {
       this.isHeldByLock = true;
       this.options.logger.warn(
