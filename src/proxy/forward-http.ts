@@ -1,5 +1,6 @@
 // Forwards HTTP to the upstream through http-proxy, teeing both bodies and stamping times as they pass.
 import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { ErrorCode } from '../common/errors.js';
 import { BodyCapture } from './body-capture.js';
@@ -63,6 +64,29 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'tra
 
 const hasBody = (method: string | undefined, status: number): boolean =>
   method !== 'HEAD' && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
+
+/** RFC 9112 §6.3: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
+const hasRequestBody = (req: IncomingMessage): boolean => {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+};
+
+/**
+ * What http-proxy pipes into the upstream request: given `options.buffer`, it pipes that instead of the
+ * client's request. Most GWS requests (GETs, long-polls' answers aside) have no body: their upstream request
+ * is ended at once, without a stream pipe set up and torn down for nothing; a request with a body is piped
+ * as http-proxy would. `next` is set just before each `web` call, which reaches `pipe` synchronously.
+ */
+const requestSource = {
+  next: null as IncomingMessage | null,
+  pipe(upstream: ClientRequest): ClientRequest {
+    const req = requestSource.next;
+    requestSource.next = null;
+    if (req !== null && hasRequestBody(req)) return req.pipe(upstream);
+    upstream.end();
+    return upstream;
+  },
+};
 
 /** One exchange in flight. */
 class Exchange {
@@ -404,6 +428,8 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     changeOrigin: true,
     selfHandleResponse: true,
     secure: options.isUpstreamCertificateChecked,
+    // its type says a Stream; http-proxy only ever calls its pipe()
+    buffer: requestSource as unknown as Stream,
   });
   proxy.on('error', (err) => options.logger.warn({ err }, 'http-proxy error outside an exchange'));
   proxy.on('proxyReq', onProxyReq);
@@ -424,8 +450,13 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     if (forwarder.head) forwarder.head.prev = state;
     forwarder.head = state;
     forwarder.count += 1;
-    req.on('data', onRequestData);
-    req.on('end', onRequestEnd);
+    if (hasRequestBody(req)) {
+      req.on('data', onRequestData);
+      req.on('end', onRequestEnd);
+    } else {
+      // Its head was all of it; Node drains the (empty) stream once the response is sent.
+      state.requestEndMs = state.startMs;
+    }
     res.on('finish', onResponseFinish);
     res.on('close', onResponseClose);
 
@@ -442,11 +473,14 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
       if (headers.origin !== undefined) headers.origin = rewriteLocation(headers.origin, swap);
       if (headers.referer !== undefined) headers.referer = rewriteLocation(headers.referer, swap);
     }
+    requestSource.next = req;
     try {
       web(req, res, onProxyError);
     } catch (err) {
       // http-proxy throws on a target it cannot parse (e.g. `GET http://[`): the client's mistake, never a crash.
       refuseRequest(state, err as Error);
+    } finally {
+      requestSource.next = null;
     }
   };
 

@@ -56,6 +56,56 @@ describe('HTTP forwarding', () => {
     expect(endMs).toBeGreaterThanOrEqual(firstByteMs ?? Number.NaN);
   });
 
+  it.each<{ what: string; method: string; headers: Record<string, string>; body?: string; expected: string }>(
+    [
+      { what: 'a GET without a body', method: 'GET', headers: {}, body: undefined, expected: '' },
+      { what: 'a DELETE with Content-Length: 0', method: 'DELETE', headers: {}, body: '', expected: '' },
+      // Node's client frames a GET's body only when told its length
+      {
+        what: 'a GET with a body',
+        method: 'GET',
+        headers: { 'Content-Length': '5' },
+        body: 'hello',
+        expected: 'hello',
+      },
+      {
+        what: 'a chunked POST',
+        method: 'POST',
+        headers: { 'Transfer-Encoding': 'chunked' },
+        body: '{"operationName":"Hold"}',
+        expected: '{"operationName":"Hold"}',
+      },
+    ],
+  )('forwards and records $what as sent, body and framing', async ({ method, headers, body, expected }) => {
+    const upstream = await startHttpUpstream((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(
+          json({
+            got: Buffer.concat(chunks).toString(),
+            length: req.headers['content-length'] ?? null,
+            chunked: req.headers['transfer-encoding'] === 'chunked',
+          }),
+        );
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me`, { method, headers, body });
+    const seen = JSON.parse(reply.text) as { got: string; length: string | null; chunked: boolean };
+    expect(seen.got).toBe(expected);
+    expect(seen.chunked).toBe(headers['Transfer-Encoding'] === 'chunked');
+    if (!seen.chunked && expected !== '') expect(seen.length).toBe(String(expected.length));
+    await recorded;
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.method).toBe(method);
+    expect(exchange?.requestBodyBytes).toBe(expected.length);
+    expect(exchange?.requestBody?.toString() ?? '').toBe(expected);
+  });
+
   it('points upstream URLs in JSON bodies and Location at the proxy, with an exact Content-Length, and records the original', async () => {
     let upstreamUrl = '';
     const upstream = await startHttpUpstream((_req, res) => {
