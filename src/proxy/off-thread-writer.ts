@@ -32,6 +32,8 @@ export interface RowWriter extends IdSource {
 
 export interface OffThreadWriterOptions {
   dbPath: string;
+  /** the recorder's store's: the worker's connection must refuse writes past the same size cap, and wait as long for a lock */
+  storeOptions?: StoreWorkerData['storeOptions'];
   sessionId: number;
   batchWindowMs: number;
   logger: Logger;
@@ -98,7 +100,11 @@ export class OffThreadWriter implements RowWriter {
 
   /** Starts the worker and resolves once it opened the file; rejects if it cannot. */
   static start(options: OffThreadWriterOptions): Promise<OffThreadWriter> {
-    const data: StoreWorkerData = { dbPath: options.dbPath, sessionId: options.sessionId };
+    const data: StoreWorkerData = {
+      dbPath: options.dbPath,
+      sessionId: options.sessionId,
+      storeOptions: options.storeOptions ?? {},
+    };
     const worker = new Worker(bootstrap(workerUrl()), { eval: true, workerData: data });
     // Created once the worker is ready: it reads the ids already stored.
     let writer: OffThreadWriter | null = null;

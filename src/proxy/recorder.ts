@@ -297,6 +297,7 @@ const createRowWriter = async (
   try {
     return await OffThreadWriter.start({
       dbPath: store.path,
+      storeOptions: store.connectionOptions,
       sessionId,
       batchWindowMs: opts.batchWindowMs,
       logger: opts.logger,

@@ -1,6 +1,12 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import { type LastIds, openStore, type PackedRows, type WriterStats } from '../store/index.js';
+import {
+  type LastIds,
+  openStore,
+  type PackedRows,
+  type StoreOptions,
+  type WriterStats,
+} from '../store/index.js';
 
 /** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
@@ -18,6 +24,7 @@ export type FromWorker =
 export interface StoreWorkerData {
   dbPath: string;
   sessionId: number;
+  storeOptions: Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'>;
 }
 
 const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void => {
@@ -25,7 +32,7 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
   let store: ReturnType<typeof openStore>;
   let writer: ReturnType<ReturnType<typeof openStore>['createWriter']>;
   try {
-    store = openStore(data.dbPath);
+    store = openStore(data.dbPath, data.storeOptions);
     // The recorder's thread batches already; here each batch is one transaction, written on arrival.
     writer = store.createWriter(data.sessionId, {
       batchWindowMs: 60_000,

@@ -94,6 +94,11 @@ export class Store {
     return this.db.open;
   }
 
+  /** What another connection to this file (a writer's on a worker thread) must be opened with to behave as this one. */
+  get connectionOptions(): Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'> {
+    return { busyTimeoutMs: this.options.busyTimeoutMs, maxSizeBytes: this.options.maxSizeBytes };
+  }
+
   createSession(s: NewSession): Session {
     this.assertWritable('create a session');
     const startedAt = new Date(s.originWallMs).toISOString();

@@ -24,7 +24,8 @@ describe('the database becoming unwritable mid-session', () => {
     const logger = recordingLogger();
     const store = openStore(dbPath, { maxSizeBytes: statSync(dbPath).size + 256 * 1024, logger });
     const simulator = await startTestSimulator();
-    const { recorder } = await startTestRecorder(simulator.url, { store, logger });
+    // the recorder's default writer, on a worker thread with its own connection: opened with the store's cap
+    const { recorder } = await startTestRecorder(simulator.url, { store, logger, isWriterOffThread: true });
 
     const clients: TestClient[] = [];
     for (const transport of TRANSPORTS) {
@@ -74,7 +75,7 @@ describe('the database becoming unwritable mid-session', () => {
 
   it.each([
     ['on a worker thread', true],
-    ['on the forwarding thread (the default on two cores or fewer)', false],
+    ['on the forwarding thread', false],
   ])(
     'while another process holds the write lock, writer %s: requests are not held up, and no row vanishes silently',
     async (_, isWriterOffThread) => {
