@@ -1,7 +1,6 @@
 // The recorder: a reverse proxy in front of a GWS server that records one session (HTTP, CometD, WebSocket) to the store.
 import { createServer, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { availableParallelism } from 'node:os';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
@@ -44,12 +43,12 @@ export interface RecorderOptions {
    */
   isUpstreamCertificateChecked?: boolean;
   /**
-   * true: rows are written on a worker thread with its own connection, so SQLite (and its checkpoint
-   * fsyncs) never runs on the forwarding thread; false: on this thread, through the store's connection.
-   * Default: true when the machine has more than two CPUs. Rows are packed as they are added and the
-   * bytes transferred: the forwarding thread spends less CPU per request and the process a little more
-   * (`npm run bench -- --only=writer` prints both, thread by thread), which only pays when a core is free
-   * to do the writing; on two, the load generator and the upstream have it.
+   * true (the default): rows are written on a worker thread with its own connection, so SQLite (and its
+   * checkpoint fsyncs) never runs on the forwarding thread; false: on this thread, through the store's
+   * connection. Rows are packed as they are added and the bytes transferred. Writing a batch in place stalls
+   * every request in flight for as long as it takes, and SQLite then runs on caches the forwarding has just
+   * filled: under REST load on two cores the worker thread gives more throughput, not less, though the
+   * process spends about as much CPU (`npm run bench -- --only=writer` prints both, thread by thread).
    */
   isWriterOffThread?: boolean;
   logger?: Logger;
@@ -66,7 +65,7 @@ export const RECORDER_DEFAULTS = {
   batchWindowMs: 25,
   closeGraceMs: 1000,
   isUpstreamCertificateChecked: false,
-  isWriterOffThread: availableParallelism() > 2,
+  isWriterOffThread: true,
   logger: silentLogger,
   clock: systemClock,
 } satisfies Required<Omit<RecorderOptions, 'upstream' | 'store' | 'dbPath'>>;
