@@ -101,7 +101,7 @@ export class RowPacker {
     } else if (typeof value === 'string') {
       // UTF-8 takes at most 3 bytes per UTF-16 unit.
       this.#reserve(5 + value.length * 3);
-      const length = this.#buf.write(value, this.#at + 5);
+      const length = writeText(this.#buf, value, this.#at + 5);
       this.#buf[this.#at] = VALUE.text;
       this.#buf.writeUInt32LE(length, this.#at + 1);
       this.#at += 5 + length;
@@ -109,7 +109,7 @@ export class RowPacker {
       this.#reserve(5 + value.length);
       this.#buf[this.#at] = VALUE.blob;
       this.#buf.writeUInt32LE(value.length, this.#at + 1);
-      value.copy(this.#buf, this.#at + 5);
+      this.#buf.set(value, this.#at + 5);
       this.#at += 5 + value.length;
     } else {
       checkSqlValue(value);
@@ -123,6 +123,23 @@ export class RowPacker {
     this.#buf = grown;
   }
 }
+
+/** Short ASCII strings (a row's kind, method, path, flags) are copied here: cheaper than a call into C++. */
+const MAX_COPIED_TEXT = 32;
+
+/** Writes `text` as UTF-8 at `at` (room for it reserved); returns the bytes written. */
+const writeText = (buf: Buffer, text: string, at: number): number => {
+  if (text.length <= MAX_COPIED_TEXT) {
+    let i = 0;
+    for (; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) break;
+      buf[at + i] = unit;
+    }
+    if (i === text.length) return i;
+  }
+  return buf.write(text, at);
+};
 
 /** Rows a PackedRows holds. */
 export const packedRowCount = (p: PackedRows): number => p.exchanges + p.messages + p.frames;
