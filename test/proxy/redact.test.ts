@@ -121,6 +121,13 @@ describe('jsonKeyTest', () => {
     expect(jsonKeyTest(new Set())('{"password":1}')).toBe(false);
   });
 
+  it('says yes to a text that may spell a key with JSON escapes, which only parsing reads', () => {
+    const keys = new Set(['password']);
+    const escaped = '{"user":{"p\\u0061ssw\\u006Frd":"hunter2"}}';
+    expect(redactJson(JSON.parse(escaped), keys).isRedacted).toBe(true);
+    expect(jsonKeyTest(keys)(escaped)).toBe(true);
+  });
+
   it('never says no to a body in which redactJson redacts a key (Unicode spellings included)', () => {
     const keys = new Set(['password', 'cookie', 'x-csrf-token']);
     const test = jsonKeyTest(keys);

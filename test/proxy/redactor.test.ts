@@ -34,6 +34,16 @@ describe('Redactor', () => {
     });
   });
 
+  it('redacts a secret key spelled with JSON escapes, in bodies and Bayeux messages', () => {
+    const redactor = new Redactor();
+    const body = '{"p\\u0061ssword":"hunter2-secret"}';
+    const out = redactor.bytes(Buffer.from(body), true);
+    expect(out.data?.toString()).not.toContain('hunter2-secret');
+    expect(out.isRedacted).toBe(true);
+    const messages = redactor.json(JSON.parse(`[{"channel":"/meta/handshake","ext":${body}}]`), body);
+    expect(JSON.stringify(messages.value)).not.toContain('hunter2-secret');
+  });
+
   it('adds headers given in options', () => {
     const redactor = new Redactor({ headers: ['X-Api-Key'] });
     expect(redactor.headers([['x-api-key', 'k']]).headers).toEqual([['x-api-key', REDACTED]]);
