@@ -45,10 +45,9 @@ export interface RecorderOptions {
   /**
    * true (the default): rows are written on a worker thread with its own connection, so SQLite (and its
    * checkpoint fsyncs) never runs on the forwarding thread; false: on this thread, through the store's
-   * connection. Rows are packed as they are added and the bytes transferred. Writing a batch in place stalls
-   * every request in flight for as long as it takes, and SQLite then runs on caches the forwarding has just
-   * filled: under REST load on two cores the worker thread gives more throughput, not less, though the
-   * process spends about as much CPU (`npm run bench -- --only=writer` prints both, thread by thread).
+   * connection. Rows are packed as they are added and the bytes transferred. Writing a batch in place holds up
+   * every request and notification in flight while it runs: on two cores the worker thread gives about the
+   * same REST throughput and a far lower CometD p99 (`npm run bench -- --only=writer` and `--only=cometd-load`).
    */
   isWriterOffThread?: boolean;
   logger?: Logger;
