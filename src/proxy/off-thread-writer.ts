@@ -103,6 +103,7 @@ export class OffThreadWriter implements RowWriter {
     const data: StoreWorkerData = {
       dbPath: options.dbPath,
       sessionId: options.sessionId,
+      batchWindowMs: options.batchWindowMs,
       storeOptions: options.storeOptions ?? {},
     };
     const worker = new Worker(bootstrap(workerUrl()), {
@@ -249,8 +250,9 @@ export class OffThreadWriter implements RowWriter {
       this.#workerStats = message.stats;
       this.#waiting.get(message.seq)?.();
       this.#waiting.delete(message.seq);
-    } else if (message.type === 'error') {
-      this.#reportFailure(message.message);
+    } else if (message.type === 'log') {
+      // The worker's writer says when writes fail (once per run of failures), and when a lock holds rows back.
+      this.#options.logger[message.level](message.fields, message.message);
     }
   }
 

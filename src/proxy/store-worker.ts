@@ -1,5 +1,6 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Logger } from '../common/logger.js';
 import {
   type LastIds,
   openStore,
@@ -18,14 +19,47 @@ export type FromWorker =
   /** the file is open; `lastIds`: the session's ids already stored, for the recorder's thread to go on from */
   | { type: 'ready'; lastIds: LastIds }
   | { type: 'failed'; message: string }
-  | { type: 'error'; message: string }
+  /** a line the worker's writer logged (a failing disk, a lock held and released), for the recorder's logger */
+  | { type: 'log'; level: LogLineLevel; fields: Record<string, unknown>; message: string }
   | { type: 'done'; seq: number; stats: WriterStats };
+
+export type LogLineLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface StoreWorkerData {
   dbPath: string;
   sessionId: number;
+  /** rows held while another connection has the write lock are retried after this long, as on the recorder's thread */
+  batchWindowMs: number;
   storeOptions: Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'>;
 }
+
+// An Error does not cross threads whole: its message and code do.
+const cloneable = (fields: Record<string, unknown>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    out[key] =
+      value instanceof Error ? { message: value.message, code: (value as { code?: unknown }).code } : value;
+  }
+  return out;
+};
+
+/** A Logger whose lines go to the recorder's thread, which writes them to the recorder's logger. */
+const portLogger = (post: (message: FromWorker) => void, bindings: Record<string, unknown>): Logger => {
+  const line =
+    (level: LogLineLevel) =>
+    (obj: object | string, msg?: string): void => {
+      const fields = typeof obj === 'string' ? {} : (obj as Record<string, unknown>);
+      const message = typeof obj === 'string' ? obj : (msg ?? '');
+      post({ type: 'log', level, fields: cloneable({ ...bindings, ...fields }), message });
+    };
+  return {
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    child: (more) => portLogger(post, { ...bindings, ...more }),
+  };
+};
 
 const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void => {
   const post = (message: FromWorker): void => port.postMessage(message);
@@ -35,8 +69,8 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
     store = openStore(data.dbPath, data.storeOptions);
     // The recorder's thread batches already; here each batch is one transaction, written on arrival.
     writer = store.createWriter(data.sessionId, {
-      batchWindowMs: 60_000,
-      onError: (err) => post({ type: 'error', message: err.message }),
+      batchWindowMs: data.batchWindowMs,
+      logger: portLogger(post, {}),
     });
   } catch (err) {
     post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
 import { recordingLogger } from '../helpers/logger.js';
@@ -108,6 +108,38 @@ describe('the database becoming unwritable mid-session', () => {
       expect(store.exchanges(recorder.sessionId).map((e) => e.path)).toContain('/after');
       const { exchanges, rowsWritten, rowsFailed } = recorder.stats;
       expect(rowsWritten + rowsFailed).toBe(exchanges);
+    },
+  );
+
+  it.each([
+    ['on a worker thread', true],
+    ['on the forwarding thread', false],
+  ])(
+    'writer %s: rows a lock held back are written a batch window after it is released, with no more traffic, and both are logged',
+    async (_, isWriterOffThread) => {
+      const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+      const logger = recordingLogger();
+      const { recorder, store, dbPath } = await startTestRecorder(upstream.url, {
+        isWriterOffThread,
+        logger,
+      });
+      const other = new BetterSqlite3(dbPath);
+      onTestFinished(() => {
+        if (other.inTransaction) other.exec('ROLLBACK');
+        other.close();
+      });
+      other.exec('BEGIN IMMEDIATE');
+      expect((await send(`${recorder.url}/held`)).text).toBe('ok');
+      const said = (text: string) => logger.lines.some((l) => l.level === 'warn' && l.msg?.includes(text));
+      await vi.waitFor(() => expect(said('database locked by another connection')).toBe(true), {
+        timeout: 5000,
+      });
+      other.exec('ROLLBACK');
+      await vi.waitFor(
+        () => expect(store.exchanges(recorder.sessionId).map((e) => e.path)).toContain('/held'),
+        { timeout: 2000 },
+      );
+      expect(said('database lock released')).toBe(true);
     },
   );
 });
