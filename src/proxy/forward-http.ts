@@ -75,17 +75,32 @@ const hasRequestBody = (req: IncomingMessage): boolean => {
  * What http-proxy pipes into the upstream request: given `options.buffer`, it pipes that instead of the
  * client's request. Most GWS requests (GETs, long-polls' answers aside) have no body: their upstream request
  * is ended at once, without a stream pipe set up and torn down for nothing; a request with a body is piped
- * as http-proxy would. `next` is set just before each `web` call, which reaches `pipe` synchronously.
+ * as http-proxy would. `next` is the request whose body was to be sent (null: none), set just before each
+ * `web` call, which reaches `pipe` synchronously.
  */
 const requestSource = {
   next: null as IncomingMessage | null,
   pipe(upstream: ClientRequest): ClientRequest {
     const req = requestSource.next;
     requestSource.next = null;
-    if (req !== null && hasRequestBody(req)) return req.pipe(upstream);
+    if (req !== null) return req.pipe(upstream);
     upstream.end();
     return upstream;
   },
+};
+
+/**
+ * http-proxy's `deleteLength` step gives a DELETE or OPTIONS without Content-Length a `Content-Length: 0`
+ * and drops its Transfer-Encoding: a chunked body would then be recorded but never reach the upstream. The
+ * forwarder keeps the header for a bodiless one itself (`handle`) and sends a body as framed.
+ */
+const withoutDeleteLength = (proxy: object): void => {
+  const passes = (proxy as { webPasses?: unknown }).webPasses;
+  if (Array.isArray(passes)) {
+    (proxy as { webPasses: unknown[] }).webPasses = passes.filter(
+      (pass) => (pass as { name?: unknown }).name !== 'deleteLength',
+    );
+  }
 };
 
 /** One exchange in flight. */
@@ -431,6 +446,7 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     // its type says a Stream; http-proxy only ever calls its pipe()
     buffer: requestSource as unknown as Stream,
   });
+  withoutDeleteLength(proxy);
   proxy.on('error', (err) => options.logger.warn({ err }, 'http-proxy error outside an exchange'));
   proxy.on('proxyReq', onProxyReq);
   proxy.on('proxyRes', onResponse);
@@ -450,7 +466,9 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     if (forwarder.head) forwarder.head.prev = state;
     forwarder.head = state;
     forwarder.count += 1;
-    if (hasRequestBody(req)) {
+    // Decided once, from the headers as the client sent them: the body is recorded and sent, or neither.
+    const isBodySent = hasRequestBody(req);
+    if (isBodySent) {
       req.on('data', onRequestData);
       req.on('end', onRequestEnd);
     } else {
@@ -473,7 +491,9 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
       if (headers.origin !== undefined) headers.origin = rewriteLocation(headers.origin, swap);
       if (headers.referer !== undefined) headers.referer = rewriteLocation(headers.referer, swap);
     }
-    requestSource.next = req;
+    // What http-proxy's deleteLength step did, for the requests it did it well for.
+    if (!isBodySent && (req.method === 'DELETE' || req.method === 'OPTIONS')) headers['content-length'] = '0';
+    requestSource.next = isBodySent ? req : null;
     try {
       web(req, res, onProxyError);
     } catch (err) {

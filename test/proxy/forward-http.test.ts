@@ -59,7 +59,14 @@ describe('HTTP forwarding', () => {
   it.each<{ what: string; method: string; headers: Record<string, string>; body?: string; expected: string }>(
     [
       { what: 'a GET without a body', method: 'GET', headers: {}, body: undefined, expected: '' },
-      { what: 'a DELETE with Content-Length: 0', method: 'DELETE', headers: {}, body: '', expected: '' },
+      { what: 'a DELETE without a body', method: 'DELETE', headers: {}, body: '', expected: '' },
+      {
+        what: 'a chunked DELETE',
+        method: 'DELETE',
+        headers: { 'Transfer-Encoding': 'chunked' },
+        body: '{"reason":"done"}',
+        expected: '{"reason":"done"}',
+      },
       // Node's client frames a GET's body only when told its length
       {
         what: 'a GET with a body',
@@ -98,6 +105,8 @@ describe('HTTP forwarding', () => {
     expect(seen.got).toBe(expected);
     expect(seen.chunked).toBe(headers['Transfer-Encoding'] === 'chunked');
     if (!seen.chunked && expected !== '') expect(seen.length).toBe(String(expected.length));
+    // as http-proxy has always sent them: some servers wait for a length on a DELETE
+    if (method === 'DELETE' && expected === '') expect(seen.length).toBe('0');
     await recorded;
     await recorder.flush();
     const [exchange] = store.exchanges(recorder.sessionId);
