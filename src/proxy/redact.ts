@@ -117,6 +117,19 @@ export const redactJson = (
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A pattern for `key` as JSON may spell it: each character as itself or as a \u escape of either case. */
+const spelledAnyWay = (key: string): string =>
+  [...key]
+    .map((c) => {
+      const escapes = new Set(
+        [c.toLowerCase(), c.toUpperCase()].map(
+          (v) => `\\\\u${v.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        ),
+      );
+      return `(?:${escapeRegExp(c)}|${[...escapes].join('|')})`;
+    })
+    .join('');
+
 /**
  * Redacts `"key": value` pairs in JSON text that does not parse (cut at --max-body, or malformed): a
  * string value (even one the cut left unterminated) or a bare scalar becomes "[REDACTED]".
@@ -125,7 +138,7 @@ export const redactJsonText = (text: string, keys: ReadonlySet<string>): string 
   let out = text;
   for (const key of keys) {
     const pattern = new RegExp(
-      `("${escapeRegExp(key)}"\\s*:\\s*)(?:"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)|[^,}\\]\\s"]+)`,
+      `("${spelledAnyWay(key)}"\\s*:\\s*)(?:"(?:[^"\\\\]|\\\\.)*(?:"|\\\\?$)|[^,}\\]\\s"]+)`,
       'gi',
     );
     out = out.replace(pattern, `$1"${REDACTED}"`);

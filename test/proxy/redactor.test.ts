@@ -73,5 +73,8 @@ describe('Redactor', () => {
     expect(redactor.bytes(Buffer.from('{"password":12345,"b":'), true).data?.toString()).toBe(
       `{"password":"${REDACTED}","b":`,
     );
+    // a key spelled with \u escapes, either case of letter and hex digit
+    const escaped = redactor.bytes(Buffer.from('{"p\\u0061ssw\\u004Frd":"hunter2-long","b":[1,'), true);
+    expect(escaped.data?.toString()).toBe(`{"p\\u0061ssw\\u004Frd":"${REDACTED}","b":[1,`);
   });
 });
