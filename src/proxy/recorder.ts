@@ -283,8 +283,8 @@ const createRowWriter = async (
   sessionId: number,
   opts: { isWriterOffThread: boolean; batchWindowMs: number; logger: Logger },
 ): Promise<RowWriter> => {
-  // On the forwarding thread the inserts stay (handing rows over costs more), but not the checkpoints:
-  // each copies megabytes and fsyncs, stalling every request in flight for milliseconds.
+  // When the inserts run on the forwarding thread (asked for, or no worker could start), the checkpoints
+  // still do not: each copies megabytes and fsyncs, stalling every request in flight for milliseconds.
   const inline = (): RowWriter =>
     store.createWriter(sessionId, {
       batchWindowMs: opts.batchWindowMs,
