@@ -29,9 +29,9 @@ export interface TestRecorder {
 
 /**
  * A recorder on 127.0.0.1:0 in front of `upstream`, recording into a temporary file (or into `options.store`);
- * when the test ends the recorder is closed, then the store, a store passed in too. Rows are written on the
- * test's thread unless `isWriterOffThread: true` is passed (the recorder's default: the tests of the worker
- * itself, the fault tests and the end-to-end tests use it).
+ * when the test ends the recorder is closed, then the store, a store passed in too. Rows are written where the
+ * recorder writes them by default, on a worker thread; tests of the writer on the forwarding thread pass
+ * `isWriterOffThread: false`.
  */
 export const startTestRecorder = async (
   upstream: string,
@@ -45,7 +45,6 @@ export const startTestRecorder = async (
     port: 0,
     batchWindowMs: 5,
     closeGraceMs: 200,
-    isWriterOffThread: false,
     ...options,
   });
   onTestFinished(async () => {
