@@ -16,6 +16,20 @@ const stateOf = (data: unknown): string | undefined => (data as { call?: { state
 const noteOf = (data: unknown): unknown =>
   (data as { call?: { userData?: { note?: unknown } } }).call?.userData?.note;
 
+/**
+ * Another connection holding the file's write lock, as `gws-vcr import` writing a large HAR into the same file
+ * in one transaction does; `ROLLBACK` lets go. Closed when the test ends.
+ */
+const holdWriteLock = (dbPath: string): BetterSqlite3.Database => {
+  const other = new BetterSqlite3(dbPath);
+  onTestFinished(() => {
+    if (other.inTransaction) other.exec('ROLLBACK');
+    other.close();
+  });
+  other.exec('BEGIN IMMEDIATE');
+  return other;
+};
+
 describe('the database becoming unwritable mid-session', () => {
   it('on a full disk: clients on both transports get every notification, the loss is counted and reported once', async () => {
     // A recording file whose disk has 256 KiB left: the login fits, a large attached-data burst does not.
@@ -84,13 +98,7 @@ describe('the database becoming unwritable mid-session', () => {
       expect((await send(`${recorder.url}/before`)).text).toBe('ok');
       await recorder.flush();
 
-      // e.g. `gws-vcr import` writing a large HAR into the same file, in one transaction
-      const other = new BetterSqlite3(dbPath);
-      onTestFinished(() => {
-        if (other.inTransaction) other.exec('ROLLBACK');
-        other.close();
-      });
-      other.exec('BEGIN IMMEDIATE');
+      const other = holdWriteLock(dbPath);
       const startedMs = performance.now();
       expect((await send(`${recorder.url}/during`)).text).toBe('ok');
       const written = recorder.flush(); // a batch meets the lock
@@ -123,12 +131,7 @@ describe('the database becoming unwritable mid-session', () => {
         isWriterOffThread,
         logger,
       });
-      const other = new BetterSqlite3(dbPath);
-      onTestFinished(() => {
-        if (other.inTransaction) other.exec('ROLLBACK');
-        other.close();
-      });
-      other.exec('BEGIN IMMEDIATE');
+      const other = holdWriteLock(dbPath);
       expect((await send(`${recorder.url}/held`)).text).toBe('ok');
       const said = (text: string) => logger.lines.some((l) => l.level === 'warn' && l.msg?.includes(text));
       await vi.waitFor(() => expect(said('database locked by another connection')).toBe(true), {
