@@ -16,6 +16,12 @@ const stateOf = (data: unknown): string | undefined => (data as { call?: { state
 const noteOf = (data: unknown): unknown =>
   (data as { call?: { userData?: { note?: unknown } } }).call?.userData?.note;
 
+/** Where the recorder writes rows: each lock test runs with both. */
+const WRITER_PLACES: Array<[string, boolean]> = [
+  ['on a worker thread', true],
+  ['on the forwarding thread', false],
+];
+
 /**
  * Another connection holding the file's write lock, as `gws-vcr import` writing a large HAR into the same file
  * in one transaction does; `ROLLBACK` lets go. Closed when the test ends.
@@ -87,10 +93,7 @@ describe('the database becoming unwritable mid-session', () => {
     ).toHaveLength(TRANSPORTS.length);
   });
 
-  it.each([
-    ['on a worker thread', true],
-    ['on the forwarding thread', false],
-  ])(
+  it.each(WRITER_PLACES)(
     'while another process holds the write lock, writer %s: requests are not held up, and no row vanishes silently',
     async (_, isWriterOffThread) => {
       const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
@@ -119,10 +122,7 @@ describe('the database becoming unwritable mid-session', () => {
     },
   );
 
-  it.each([
-    ['on a worker thread', true],
-    ['on the forwarding thread', false],
-  ])(
+  it.each(WRITER_PLACES)(
     'writer %s: rows a lock held back are written a batch window after it is released, with no more traffic, and both are logged',
     async (_, isWriterOffThread) => {
       const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
