@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../common/logger.js';
 import {
+  type ConnectionOptions,
   type NewBayeuxRow,
   type NewExchange,
   type NewFrameRow,
@@ -33,7 +34,7 @@ export interface RowWriter extends IdSource {
 export interface OffThreadWriterOptions {
   dbPath: string;
   /** the recorder's store's: the worker's connection must refuse writes past the same size cap, and wait as long for a lock */
-  storeOptions?: StoreWorkerData['storeOptions'];
+  storeOptions?: ConnectionOptions;
   sessionId: number;
   batchWindowMs: number;
   logger: Logger;

@@ -1,11 +1,11 @@
 // Worker thread side of the off-thread writer: owns its own connection to the recording and writes row batches.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Logger } from '../common/logger.js';
+import type { Logger, LogLevel } from '../common/logger.js';
 import {
+  type ConnectionOptions,
   type LastIds,
   openStore,
   type PackedRows,
-  type StoreOptions,
   type WriterStats,
 } from '../store/index.js';
 
@@ -23,14 +23,14 @@ export type FromWorker =
   | { type: 'log'; level: LogLineLevel; fields: Record<string, unknown>; message: string }
   | { type: 'done'; seq: number; stats: WriterStats };
 
-export type LogLineLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogLineLevel = Exclude<LogLevel, 'silent'>;
 
 export interface StoreWorkerData {
   dbPath: string;
   sessionId: number;
   /** rows held while another connection has the write lock are retried after this long, as on the recorder's thread */
   batchWindowMs: number;
-  storeOptions: Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'>;
+  storeOptions: ConnectionOptions;
 }
 
 // An Error does not cross threads whole: its message and code do.
@@ -50,7 +50,12 @@ const portLogger = (post: (message: FromWorker) => void, bindings: Record<string
     (obj: object | string, msg?: string): void => {
       const fields = typeof obj === 'string' ? {} : (obj as Record<string, unknown>);
       const message = typeof obj === 'string' ? obj : (msg ?? '');
-      post({ type: 'log', level, fields: cloneable({ ...bindings, ...fields }), message });
+      try {
+        post({ type: 'log', level, fields: cloneable({ ...bindings, ...fields }), message });
+      } catch {
+        // A field that cannot cross threads costs its line its fields, never the writer its batch.
+        post({ type: 'log', level, fields: {}, message });
+      }
     };
   return {
     debug: line('debug'),

@@ -18,6 +18,6 @@ export type { LastIds } from './session-ids.js';
 export { SessionIds } from './session-ids.js';
 export type { SessionWriterOptions } from './session-writer.js';
 export { SessionWriter, WRITER_DEFAULTS } from './session-writer.js';
-export type { StoreOptions } from './store.js';
+export type { ConnectionOptions, StoreOptions } from './store.js';
 export { openStore, STORE_DEFAULTS, Store } from './store.js';
 export type * from './types.js';

@@ -52,6 +52,9 @@ export interface StoreOptions {
   maxSizeBytes?: number | null;
 }
 
+/** The options another connection to the same file must share to behave as the store's own (Store.connectionOptions). */
+export type ConnectionOptions = Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'>;
+
 export const STORE_DEFAULTS = {
   readonly: false,
   logger: silentLogger,
@@ -95,7 +98,7 @@ export class Store {
   }
 
   /** What another connection to this file (a writer's on a worker thread) must be opened with to behave as this one. */
-  get connectionOptions(): Pick<StoreOptions, 'busyTimeoutMs' | 'maxSizeBytes'> {
+  get connectionOptions(): ConnectionOptions {
     return { busyTimeoutMs: this.options.busyTimeoutMs, maxSizeBytes: this.options.maxSizeBytes };
   }
 
