@@ -27,7 +27,8 @@ export interface PackedRows {
 
 /** Each table's tag in the bytes; TABLES[tag] reads it back. */
 const TAGS: Record<RowTable, number> = { exchanges: 1, messages: 2, frames: 3 };
-const TABLES: ReadonlyArray<RowTable | undefined> = [undefined, 'exchanges', 'messages', 'frames'];
+const TABLES: Array<RowTable | undefined> = [];
+for (const [table, tag] of Object.entries(TAGS)) TABLES[tag] = table as RowTable;
 
 type Counts = Pick<PackedRows, RowTable>;
 const VALUE = { null: 0, number: 1, text: 2, blob: 3 } as const;
