@@ -10,12 +10,14 @@ import {
   type NewBayeuxRow,
   type NewExchange,
   type NewFrameRow,
+  type PackedRows,
   type RowKind,
   type RowKinds,
   RowPacker,
   SessionIds,
   type WriterStats,
 } from '../store/index.js';
+import { SharedBatches } from './shared-batches.js';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
 import type { IdSource } from './types.js';
 
@@ -40,6 +42,8 @@ export interface OffThreadWriterOptions {
   logger: Logger;
   /** ms to wait for the worker to open the file before giving up */
   startTimeoutMs?: number;
+  /** the shared memory batches go through (SHARED_BATCH_DEFAULTS); a batch that does not fit goes by message */
+  sharedBatches?: { slots?: number; slotBytes?: number };
 }
 
 // The worker's module, next to this one, in whatever form this one runs (.ts under tsx, .js when built).
@@ -71,16 +75,20 @@ const bootstrap = (url: string): string => {
 /**
  * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
  * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found
- * stored; rows wait one batch window, then go to the worker in one message and are written there in one
- * transaction. If the worker dies, its rows are counted as failed and traffic goes on.
+ * stored; rows wait one batch window, then are copied to shared memory (SharedBatches), where the worker,
+ * looking every window, finds them and writes them in one transaction. If the worker dies, its rows are
+ * counted as failed and traffic goes on.
  */
 export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;
   readonly #options: OffThreadWriterOptions;
   readonly #ids: SessionIds;
+  readonly #shared: SharedBatches;
   /** rows are packed as they are added: no row objects wait for the batch window on this thread's heap */
   readonly #packer = new RowPacker();
   #timer: NodeJS.Timeout | null = null;
+  /** the last batch's number: the worker writes them in this order, whichever way each went */
+  #batch = 0;
   #seq = 0;
   readonly #waiting = new Map<number, () => void>();
   #workerStats: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
@@ -93,19 +101,27 @@ export class OffThreadWriter implements RowWriter {
   #hasReportedFailure = false;
   #closing: Promise<void> | null = null;
 
-  private constructor(worker: Worker, options: OffThreadWriterOptions, ids: SessionIds) {
+  private constructor(
+    worker: Worker,
+    options: OffThreadWriterOptions,
+    ids: SessionIds,
+    shared: SharedBatches,
+  ) {
     this.#worker = worker;
     this.#options = options;
     this.#ids = ids;
+    this.#shared = shared;
   }
 
   /** Starts the worker and resolves once it opened the file; rejects if it cannot. */
   static start(options: OffThreadWriterOptions): Promise<OffThreadWriter> {
+    const shared = SharedBatches.create(options.sharedBatches);
     const data: StoreWorkerData = {
       dbPath: options.dbPath,
       sessionId: options.sessionId,
       batchWindowMs: options.batchWindowMs,
       storeOptions: options.storeOptions ?? {},
+      shared: shared.buffers,
     };
     const worker = new Worker(bootstrap(workerUrl()), {
       eval: true,
@@ -134,7 +150,7 @@ export class OffThreadWriter implements RowWriter {
         if (message.type === 'ready') {
           clearTimeout(timer);
           worker.off('error', onEarly);
-          writer = new OffThreadWriter(worker, options, new SessionIds(message.lastIds));
+          writer = new OffThreadWriter(worker, options, new SessionIds(message.lastIds), shared);
           writer.#watch();
           resolve(writer);
         } else if (message.type === 'failed') {
@@ -168,6 +184,11 @@ export class OffThreadWriter implements RowWriter {
 
   addFrame(row: NewFrameRow): void {
     this.#add('frame', row);
+  }
+
+  /** true while the worker sleeps (nothing came for about a second): the next batch wakes it with a message */
+  get isWorkerAsleep(): boolean {
+    return this.#shared.isReaderAsleep;
   }
 
   get stats(): WriterStats {
@@ -220,17 +241,33 @@ export class OffThreadWriter implements RowWriter {
       this.#timer = null;
     }
     const rows = this.#packer.rows;
-    const packed = this.#packer.take();
-    if (!packed) return;
+    const batch = this.#packer.peek();
+    if (!batch) return;
     if (this.#isWorkerGone) {
+      this.#packer.clear();
       this.#lostRows += rows;
       return;
     }
+    // Numbered once it went: the worker waits for every number in turn.
+    const next = this.#batch + 1;
     try {
+      if (this.#shared.offer(next, batch)) {
+        this.#batch = next;
+        // The next batch is packed where this one was: memory this thread has touched already.
+        this.#packer.clear();
+        this.#postedRows += rows;
+        if (this.#shared.takeSleeping()) this.#worker.postMessage({ type: 'wake' } satisfies ToWorker);
+        return;
+      }
+      const packed = this.#packer.take() as PackedRows;
       // The packed bytes move to the worker without a copy.
-      this.#worker.postMessage({ type: 'rows', rows: packed } satisfies ToWorker, [packed.bytes]);
+      this.#worker.postMessage({ type: 'rows', batch: next, rows: packed } satisfies ToWorker, [
+        packed.bytes as ArrayBuffer,
+      ]);
+      this.#batch = next;
       this.#postedRows += rows;
     } catch (err) {
+      this.#packer.clear();
       this.#lostRows += rows;
       this.#reportFailure(err instanceof Error ? err.message : String(err));
     }

@@ -8,10 +8,14 @@ import {
   type PackedRows,
   type WriterStats,
 } from '../store/index.js';
+import { type SharedBatchBuffers, SharedBatches } from './shared-batches.js';
 
 /** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
-  | { type: 'rows'; rows: PackedRows }
+  /** batch `batch` (numbered with those in shared memory, which come first if lower), by message: too big, or no slot free */
+  | { type: 'rows'; batch: number; rows: PackedRows }
+  /** the worker fell asleep and a batch is waiting in shared memory */
+  | { type: 'wake' }
   | { type: 'flush'; seq: number }
   | { type: 'close'; seq: number };
 
@@ -28,10 +32,17 @@ export type LogLineLevel = Exclude<LogLevel, 'silent'>;
 export interface StoreWorkerData {
   dbPath: string;
   sessionId: number;
-  /** rows held while another connection has the write lock are retried after this long, as on the recorder's thread */
+  /**
+   * how often the worker looks for batches in shared memory; rows held while another connection has the
+   * write lock are retried after this long, as on the recorder's thread
+   */
   batchWindowMs: number;
   storeOptions: ConnectionOptions;
+  shared: SharedBatchBuffers;
 }
+
+/** Looks that find nothing before the worker sleeps until the recorder's thread wakes it: about a second. */
+const IDLE_LOOKS = (batchWindowMs: number): number => Math.max(4, Math.ceil(1000 / batchWindowMs));
 
 // An Error does not cross threads whole: its message and code do.
 const cloneable = (fields: Record<string, unknown>): Record<string, unknown> => {
@@ -81,16 +92,59 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
     post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     return;
   }
+  const shared = SharedBatches.attach(data.shared);
+  const byMessage = new Map<number, PackedRows>();
+  let next = 1;
+  /** Writes every batch that is next in order, from shared memory or a message; true if there was one. */
+  const drain = (): boolean => {
+    const first = next;
+    for (;;) {
+      const rows = byMessage.get(next);
+      if (rows) byMessage.delete(next);
+      else if (!shared.read(next, (r) => writer.addPacked(r))) break;
+      if (rows) writer.addPacked(rows);
+      next += 1;
+    }
+    if (next === first) return false;
+    void writer.flush();
+    return true;
+  };
+  let timer: NodeJS.Timeout | null = null;
+  let idleLooks = 0;
+  const look = (): void => {
+    timer = null;
+    if (drain()) idleLooks = 0;
+    else if (++idleLooks >= IDLE_LOOKS(data.batchWindowMs)) {
+      shared.fallAsleep();
+      // A batch offered just before the flag was set: its writer did not see the flag.
+      if (!drain()) return;
+      shared.awake();
+      idleLooks = 0;
+    }
+    timer = setTimeout(look, data.batchWindowMs);
+  };
+  const wake = (): void => {
+    shared.awake();
+    idleLooks = 0;
+    if (timer === null) look();
+  };
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'rows':
-        writer.addPacked(message.rows);
-        void writer.flush();
+        byMessage.set(message.batch, message.rows);
+        drain();
+        wake();
+        break;
+      case 'wake':
+        wake();
         break;
       case 'flush':
+        drain();
         post({ type: 'done', seq: message.seq, stats: writer.stats });
         break;
       case 'close':
+        if (timer) clearTimeout(timer);
+        drain();
         void writer.close();
         store.close();
         post({ type: 'done', seq: message.seq, stats: writer.stats });
@@ -102,6 +156,7 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
       }
     }
   });
+  look();
   post({ type: 'ready', lastIds: writer.lastIds });
 };
 

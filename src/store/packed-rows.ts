@@ -17,8 +17,11 @@ import {
  * `postMessage(rows, [rows.bytes])` transfers it.
  */
 export interface PackedRows {
-  bytes: ArrayBuffer;
-  /** the rows fill `bytes` up to here */
+  /** shared memory another thread writes again once the rows are unpacked: their BLOB values are then copies */
+  bytes: ArrayBuffer | SharedArrayBuffer;
+  /** where the rows start in `bytes`; 0 if not given */
+  byteOffset?: number;
+  /** the rows fill `bytes` for this many bytes */
   byteLength: number;
   exchanges: number;
   messages: number;
@@ -57,6 +60,22 @@ export class RowPacker {
     const { table, params } = ROW_KINDS[kind];
     this.#row(TAGS[table], params(0, row));
     this.#counts[table] += 1;
+  }
+
+  /**
+   * The rows packed so far as a view of the packer's own buffer, or null if none. The view holds until the
+   * next `add`; `clear` then starts the next batch in the same buffer (the caller copied the bytes).
+   */
+  peek(): ({ bytes: Buffer } & Counts) | null {
+    if (this.rows === 0) return null;
+    return { bytes: this.#buf.subarray(0, this.#at), ...this.#counts };
+  }
+
+  /** Drops the rows packed so far and starts over in the same buffer, or a small one after a big batch. */
+  clear(): void {
+    if (this.#buf.length > MAX_START_BYTES) this.#buf = Buffer.allocUnsafeSlow(MIN_BYTES);
+    this.#at = 0;
+    this.#counts = { exchanges: 0, messages: 0, frames: 0 };
   }
 
   /** The rows packed so far, or null if none; the packer starts over with a new buffer. */
@@ -146,11 +165,12 @@ const writeText = (buf: Buffer, text: string, at: number): number => {
 export const packedRowCount = (p: PackedRows): number => p.exchanges + p.messages + p.frames;
 
 /**
- * Reads a batch back into the values its rows bind; BLOB values are views of `packed.bytes`, not copies.
- * Throws if the bytes do not hold the rows the batch counts (a batch is all or nothing).
+ * Reads a batch back into the values its rows bind; BLOB values are views of `packed.bytes`, not copies,
+ * unless those are shared. Throws if the bytes do not hold the rows the batch counts (a batch is all or nothing).
  */
 export const unpackRows = (packed: PackedRows): RowValues => {
-  const buf = Buffer.from(packed.bytes, 0, packed.byteLength);
+  const buf = Buffer.from(packed.bytes, packed.byteOffset ?? 0, packed.byteLength);
+  const isShared = packed.bytes instanceof SharedArrayBuffer;
   const out = emptyRowValues();
   let at = 0;
   const need = (bytes: number): void => {
@@ -174,9 +194,9 @@ export const unpackRows = (packed: PackedRows): RowValues => {
         const length = buf.readUInt32LE(at);
         at += 4;
         need(length);
-        target.push(
-          type === VALUE.text ? buf.toString('utf8', at, at + length) : buf.subarray(at, at + length),
-        );
+        if (type === VALUE.text) target.push(buf.toString('utf8', at, at + length));
+        else
+          target.push(isShared ? Buffer.from(buf.subarray(at, at + length)) : buf.subarray(at, at + length));
         at += length;
       } else
         throw new Error(`a packed row batch holds an unknown value tag ${String(type)} at byte ${at - 1}`);
