@@ -17,7 +17,7 @@ import {
   SessionIds,
   type WriterStats,
 } from '../store/index.js';
-import { SharedBatches } from './shared-batches.js';
+import { handOverMs, SharedBatches } from './shared-batches.js';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
 import type { IdSource } from './types.js';
 
@@ -232,7 +232,7 @@ export class OffThreadWriter implements RowWriter {
     this.#timer ??= setTimeout(() => {
       this.#timer = null;
       this.#send();
-    }, this.#options.batchWindowMs);
+    }, handOverMs(this.#options.batchWindowMs));
   }
 
   #send(): void {

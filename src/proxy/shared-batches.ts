@@ -33,6 +33,12 @@ const MESSAGES = 4;
 const FRAMES = 5;
 const SLOT_FIELDS = 6;
 
+/**
+ * Batches are handed over every half window and the reader looks for them every half window: a row waits at
+ * most one window before it is written, as with a writer on the recorder's own thread.
+ */
+export const handOverMs = (batchWindowMs: number): number => Math.max(1, batchWindowMs / 2);
+
 export const SHARED_BATCH_DEFAULTS = {
   /** a busy recorder fills a few hundred KB per 25 ms window; a bigger batch goes by message */
   slots: 4,

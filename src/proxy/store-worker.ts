@@ -8,7 +8,7 @@ import {
   type PackedRows,
   type WriterStats,
 } from '../store/index.js';
-import { type SharedBatchBuffers, SharedBatches } from './shared-batches.js';
+import { handOverMs, type SharedBatchBuffers, SharedBatches } from './shared-batches.js';
 
 /** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
@@ -42,7 +42,7 @@ export interface StoreWorkerData {
 }
 
 /** Looks that find nothing before the worker sleeps until the recorder's thread wakes it: about a second. */
-const IDLE_LOOKS = (batchWindowMs: number): number => Math.max(4, Math.ceil(1000 / batchWindowMs));
+const IDLE_LOOKS = (lookMs: number): number => Math.max(4, Math.ceil(1000 / lookMs));
 
 // An Error does not cross threads whole: its message and code do.
 const cloneable = (fields: Record<string, unknown>): Record<string, unknown> => {
@@ -109,19 +109,20 @@ const run = (port: NonNullable<typeof parentPort>, data: StoreWorkerData): void 
     void writer.flush();
     return true;
   };
+  const lookMs = handOverMs(data.batchWindowMs);
   let timer: NodeJS.Timeout | null = null;
   let idleLooks = 0;
   const look = (): void => {
     timer = null;
     if (drain()) idleLooks = 0;
-    else if (++idleLooks >= IDLE_LOOKS(data.batchWindowMs)) {
+    else if (++idleLooks >= IDLE_LOOKS(lookMs)) {
       shared.fallAsleep();
       // A batch offered just before the flag was set: its writer did not see the flag.
       if (!drain()) return;
       shared.awake();
       idleLooks = 0;
     }
-    timer = setTimeout(look, data.batchWindowMs);
+    timer = setTimeout(look, lookMs);
   };
   const wake = (): void => {
     shared.awake();
