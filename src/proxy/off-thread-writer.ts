@@ -42,7 +42,10 @@ export interface OffThreadWriterOptions {
   logger: Logger;
   /** ms to wait for the worker to open the file before giving up */
   startTimeoutMs?: number;
-  /** the shared memory batches go through (SHARED_BATCH_DEFAULTS); a batch that does not fit goes by message */
+  /**
+   * the shared memory batches go through (SHARED_BATCH_DEFAULTS: 4 MiB reserved, only what batches fill is
+   * ever touched); a batch that does not fit goes by message
+   */
   sharedBatches?: { slots?: number; slotBytes?: number };
 }
 
@@ -75,9 +78,9 @@ const bootstrap = (url: string): string => {
 /**
  * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
  * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found
- * stored; rows wait one batch window, then are copied to shared memory (SharedBatches), where the worker,
- * looking every window, finds them and writes them in one transaction. If the worker dies, its rows are
- * counted as failed and traffic goes on.
+ * stored; rows wait half a batch window, then are copied to shared memory (SharedBatches), where the
+ * worker, looking every half window, finds them and writes them in one transaction. If the worker dies, its
+ * rows are counted as failed and traffic goes on.
  */
 export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;
@@ -186,7 +189,7 @@ export class OffThreadWriter implements RowWriter {
     this.#add('frame', row);
   }
 
-  /** true while the worker sleeps (nothing came for about a second): the next batch wakes it with a message */
+  /** true while the worker sleeps (nothing came for about a second): the next batch wakes it with a message (a diagnostic) */
   get isWorkerAsleep(): boolean {
     return this.#shared.isReaderAsleep;
   }
@@ -250,25 +253,35 @@ export class OffThreadWriter implements RowWriter {
     }
     // Numbered once it went: the worker waits for every number in turn.
     const next = this.#batch + 1;
+    let isShared = false;
     try {
-      if (this.#shared.offer(next, batch)) {
-        this.#batch = next;
-        // The next batch is packed where this one was: memory this thread has touched already.
-        this.#packer.clear();
-        this.#postedRows += rows;
-        if (this.#shared.takeSleeping()) this.#worker.postMessage({ type: 'wake' } satisfies ToWorker);
-        return;
+      isShared = this.#shared.offer(next, batch);
+      if (!isShared) {
+        const packed = this.#packer.take() as PackedRows;
+        // The packed bytes move to the worker without a copy.
+        this.#worker.postMessage({ type: 'rows', batch: next, rows: packed } satisfies ToWorker, [
+          packed.bytes as ArrayBuffer,
+        ]);
       }
-      const packed = this.#packer.take() as PackedRows;
-      // The packed bytes move to the worker without a copy.
-      this.#worker.postMessage({ type: 'rows', batch: next, rows: packed } satisfies ToWorker, [
-        packed.bytes as ArrayBuffer,
-      ]);
-      this.#batch = next;
-      this.#postedRows += rows;
     } catch (err) {
       this.#packer.clear();
       this.#lostRows += rows;
+      this.#reportFailure(err instanceof Error ? err.message : String(err));
+      return;
+    }
+    this.#batch = next;
+    this.#postedRows += rows;
+    if (!isShared) return;
+    // The next batch is packed where this one was: memory this thread has touched already.
+    this.#packer.clear();
+    if (this.#shared.takeSleeping()) this.#wake();
+  }
+
+  /** Wakes the sleeping worker; if even that message cannot go, the worker is gone and its exit says so. */
+  #wake(): void {
+    try {
+      this.#worker.postMessage({ type: 'wake' } satisfies ToWorker);
+    } catch (err) {
       this.#reportFailure(err instanceof Error ? err.message : String(err));
     }
   }

@@ -1,12 +1,7 @@
 // Row batches handed from the recorder's thread to the store worker in shared memory, without a message per batch.
 import type { PackedRows } from '../store/index.js';
 
-/**
- * Why not a message per batch: waking a sleeping thread costs the sender far more than the copy (on two
- * busy cores, each wake-up preempted the forwarding thread for hundreds of µs), so under load the worker
- * looks for batches on its own timer and nothing wakes it. It says when it goes to sleep (idle for a while);
- * only then does the recorder's thread wake it, with a message.
- */
+/** The shared memory of a SharedBatches, as it crosses to the other thread (workerData). */
 export interface SharedBatchBuffers {
   /** per slot: SLOT_FIELDS Int32s; then the worker's sleep flag */
   control: SharedArrayBuffer;
@@ -16,11 +11,7 @@ export interface SharedBatchBuffers {
   slotBytes: number;
 }
 
-export interface BatchCounts {
-  exchanges: number;
-  messages: number;
-  frames: number;
-}
+type BatchCounts = Pick<PackedRows, 'exchanges' | 'messages' | 'frames'>;
 
 const FREE = 0;
 const FULL = 1;
@@ -46,6 +37,11 @@ export const SHARED_BATCH_DEFAULTS = {
 } as const;
 
 /**
+ * Why not a message per batch: waking a sleeping thread costs the sender far more than the copy (on two
+ * busy cores, each wake-up preempted the forwarding thread for hundreds of µs), so under load the worker
+ * looks for batches on its own timer and nothing wakes it. It says when it goes to sleep (idle for a while);
+ * only then does the recorder's thread wake it, with a message.
+ *
  * Batch `seq` goes to slot `seq % slots`, if that slot is free and the batch fits; the worker reads the
  * batches in `seq` order (those that went by message included) and frees each slot once it has copied the
  * rows out. One writing thread, one reading thread.

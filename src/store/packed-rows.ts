@@ -1,4 +1,4 @@
-// Rows packed into bytes as they are added, for another thread: the bytes move there without a copy.
+// Rows packed into bytes as they are added, for another thread: copied into memory it shares, or moved there whole.
 import type { SqlValue } from './row-codec.js';
 import {
   checkSqlValue,
@@ -13,8 +13,9 @@ import {
 
 /**
  * A batch of rows as RowPacker wrote them: each row is a table tag and the SQL values its INSERT binds
- * (session id left out), each value a type tag and its bytes. `bytes` is the batch's own ArrayBuffer, so
- * `postMessage(rows, [rows.bytes])` transfers it.
+ * (session id left out), each value a type tag and its bytes. From `take`, `bytes` is the batch's own
+ * ArrayBuffer, so `postMessage(rows, [rows.bytes])` transfers it; a batch copied from `peek` into shared
+ * memory names that memory and where in it the batch lies.
  */
 export interface PackedRows {
   /** shared memory another thread writes again once the rows are unpacked: their BLOB values are then copies */
@@ -41,8 +42,8 @@ const MIN_BYTES = 16 * 1024;
 const MAX_START_BYTES = 4 * 1024 * 1024;
 
 /**
- * Packs rows as they come into bytes another thread can be handed (the off-thread writer's); `take` hands
- * the batch over and starts a new one. A writer on its own thread keeps rows as values (RowCollector).
+ * Packs rows as they come into bytes another thread can be handed (the off-thread writer's): `peek` and
+ * `clear` when the caller copies the batch, `take` to hand the buffer itself over and start a new one. A writer on its own thread keeps rows as values (RowCollector).
  */
 export class RowPacker {
   #buf = Buffer.allocUnsafeSlow(MIN_BYTES);
@@ -71,9 +72,12 @@ export class RowPacker {
     return { bytes: this.#buf.subarray(0, this.#at), ...this.#counts };
   }
 
-  /** Drops the rows packed so far and starts over in the same buffer, or a small one after a big batch. */
+  /** Drops the rows packed so far and starts over in the same buffer, or a smaller one after a quiet batch. */
   clear(): void {
-    if (this.#buf.length > MAX_START_BYTES) this.#buf = Buffer.allocUnsafeSlow(MIN_BYTES);
+    // A buffer grown by a burst goes once a batch fills a quarter of it; busy traffic keeps its warm one.
+    if (this.#buf.length > Math.max(MIN_BYTES, this.#at * 4)) {
+      this.#buf = Buffer.allocUnsafeSlow(Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25)));
+    }
     this.#at = 0;
     this.#counts = { exchanges: 0, messages: 0, frames: 0 };
   }

@@ -150,6 +150,13 @@ describe('packed rows', () => {
     const second = packer.peek();
     expect(second?.bytes.buffer).toBe(first?.bytes.buffer);
     expect(unpackRows(packer.take() as PackedRows).exchanges[0]).toBe(2);
+    // a burst's big buffer is not kept once batches are small again
+    packer.add('exchange', makeExchange({ id: 3, responseBody: Buffer.alloc(1024 * 1024, 1) }));
+    packer.clear();
+    packer.add('exchange', makeExchange({ id: 4 }));
+    packer.clear();
+    packer.add('exchange', makeExchange({ id: 5 }));
+    expect(packer.peek()?.bytes.buffer.byteLength).toBeLessThan(64 * 1024);
   });
 
   it('refuses a row with a value SQLite cannot take, and keeps the rows packed before it', () => {
