@@ -31,7 +31,7 @@ const SLOT_FIELDS = 6;
 export const handOverMs = (batchWindowMs: number): number => Math.max(1, batchWindowMs / 2);
 
 export const SHARED_BATCH_DEFAULTS = {
-  /** a busy recorder fills a few hundred KB per 25 ms window; a bigger batch goes by message */
+  /** a busy recorder fills a few hundred KB per 25 ms hand-over; a bigger batch goes by message */
   slots: 4,
   slotBytes: 1024 * 1024,
 } as const;
