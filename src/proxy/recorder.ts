@@ -45,9 +45,10 @@ export interface RecorderOptions {
   /**
    * true (the default): rows are written on a worker thread with its own connection, so SQLite (and its
    * checkpoint fsyncs) never runs on the forwarding thread; false: on this thread, through the store's
-   * connection. Rows are packed as they are added and the bytes transferred. Writing a batch in place holds up
-   * every request and notification in flight while it runs: on two cores the worker thread gives about the
-   * same REST throughput and a far lower CometD p99 (`npm run bench -- --only=writer` and `--only=cometd-load`).
+   * connection. Rows are packed as they are added and handed over through shared memory (SharedBatches).
+   * Writing a batch in place holds up every request and notification in flight while it runs: on two cores
+   * the worker thread gives about the same REST throughput and a far lower CometD p99
+   * (`npm run bench -- --only=writer` and `--only=cometd-load`).
    */
   isWriterOffThread?: boolean;
   logger?: Logger;

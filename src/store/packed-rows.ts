@@ -18,7 +18,7 @@ import {
  * memory names that memory and where in it the batch lies.
  */
 export interface PackedRows {
-  /** shared memory another thread writes again once the rows are unpacked: their BLOB values are then copies */
+  /** a SharedArrayBuffer is written again once the rows are unpacked: their BLOB values are then copies */
   bytes: ArrayBuffer | SharedArrayBuffer;
   /** where the rows start in `bytes`; 0 if not given */
   byteOffset?: number;
@@ -43,14 +43,15 @@ const MAX_START_BYTES = 4 * 1024 * 1024;
 
 /**
  * Packs rows as they come into bytes another thread can be handed (the off-thread writer's): `peek` and
- * `clear` when the caller copies the batch, `take` to hand the buffer itself over and start a new one. A writer on its own thread keeps rows as values (RowCollector).
+ * `clear` when the caller copies the batch, `take` to hand the buffer itself over and start a new one. A
+ * writer on its own thread keeps rows as values instead (RowCollector).
  */
 export class RowPacker {
   #buf = Buffer.allocUnsafeSlow(MIN_BYTES);
   #at = 0;
   #counts: Counts = { exchanges: 0, messages: 0, frames: 0 };
 
-  /** rows packed since the last `take` */
+  /** rows packed since the batch began (the last `take` or `clear`) */
   get rows(): number {
     const c = this.#counts;
     return c.exchanges + c.messages + c.frames;
@@ -75,11 +76,7 @@ export class RowPacker {
   /** Drops the rows packed so far and starts over in the same buffer, or a smaller one after a quiet batch. */
   clear(): void {
     // A buffer grown by a burst goes once a batch fills a quarter of it; busy traffic keeps its warm one.
-    if (this.#buf.length > Math.max(MIN_BYTES, this.#at * 4)) {
-      this.#buf = Buffer.allocUnsafeSlow(Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25)));
-    }
-    this.#at = 0;
-    this.#counts = { exchanges: 0, messages: 0, frames: 0 };
+    this.#startBatch(this.#buf.length > Math.max(MIN_BYTES, this.#at * 4) ? this.#freshBuffer() : this.#buf);
   }
 
   /** The rows packed so far, or null if none; the packer starts over with a new buffer. */
@@ -90,13 +87,19 @@ export class RowPacker {
       byteLength: this.#at,
       ...this.#counts,
     };
-    // Busy traffic fills about what it filled last window; a quiet spell shrinks the buffer back.
-    this.#buf = Buffer.allocUnsafeSlow(
-      Math.min(MAX_START_BYTES, Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25))),
-    );
+    this.#startBatch(this.#freshBuffer());
+    return packed;
+  }
+
+  /** A buffer for the next batch: busy traffic fills about what it filled last time; a quiet spell, less. */
+  #freshBuffer(): Buffer<ArrayBuffer> {
+    return Buffer.allocUnsafeSlow(Math.min(MAX_START_BYTES, Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25))));
+  }
+
+  #startBatch(buf: Buffer<ArrayBuffer>): void {
+    this.#buf = buf;
     this.#at = 0;
     this.#counts = { exchanges: 0, messages: 0, frames: 0 };
-    return packed;
   }
 
   /** Writes a table tag and `params` from index 1 (index 0 is the session id, not packed). */

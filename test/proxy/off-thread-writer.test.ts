@@ -140,7 +140,7 @@ describe('OffThreadWriter', () => {
     ]);
   });
 
-  it('falls asleep when nothing comes, and a row after that is still written within a window, unasked', async () => {
+  it('falls asleep when nothing comes, and a row after that still reaches the file without a flush', async () => {
     const { store, session, writer } = await setup();
     writer.addExchange(makeExchange({ id: writer.nextExchangeId() }));
     await vi.waitFor(() => expect(writer.isWorkerAsleep).toBe(true), { timeout: 10_000, interval: 50 });
