@@ -11,7 +11,7 @@ import { type NewBayeuxRow, openStore, type Session, type Store } from '../store
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
 import { createHttpForwarder } from './forward-http.js';
 import { createWebSocketForwarder } from './forward-websocket.js';
-import { OffThreadWriter, type RowWriter } from './off-thread-writer.js';
+import { OffThreadWriter, type OffThreadWriterOptions, type RowWriter } from './off-thread-writer.js';
 import { RowBuilder } from './record-rows.js';
 import { type RedactOptions, Redactor } from './redactor.js';
 
@@ -51,6 +51,11 @@ export interface RecorderOptions {
    * (`npm run bench -- --only=writer` and `--only=cometd-load`).
    */
   isWriterOffThread?: boolean;
+  /**
+   * the shared memory batches reach the worker through (OffThreadWriterOptions); `slotBytes: 0` sends every
+   * batch by message, as before there was any (`npm run bench -- --only=writer` compares both)
+   */
+  sharedBatches?: OffThreadWriterOptions['sharedBatches'];
   logger?: Logger;
   clock?: Clock;
 }
@@ -68,6 +73,7 @@ export const RECORDER_DEFAULTS = {
   closeGraceMs: 1000,
   isUpstreamCertificateChecked: false,
   isWriterOffThread: true,
+  sharedBatches: {},
   logger: silentLogger,
   clock: systemClock,
 } satisfies Required<Omit<RecorderOptions, 'upstream' | 'store' | 'dbPath'>>;
@@ -284,7 +290,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
 const createRowWriter = async (
   store: Store,
   sessionId: number,
-  opts: { isWriterOffThread: boolean; batchWindowMs: number; logger: Logger },
+  opts: Pick<Required<RecorderOptions>, 'isWriterOffThread' | 'batchWindowMs' | 'sharedBatches' | 'logger'>,
 ): Promise<RowWriter> => {
   // When the inserts run on the forwarding thread (asked for, or no worker could start), the checkpoints
   // still do not: each copies megabytes and fsyncs, stalling every request in flight for milliseconds.
@@ -301,6 +307,7 @@ const createRowWriter = async (
       storeOptions: store.connectionOptions,
       sessionId,
       batchWindowMs: opts.batchWindowMs,
+      sharedBatches: opts.sharedBatches,
       logger: opts.logger,
     });
   } catch (err) {
