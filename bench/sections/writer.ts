@@ -1,8 +1,7 @@
 // Where the recorder's CPU goes: its writer inline vs on a worker thread under REST load, and the store writer alone.
 import { join } from 'node:path';
-import { RECORDER_DEFAULTS } from '../../src/proxy/index.js';
 import { type NewExchange, openStore, RowCollector, RowPacker } from '../../src/store/index.js';
-import { type ChildServer, startBenchServer } from '../lib/child.js';
+import { startBenchServer } from '../lib/child.js';
 import { mainThreadCpuMsOf } from '../lib/cpu.js';
 import {
   compareProxies,
@@ -28,24 +27,12 @@ const settings = (isQuick: boolean) => ({
 });
 type Settings = ReturnType<typeof settings>;
 
-/** Half the recorder's default window: its batches are then handed over twice as often, in halves. */
-const HALF_WINDOW_MS = RECORDER_DEFAULTS.batchWindowMs / 2;
-
-type Target = 'bare' | 'inline' | 'worker' | 'byMessage' | 'halfWindow';
-const TARGET_NAMES: readonly Target[] = ['bare', 'inline', 'worker', 'byMessage', 'halfWindow'];
+type Target = 'bare' | 'inline' | 'worker';
+const TARGET_NAMES: readonly Target[] = ['bare', 'inline', 'worker'];
 const LABELS: Record<Target, string> = {
   bare: PROXY_LABELS.bare,
   inline: 'record, writer on the forwarding thread',
   worker: 'record, writer on a worker thread',
-  byMessage: '  the same, each batch by message',
-  halfWindow: `  the same, a ${HALF_WINDOW_MS} ms window`,
-};
-/** How `bench/servers/recorder.ts` starts each recorder target. */
-const RECORDER_ARGS: Record<Exclude<Target, 'bare'>, string[]> = {
-  inline: ['inline'],
-  worker: ['worker'],
-  byMessage: ['worker-by-message'],
-  halfWindow: ['worker', String(HALF_WINDOW_MS)],
 };
 
 const cpuRow = (label: string, s: Summary): BenchRow => ({
@@ -60,32 +47,27 @@ const cpuRow = (label: string, s: Summary): BenchRow => ({
 
 const underLoad = async (s: Settings, dir: string, log: (line: string) => void) => {
   const upstream = await startBenchServer('rest-upstream');
-  const recorders = Object.entries(RECORDER_ARGS) as Array<[Exclude<Target, 'bare'>, string[]]>;
   const started = await Promise.all([
     startBenchServer('bare-proxy', [upstream.url]),
-    ...recorders.map(([t, args]) =>
-      startBenchServer('recorder', [upstream.url, join(dir, `${t}.sqlite`), ...args]),
-    ),
+    startBenchServer('recorder', [upstream.url, join(dir, 'inline.sqlite'), 'inline']),
+    startBenchServer('recorder', [upstream.url, join(dir, 'worker.sqlite'), 'worker']),
   ]);
   try {
-    const servers = Object.fromEntries([
-      ['bare', started[0]],
-      ...recorders.map(([t], i) => [t, started[i + 1]]),
-    ]) as Record<Target, ChildServer>;
     const { throughput } = await compareProxies({
       ...s,
       name: 'writer',
       targets: TARGET_NAMES,
-      servers,
+      servers: { bare: started[0], inline: started[1], worker: started[2] },
       upstreamUrl: upstream.url,
       log,
       fixedRateRounds: 0,
       fixedRatePerSecond: 0,
     });
-    const overBare = Object.fromEntries(
-      recorders.map(([t]) => [t, pairedRatio(throughput[t], throughput.bare)]),
-    ) as Record<Exclude<Target, 'bare'>, number>;
-    return { throughput: summaries(throughput), overBare };
+    return {
+      throughput: summaries(throughput),
+      inlineOverBare: pairedRatio(throughput.inline, throughput.bare),
+      workerOverBare: pairedRatio(throughput.worker, throughput.bare),
+    };
   } finally {
     await Promise.all([...started.map((c) => c.stop()), upstream.stop()]);
   }
@@ -215,14 +197,14 @@ export const writerSection: BenchSection = {
           {
             title: restLoadTitle("Where the recorder's CPU goes", s),
             rows: [
-              ...TARGET_NAMES.map((target) => cpuRow(LABELS[target], t[target])),
+              cpuRow(LABELS.bare, t.bare),
+              cpuRow(LABELS.inline, t.inline),
+              cpuRow(LABELS.worker, t.worker),
               {
                 label: 'throughput / bare http-proxy',
                 values: [
-                  `writer inline ${formatNumber(load.overBare.inline, 2)}x`,
-                  `on a worker thread ${formatNumber(load.overBare.worker, 2)}x`,
-                  `by message ${formatNumber(load.overBare.byMessage, 2)}x`,
-                  `${HALF_WINDOW_MS} ms window ${formatNumber(load.overBare.halfWindow, 2)}x`,
+                  `writer inline ${formatNumber(load.inlineOverBare, 2)}x`,
+                  `on a worker thread ${formatNumber(load.workerOverBare, 2)}x`,
                 ],
               },
             ],

@@ -10,14 +10,12 @@ import {
   type NewBayeuxRow,
   type NewExchange,
   type NewFrameRow,
-  type PackedRows,
   type RowKind,
   type RowKinds,
   RowPacker,
   SessionIds,
   type WriterStats,
 } from '../store/index.js';
-import { handOverMs, SharedBatches } from './shared-batches.js';
 import type { FromWorker, StoreWorkerData, ToWorker } from './store-worker.js';
 import type { IdSource } from './types.js';
 
@@ -42,11 +40,6 @@ export interface OffThreadWriterOptions {
   logger: Logger;
   /** ms to wait for the worker to open the file before giving up */
   startTimeoutMs?: number;
-  /**
-   * the shared memory batches go through (SHARED_BATCH_DEFAULTS: 4 MiB reserved, only what batches fill is
-   * ever touched); a batch that does not fit goes by message
-   */
-  sharedBatches?: { slots?: number; slotBytes?: number };
 }
 
 // The worker's module, next to this one, in whatever form this one runs (.ts under tsx, .js when built).
@@ -78,20 +71,16 @@ const bootstrap = (url: string): string => {
 /**
  * A writer whose SQLite work happens on a worker thread with its own connection. Ids are allocated here,
  * synchronously, from a SessionIds as in the store's writer, continuing after the ids the worker found
- * stored; rows wait half a batch window, then are copied to shared memory (SharedBatches), where the
- * worker, looking every half window, finds them and writes them in one transaction. If the worker dies, its
- * rows are counted as failed and traffic goes on.
+ * stored; rows wait one batch window, then go to the worker in one message and are written there in one
+ * transaction. If the worker dies, its rows are counted as failed and traffic goes on.
  */
 export class OffThreadWriter implements RowWriter {
   readonly #worker: Worker;
   readonly #options: OffThreadWriterOptions;
   readonly #ids: SessionIds;
-  readonly #shared: SharedBatches;
   /** rows are packed as they are added: no row objects wait for the batch window on this thread's heap */
   readonly #packer = new RowPacker();
   #timer: NodeJS.Timeout | null = null;
-  /** the last batch's number: the worker writes them in this order, whichever way each went */
-  #batch = 0;
   #seq = 0;
   readonly #waiting = new Map<number, () => void>();
   #workerStats: WriterStats = { rowsWritten: 0, rowsFailed: 0, batches: 0, lastError: null };
@@ -104,27 +93,19 @@ export class OffThreadWriter implements RowWriter {
   #hasReportedFailure = false;
   #closing: Promise<void> | null = null;
 
-  private constructor(
-    worker: Worker,
-    options: OffThreadWriterOptions,
-    ids: SessionIds,
-    shared: SharedBatches,
-  ) {
+  private constructor(worker: Worker, options: OffThreadWriterOptions, ids: SessionIds) {
     this.#worker = worker;
     this.#options = options;
     this.#ids = ids;
-    this.#shared = shared;
   }
 
   /** Starts the worker and resolves once it opened the file; rejects if it cannot. */
   static start(options: OffThreadWriterOptions): Promise<OffThreadWriter> {
-    const shared = SharedBatches.create(options.sharedBatches);
     const data: StoreWorkerData = {
       dbPath: options.dbPath,
       sessionId: options.sessionId,
       batchWindowMs: options.batchWindowMs,
       storeOptions: options.storeOptions ?? {},
-      shared: shared.buffers,
     };
     const worker = new Worker(bootstrap(workerUrl()), {
       eval: true,
@@ -153,7 +134,7 @@ export class OffThreadWriter implements RowWriter {
         if (message.type === 'ready') {
           clearTimeout(timer);
           worker.off('error', onEarly);
-          writer = new OffThreadWriter(worker, options, new SessionIds(message.lastIds), shared);
+          writer = new OffThreadWriter(worker, options, new SessionIds(message.lastIds));
           writer.#watch();
           resolve(writer);
         } else if (message.type === 'failed') {
@@ -187,11 +168,6 @@ export class OffThreadWriter implements RowWriter {
 
   addFrame(row: NewFrameRow): void {
     this.#add('frame', row);
-  }
-
-  /** true while the worker sleeps (nothing came for about a second): the next batch wakes it with a message (a diagnostic) */
-  get isWorkerAsleep(): boolean {
-    return this.#shared.isReaderAsleep;
   }
 
   get stats(): WriterStats {
@@ -235,7 +211,7 @@ export class OffThreadWriter implements RowWriter {
     this.#timer ??= setTimeout(() => {
       this.#timer = null;
       this.#send();
-    }, handOverMs(this.#options.batchWindowMs));
+    }, this.#options.batchWindowMs);
   }
 
   #send(): void {
@@ -244,44 +220,18 @@ export class OffThreadWriter implements RowWriter {
       this.#timer = null;
     }
     const rows = this.#packer.rows;
-    const batch = this.#packer.peek();
-    if (!batch) return;
+    const packed = this.#packer.take();
+    if (!packed) return;
     if (this.#isWorkerGone) {
-      this.#packer.clear();
       this.#lostRows += rows;
       return;
     }
-    // Numbered once it went: the worker waits for every number in turn.
-    const next = this.#batch + 1;
-    let isShared = false;
     try {
-      isShared = this.#shared.offer(next, batch);
-      if (!isShared) {
-        const packed = this.#packer.take() as PackedRows;
-        // The packed bytes move to the worker without a copy.
-        this.#worker.postMessage({ type: 'rows', batch: next, rows: packed } satisfies ToWorker, [
-          packed.bytes as ArrayBuffer,
-        ]);
-      }
+      // The packed bytes move to the worker without a copy.
+      this.#worker.postMessage({ type: 'rows', rows: packed } satisfies ToWorker, [packed.bytes]);
+      this.#postedRows += rows;
     } catch (err) {
-      this.#packer.clear();
       this.#lostRows += rows;
-      this.#reportFailure(err instanceof Error ? err.message : String(err));
-      return;
-    }
-    this.#batch = next;
-    this.#postedRows += rows;
-    if (!isShared) return;
-    // The next batch is packed where this one was: memory this thread has touched already.
-    this.#packer.clear();
-    if (this.#shared.takeSleeping()) this.#wake();
-  }
-
-  /** Wakes the sleeping worker; if even that message cannot go, the worker is gone and its exit says so. */
-  #wake(): void {
-    try {
-      this.#worker.postMessage({ type: 'wake' } satisfies ToWorker);
-    } catch (err) {
       this.#reportFailure(err instanceof Error ? err.message : String(err));
     }
   }

@@ -11,7 +11,7 @@ import { type NewBayeuxRow, openStore, type Session, type Store } from '../store
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
 import { createHttpForwarder } from './forward-http.js';
 import { createWebSocketForwarder } from './forward-websocket.js';
-import { OffThreadWriter, type OffThreadWriterOptions, type RowWriter } from './off-thread-writer.js';
+import { OffThreadWriter, type RowWriter } from './off-thread-writer.js';
 import { RowBuilder } from './record-rows.js';
 import { type RedactOptions, Redactor } from './redactor.js';
 
@@ -32,7 +32,7 @@ export interface RecorderOptions {
   redact?: RedactOptions;
   /** bodies and frames longer than this are streamed through whole and stored cut, flagged 'truncated' */
   maxBodyBytes?: number;
-  /** the longest rows wait before a transaction writes them: what a `kill -9` can lose */
+  /** how long rows wait before one transaction writes them */
   batchWindowMs?: number;
   /** ms WebSocket peers get to finish their close handshake when the recorder closes */
   closeGraceMs?: number;
@@ -45,17 +45,11 @@ export interface RecorderOptions {
   /**
    * true (the default): rows are written on a worker thread with its own connection, so SQLite (and its
    * checkpoint fsyncs) never runs on the forwarding thread; false: on this thread, through the store's
-   * connection. Rows are packed as they are added and handed over through shared memory (SharedBatches).
-   * Writing a batch in place holds up every request and notification in flight while it runs: on two cores
-   * the worker thread gives about the same REST throughput and a far lower CometD p99
-   * (`npm run bench -- --only=writer` and `--only=cometd-load`).
+   * connection. Rows are packed as they are added and the bytes transferred. Writing a batch in place holds up
+   * every request and notification in flight while it runs: on two cores the worker thread gives about the
+   * same REST throughput and a far lower CometD p99 (`npm run bench -- --only=writer` and `--only=cometd-load`).
    */
   isWriterOffThread?: boolean;
-  /**
-   * the shared memory batches reach the worker through (OffThreadWriterOptions); `slotBytes: 0` sends every
-   * batch by message, as before there was any (`npm run bench -- --only=writer` compares both)
-   */
-  sharedBatches?: OffThreadWriterOptions['sharedBatches'];
   logger?: Logger;
   clock?: Clock;
 }
@@ -67,13 +61,10 @@ export const RECORDER_DEFAULTS = {
   notificationsPath: '/api/v2/notifications',
   redact: {},
   maxBodyBytes: 10 * 1024 * 1024,
-  // Batches go to the writer every half window: 25 ms under load, about as many rows per transaction as
-  // the store's own 25 ms window (bench: fewer, larger transactions cost less CPU per row than twice as many).
-  batchWindowMs: 50,
+  batchWindowMs: 25,
   closeGraceMs: 1000,
   isUpstreamCertificateChecked: false,
   isWriterOffThread: true,
-  sharedBatches: {},
   logger: silentLogger,
   clock: systemClock,
 } satisfies Required<Omit<RecorderOptions, 'upstream' | 'store' | 'dbPath'>>;
@@ -290,7 +281,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
 const createRowWriter = async (
   store: Store,
   sessionId: number,
-  opts: Pick<Required<RecorderOptions>, 'isWriterOffThread' | 'batchWindowMs' | 'sharedBatches' | 'logger'>,
+  opts: { isWriterOffThread: boolean; batchWindowMs: number; logger: Logger },
 ): Promise<RowWriter> => {
   // When the inserts run on the forwarding thread (asked for, or no worker could start), the checkpoints
   // still do not: each copies megabytes and fsyncs, stalling every request in flight for milliseconds.
@@ -307,7 +298,6 @@ const createRowWriter = async (
       storeOptions: store.connectionOptions,
       sessionId,
       batchWindowMs: opts.batchWindowMs,
-      sharedBatches: opts.sharedBatches,
       logger: opts.logger,
     });
   } catch (err) {

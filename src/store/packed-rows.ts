@@ -1,4 +1,4 @@
-// Rows packed into bytes as they are added, for another thread: copied into memory it shares, or moved there whole.
+// Rows packed into bytes as they are added, for another thread: the bytes move there without a copy.
 import type { SqlValue } from './row-codec.js';
 import {
   checkSqlValue,
@@ -13,16 +13,12 @@ import {
 
 /**
  * A batch of rows as RowPacker wrote them: each row is a table tag and the SQL values its INSERT binds
- * (session id left out), each value a type tag and its bytes. From `take`, `bytes` is the batch's own
- * ArrayBuffer, so `postMessage(rows, [rows.bytes])` transfers it; a batch copied from `peek` into shared
- * memory names that memory and where in it the batch lies.
+ * (session id left out), each value a type tag and its bytes. `bytes` is the batch's own ArrayBuffer, so
+ * `postMessage(rows, [rows.bytes])` transfers it.
  */
 export interface PackedRows {
-  /** a SharedArrayBuffer is written again once the rows are unpacked: their BLOB values are then copies */
-  bytes: ArrayBuffer | SharedArrayBuffer;
-  /** where the rows start in `bytes`; 0 if not given */
-  byteOffset?: number;
-  /** the rows fill `bytes` for this many bytes */
+  bytes: ArrayBuffer;
+  /** the rows fill `bytes` up to here */
   byteLength: number;
   exchanges: number;
   messages: number;
@@ -42,16 +38,15 @@ const MIN_BYTES = 16 * 1024;
 const MAX_START_BYTES = 4 * 1024 * 1024;
 
 /**
- * Packs rows as they come into bytes another thread can be handed (the off-thread writer's): `peek` and
- * `clear` when the caller copies the batch, `take` to hand the buffer itself over and start a new one. A
- * writer on its own thread keeps rows as values instead (RowCollector).
+ * Packs rows as they come into bytes another thread can be handed (the off-thread writer's); `take` hands
+ * the batch over and starts a new one. A writer on its own thread keeps rows as values (RowCollector).
  */
 export class RowPacker {
   #buf = Buffer.allocUnsafeSlow(MIN_BYTES);
   #at = 0;
   #counts: Counts = { exchanges: 0, messages: 0, frames: 0 };
 
-  /** rows packed since the batch began (the last `take` or `clear`) */
+  /** rows packed since the last `take` */
   get rows(): number {
     const c = this.#counts;
     return c.exchanges + c.messages + c.frames;
@@ -64,21 +59,6 @@ export class RowPacker {
     this.#counts[table] += 1;
   }
 
-  /**
-   * The rows packed so far as a view of the packer's own buffer, or null if none. The view holds until the
-   * next `add`; `clear` then starts the next batch in the same buffer (the caller copied the bytes).
-   */
-  peek(): ({ bytes: Buffer } & Counts) | null {
-    if (this.rows === 0) return null;
-    return { bytes: this.#buf.subarray(0, this.#at), ...this.#counts };
-  }
-
-  /** Drops the rows packed so far and starts over in the same buffer, or a smaller one after a quiet batch. */
-  clear(): void {
-    // A buffer grown by a burst goes once a batch fills a quarter of it; busy traffic keeps its warm one.
-    this.#startBatch(this.#buf.length > Math.max(MIN_BYTES, this.#at * 4) ? this.#freshBuffer() : this.#buf);
-  }
-
   /** The rows packed so far, or null if none; the packer starts over with a new buffer. */
   take(): PackedRows | null {
     if (this.rows === 0) return null;
@@ -87,19 +67,13 @@ export class RowPacker {
       byteLength: this.#at,
       ...this.#counts,
     };
-    this.#startBatch(this.#freshBuffer());
-    return packed;
-  }
-
-  /** A buffer for the next batch: busy traffic fills about what it filled last time; a quiet spell, less. */
-  #freshBuffer(): Buffer<ArrayBuffer> {
-    return Buffer.allocUnsafeSlow(Math.min(MAX_START_BYTES, Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25))));
-  }
-
-  #startBatch(buf: Buffer<ArrayBuffer>): void {
-    this.#buf = buf;
+    // Busy traffic fills about what it filled last window; a quiet spell shrinks the buffer back.
+    this.#buf = Buffer.allocUnsafeSlow(
+      Math.min(MAX_START_BYTES, Math.max(MIN_BYTES, Math.ceil(this.#at * 1.25))),
+    );
     this.#at = 0;
     this.#counts = { exchanges: 0, messages: 0, frames: 0 };
+    return packed;
   }
 
   /** Writes a table tag and `params` from index 1 (index 0 is the session id, not packed). */
@@ -172,12 +146,11 @@ const writeText = (buf: Buffer, text: string, at: number): number => {
 export const packedRowCount = (p: PackedRows): number => p.exchanges + p.messages + p.frames;
 
 /**
- * Reads a batch back into the values its rows bind; BLOB values are views of `packed.bytes`, not copies,
- * unless those are shared. Throws if the bytes do not hold the rows the batch counts (a batch is all or nothing).
+ * Reads a batch back into the values its rows bind; BLOB values are views of `packed.bytes`, not copies.
+ * Throws if the bytes do not hold the rows the batch counts (a batch is all or nothing).
  */
 export const unpackRows = (packed: PackedRows): RowValues => {
-  const buf = Buffer.from(packed.bytes, packed.byteOffset ?? 0, packed.byteLength);
-  const isShared = packed.bytes instanceof SharedArrayBuffer;
+  const buf = Buffer.from(packed.bytes, 0, packed.byteLength);
   const out = emptyRowValues();
   let at = 0;
   const need = (bytes: number): void => {
@@ -201,9 +174,9 @@ export const unpackRows = (packed: PackedRows): RowValues => {
         const length = buf.readUInt32LE(at);
         at += 4;
         need(length);
-        if (type === VALUE.text) target.push(buf.toString('utf8', at, at + length));
-        else
-          target.push(isShared ? Buffer.from(buf.subarray(at, at + length)) : buf.subarray(at, at + length));
+        target.push(
+          type === VALUE.text ? buf.toString('utf8', at, at + length) : buf.subarray(at, at + length),
+        );
         at += length;
       } else
         throw new Error(`a packed row batch holds an unknown value tag ${String(type)} at byte ${at - 1}`);

@@ -1,31 +1,23 @@
 import { join } from 'node:path';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { silentLogger } from '../../src/common/logger.js';
 import { OffThreadWriter } from '../../src/proxy/off-thread-writer.js';
 import { openStore } from '../../src/store/index.js';
 import { makeExchange, makeFrame, makeMessage, makeSession, tempDir } from '../helpers/store-rows.js';
 
-type WriterOptions = Partial<Parameters<typeof OffThreadWriter.start>[0]>;
-
 /** An off-thread writer of `sessionId` in `dbPath`, closed when the test ends. */
-const startWriter = async (dbPath: string, sessionId: number, more: WriterOptions = {}) => {
-  const writer = await OffThreadWriter.start({
-    dbPath,
-    sessionId,
-    batchWindowMs: 5,
-    logger: silentLogger,
-    ...more,
-  });
+const startWriter = async (dbPath: string, sessionId: number): Promise<OffThreadWriter> => {
+  const writer = await OffThreadWriter.start({ dbPath, sessionId, batchWindowMs: 5, logger: silentLogger });
   onTestFinished(() => writer.close());
   return writer;
 };
 
-const setup = async (more: WriterOptions = {}) => {
+const setup = async () => {
   const dbPath = join(tempDir(), 'w.sqlite');
   const store = openStore(dbPath);
   onTestFinished(() => store.close());
   const session = store.createSession(makeSession());
-  return { store, session, writer: await startWriter(dbPath, session.id, more) };
+  return { store, session, writer: await startWriter(dbPath, session.id) };
 };
 
 describe('OffThreadWriter', () => {
@@ -115,41 +107,6 @@ describe('OffThreadWriter', () => {
     expect(store.exchanges(session.id).map((e) => e.endMs)).toEqual([9]);
     writer.addExchange({ ...row, id: 2 });
     expect(writer.stats).toMatchObject({ rowsWritten: 2, rowsFailed: 1 });
-  });
-
-  it('writes batches in the order they were made, whether they fit in shared memory or went by message', async () => {
-    // 1 KiB slots: a batch with a 4 KiB body goes by message, between two that go through shared memory
-    const { store, session, writer } = await setup({ sharedBatches: { slots: 4, slotBytes: 1024 } });
-    const id = writer.nextExchangeId();
-    const big = Buffer.alloc(4096, 7);
-    const versions = [
-      makeExchange({ id, endMs: null }),
-      makeExchange({ id, endMs: 5, responseBody: big, responseBodyBytes: big.length }),
-      makeExchange({ id, endMs: 9 }),
-    ];
-    for (const version of versions) {
-      writer.addExchange(version);
-      // hands the batch over now, without waiting for the worker to write it
-      void writer.flush();
-    }
-    await writer.flush();
-    expect(writer.stats).toMatchObject({ rowsWritten: 3, rowsFailed: 0 });
-    // each version replaced the one before: the last one written is the last one made
-    expect(store.exchanges(session.id).map((e) => [e.endMs, e.responseBody?.length])).toEqual([
-      [9, versions[2]?.responseBody?.length],
-    ]);
-  });
-
-  it('falls asleep when nothing comes, and a row after that still reaches the file without a flush', async () => {
-    const { store, session, writer } = await setup();
-    writer.addExchange(makeExchange({ id: writer.nextExchangeId() }));
-    await vi.waitFor(() => expect(writer.isWorkerAsleep).toBe(true), { timeout: 10_000, interval: 50 });
-    writer.addExchange(makeExchange({ id: writer.nextExchangeId() }));
-    await vi.waitFor(() => expect(store.exchanges(session.id)).toHaveLength(2), {
-      timeout: 5000,
-      interval: 10,
-    });
-    expect(writer.isWorkerAsleep).toBe(false);
   });
 
   it('continues the ids after the rows already stored for the session', async () => {

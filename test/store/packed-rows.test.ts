@@ -122,43 +122,6 @@ describe('packed rows', () => {
     expect((packer.take() as PackedRows).bytes.byteLength).toBeLessThan(64 * 1024);
   });
 
-  it('reads a batch out of shared memory into values of its own, which outlive the bytes', () => {
-    const packer = new RowPacker();
-    const row = makeExchange({
-      id: 1,
-      requestBody: Buffer.from('{"a":1}'),
-      responseBody: Buffer.from([1, 2, 3]),
-    });
-    packer.add('exchange', row);
-    const view = packer.peek();
-    if (!view) throw new Error('nothing packed');
-    const shared = new SharedArrayBuffer(view.bytes.length + 8);
-    new Uint8Array(shared, 8).set(view.bytes);
-    const values = unpackRows({ ...view, bytes: shared, byteOffset: 8, byteLength: view.bytes.length });
-    // the other thread writes its next batch there
-    new Uint8Array(shared).fill(0);
-    expect(values.exchanges).toEqual(exchangeParams(0, row).slice(1));
-  });
-
-  it('packs the next batch in the same buffer once the last one was copied out', () => {
-    const packer = new RowPacker();
-    packer.add('exchange', makeExchange({ id: 1 }));
-    const first = packer.peek();
-    packer.clear();
-    expect(packer.peek()).toBeNull();
-    packer.add('exchange', makeExchange({ id: 2 }));
-    const second = packer.peek();
-    expect(second?.bytes.buffer).toBe(first?.bytes.buffer);
-    expect(unpackRows(packer.take() as PackedRows).exchanges[0]).toBe(2);
-    // a burst's big buffer is not kept once batches are small again
-    packer.add('exchange', makeExchange({ id: 3, responseBody: Buffer.alloc(1024 * 1024, 1) }));
-    packer.clear();
-    packer.add('exchange', makeExchange({ id: 4 }));
-    packer.clear();
-    packer.add('exchange', makeExchange({ id: 5 }));
-    expect(packer.peek()?.bytes.buffer.byteLength).toBeLessThan(64 * 1024);
-  });
-
   it('refuses a row with a value SQLite cannot take, and keeps the rows packed before it', () => {
     const packer = new RowPacker();
     packer.add('exchange', makeExchange({ id: 1 }));
