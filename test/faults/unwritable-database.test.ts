@@ -123,7 +123,7 @@ describe('the database becoming unwritable mid-session', () => {
   );
 
   it.each(WRITER_PLACES)(
-    'writer %s: rows a lock held back are written a batch window after it is released, with no more traffic, and both are logged',
+    'writer %s: rows a lock held back are written once it is released, with no more traffic, and both are logged',
     async (_, isWriterOffThread) => {
       const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
       const logger = recordingLogger();
