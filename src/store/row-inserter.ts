@@ -49,7 +49,9 @@ class TableInserter {
           const from = row * width;
           for (let v = 0; v < width; v++) params[p++] = values[from + v] as SqlValue;
         }
-        statement.run(params);
+        // Spread, not the array: better-sqlite3 looks each of an array's values up through V8's object API
+        // (a property lookup per value, 5-7% of the store worker's CPU profile); arguments it reads directly.
+        statement.run(...params);
         // Let go of the bodies bound: they may be large and this array lives as long as the store.
         params.fill(null);
       }
