@@ -304,14 +304,16 @@ const runSequences = async (
 /**
  * Both branches ran often, and the operations named were accepted at least `min` times between them,
  * so the property cannot go weak unseen (an earlier fuzz reached statusCode 0 in a handful of runs).
+ * More than `minRunShare` of the runs had a GWS operation accepted.
  */
 const expectMeaningful = (
   tally: Tally,
   minimums: ReadonlyArray<[operations: string[], min: number]>,
+  minRunShare: number,
 ): void => {
   const report = JSON.stringify(tally);
   const [accepted, refused] = [total(tally.accepted), total(tally.refused)];
-  expect(tally.runsWithAcceptedOperation / tally.runs, report).toBeGreaterThan(0.8);
+  expect(tally.runsWithAcceptedOperation / tally.runs, report).toBeGreaterThan(minRunShare);
   expect(accepted / (accepted + refused), report).toBeGreaterThan(0.5);
   expect(refused / (accepted + refused), report).toBeGreaterThan(0.1);
   for (const [operations, min] of minimums) {
@@ -334,14 +336,23 @@ describe('simulator operation sequences', () => {
     expectMeaningful(
       tally,
       [...flows, 'CompleteConference', 'SwapCalls'].map((op) => [[op], 5]),
+      0.8,
     );
   });
 
   it('over HTTP and CometD: an agent client gets exactly those notifications, in order', async () => {
     const tally = await runSequences(overCometD, 20, 12);
-    expectMeaningful(tally, [
-      [['Answer'], 1],
-      [['InitiateTransfer', 'InitiateConference'], 1],
-    ]);
+    // Twenty runs of at most 12 steps: seeds gave 18 to 20 runs an accepted GWS operation in 31 local tries,
+    // and 16 in one CI run whose other counts were as usual (the rest of its runs' steps were simulator
+    // controls or refusals), failing "more than 0.8" with nothing wrong. Half still shows a fuzz that went
+    // weak, and the operations below must still be accepted.
+    expectMeaningful(
+      tally,
+      [
+        [['Answer'], 1],
+        [['InitiateTransfer', 'InitiateConference'], 1],
+      ],
+      0.5,
+    );
   });
 });
