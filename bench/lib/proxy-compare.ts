@@ -17,11 +17,9 @@ export const restLoadSettings = (isQuick: boolean) => ({
   throughputMsPerRound: isQuick ? 1000 : 2000,
   fixedRateMsPerRound: isQuick ? 1000 : 2000,
   // Load each target gets before any round is measured. The figures are about a proxy that runs for hours,
-  // so its JIT must be done: under this load on 2 cores, V8's background threads go on compiling the
-  // recorder's code (more of it than bare http-proxy's) for 3 to 5 s. Perf's TurboFan samples on the platform
-  // threads, per second of load: recorder 143, 703, 148, then under 5; bare http-proxy 612, 210, 62, then 0.
-  // With 1 s, the rounds' ratios rose from the first to the last (0.76x, 0.81x, 0.86x, 0.84x): the first
-  // rounds measured the warm-up.
+  // so its JIT must be done first: under this load on 2 cores, V8 goes on compiling the recorder's code (more
+  // of it than bare http-proxy's) for 3-4 s, and with 1 s the first rounds measured that. README's "Warm-up
+  // and spells" gives the perf figures.
   warmupMs: isQuick ? 300 : 5000,
 });
 

@@ -25,7 +25,7 @@ export const TARGETS = {
 } as const;
 
 // The recorder section's load generator and run lengths, so the two sections' numbers read side by side; fewer
-// rounds than it (four proxies here, and the whole bench should stay near 6 minutes on 2 cores).
+// rounds than it (four proxies here, and the whole bench should stay within about 7 minutes on 2 cores).
 const settings = (isQuick: boolean) => ({
   ...restLoadSettings(isQuick),
   rounds: isQuick ? 2 : 3,
