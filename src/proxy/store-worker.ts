@@ -8,6 +8,7 @@ import {
   type PackedRows,
   type WriterStats,
 } from '../store/index.js';
+import { cloneableFields } from './cloneable-fields.js';
 
 /** What the recorder's thread sends: rows as a RowPacker packed them, their bytes in a transferred buffer. */
 export type ToWorker =
@@ -33,16 +34,6 @@ export interface StoreWorkerData {
   storeOptions: ConnectionOptions;
 }
 
-// An Error does not cross threads whole: its message and code do.
-const cloneable = (fields: Record<string, unknown>): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] =
-      value instanceof Error ? { message: value.message, code: (value as { code?: unknown }).code } : value;
-  }
-  return out;
-};
-
 /** A Logger whose lines go to the recorder's thread, which writes them to the recorder's logger. */
 const portLogger = (post: (message: FromWorker) => void, bindings: Record<string, unknown>): Logger => {
   const line =
@@ -50,12 +41,7 @@ const portLogger = (post: (message: FromWorker) => void, bindings: Record<string
     (obj: object | string, msg?: string): void => {
       const fields = typeof obj === 'string' ? {} : (obj as Record<string, unknown>);
       const message = typeof obj === 'string' ? obj : (msg ?? '');
-      try {
-        post({ type: 'log', level, fields: cloneable({ ...bindings, ...fields }), message });
-      } catch {
-        // A field that cannot cross threads costs its line its fields, never the writer its batch.
-        post({ type: 'log', level, fields: {}, message });
-      }
+      post({ type: 'log', level, fields: cloneableFields({ ...bindings, ...fields }), message });
     };
   return {
     debug: line('debug'),
