@@ -1,6 +1,7 @@
-// `npm run bench [-- --quick]`: runs every benchmark section, prints a table with targets, writes bench/results/latest.json.
+// `npm run bench [-- --quick] [--only=SECTION] [--rest-warmup-ms=N]`: runs every benchmark section, prints a table with targets, writes bench/results/latest.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { BenchSection, BenchTable } from './lib/section.js';
 import { analysisSection } from './sections/analysis.js';
 import { cometdLoadSection } from './sections/cometd-load.js';
@@ -21,8 +22,42 @@ const SECTIONS: BenchSection[] = [
   dashboardSection,
 ];
 
-const isQuick = process.argv.includes('--quick');
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const USAGE =
+  'usage: npm run bench [-- --help] [--quick] [--only=SECTION] [--rest-warmup-ms=N]\n' +
+  `  SECTION: ${SECTIONS.map((s) => s.name).join(', ')}\n` +
+  '  --rest-warmup-ms: load per target before the REST rounds (default 5000, quick 300)';
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        'rest-warmup-ms': { type: 'string' },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+if (parsed.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const isQuick = parsed.quick;
+const only = parsed.only;
+if (only !== undefined && !SECTIONS.some((s) => s.name === only)) {
+  console.error(`no bench section "${only}"\n${USAGE}`);
+  process.exit(2);
+}
+const warmupArg = parsed['rest-warmup-ms'];
+const restWarmupMs = warmupArg === undefined ? undefined : Number(warmupArg);
+if (restWarmupMs !== undefined && !(Number.isInteger(restWarmupMs) && restWarmupMs >= 0)) {
+  console.error(`--rest-warmup-ms takes a whole number of ms, not "${warmupArg}"\n${USAGE}`);
+  process.exit(2);
+}
 
 const printTable = (table: BenchTable): void => {
   const width = Math.max(...table.rows.map((r) => r.label.length)) + 2;
@@ -39,7 +74,11 @@ let failures = 0;
 for (const section of SECTIONS) {
   if (only && section.name !== only) continue;
   const startedAt = new Date().toISOString();
-  const result = await section.run({ isQuick, log: (line) => process.stderr.write(`bench: ${line}\n`) });
+  const result = await section.run({
+    isQuick,
+    restWarmupMs,
+    log: (line) => process.stderr.write(`bench: ${line}\n`),
+  });
   for (const table of result.tables) {
     printTable(table);
     failures += table.rows.filter((r) => r.isPass === false).length;

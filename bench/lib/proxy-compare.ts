@@ -4,32 +4,35 @@ import type { ChildServer } from './child.js';
 import { startChild } from './child.js';
 import { cpuMsOf, mainThreadCpuMsOf } from './cpu.js';
 import { type LoadResult, runConcurrent, runFixedRate } from './load.js';
-import { type BenchRow, formatNumber, ms } from './section.js';
+import { type BenchContext, type BenchRow, formatNumber, ms } from './section.js';
 import { median } from './stats.js';
 
 /** The GWS path every REST comparison asks for. */
 export const REST_PATH = '/api/v2/me';
 
 /** Load and run lengths both REST comparisons use, so the recorder's and the mitmdump section's numbers read side by side. */
-export const restLoadSettings = (isQuick: boolean) => ({
+/** What of the bench's context the REST comparisons' settings follow. */
+export type RestBenchContext = Pick<BenchContext, 'isQuick' | 'restWarmupMs'>;
+
+export const restLoadSettings = ({ isQuick, restWarmupMs }: RestBenchContext) => ({
   /** keep-alive clients of the throughput runs */
   concurrency: 32,
   throughputMsPerRound: isQuick ? 1000 : 2000,
   fixedRateMsPerRound: isQuick ? 1000 : 2000,
   // Load each target gets before any round is measured. The figures are about a proxy that runs for hours,
   // so its JIT must be done first: under this load on 2 cores, V8 goes on compiling the recorder's code (more
-  // of it than bare http-proxy's) for 3-4 s, and with 1 s the first rounds measured that. README's "Warm-up
-  // and spells" gives the perf figures.
-  warmupMs: isQuick ? 300 : 5000,
+  // of it than bare http-proxy's) for 3-4 s, and with 1 s the first rounds measured that: `--only=recorder
+  // --rest-warmup-ms=1000` shows it in the rounds' ratios, printed in order. README's "Warm-up and spells".
+  warmupMs: restWarmupMs ?? (isQuick ? 300 : 5000),
 });
 
 /** A REST throughput table's title: `what`, then the load and rounds it was measured with. */
 export const restLoadTitle = (
   what: string,
-  s: { concurrency: number; rounds: number; throughputMsPerRound: number },
+  s: { concurrency: number; rounds: number; throughputMsPerRound: number; warmupMs: number },
 ): string =>
   `${what}: GET ${REST_PATH}, ${s.concurrency} concurrent keep-alive clients, ` +
-  `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs`;
+  `median of ${s.rounds} interleaved ${s.throughputMsPerRound / 1000} s runs after a ${s.warmupMs / 1000} s warm-up per target`;
 
 /** How the tables name the targets the comparisons share. */
 export const PROXY_LABELS = {

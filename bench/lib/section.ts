@@ -3,6 +3,8 @@
 export interface BenchContext {
   /** shorter runs for a quick look (`npm run bench -- --quick`) */
   isQuick: boolean;
+  /** the REST comparisons' warm-up per target in ms, when given (`--rest-warmup-ms=N`) instead of their own */
+  restWarmupMs?: number;
   /** progress for people, on stderr */
   log(line: string): void;
 }

@@ -10,6 +10,7 @@ import {
   loadRow,
   PROXY_LABELS,
   pairedRatio,
+  type RestBenchContext,
   restLoadSettings,
   restLoadTitle,
   startRecorderChild,
@@ -26,10 +27,10 @@ export const TARGETS = {
 
 // The recorder section's load generator and run lengths, so the two sections' numbers read side by side; fewer
 // rounds than it (four proxies here, and the whole bench should stay within about 7 minutes on 2 cores).
-const settings = (isQuick: boolean) => ({
-  ...restLoadSettings(isQuick),
-  rounds: isQuick ? 2 : 3,
-  fixedRateRounds: isQuick ? 1 : 2,
+const settings = (context: RestBenchContext) => ({
+  ...restLoadSettings(context),
+  rounds: context.isQuick ? 2 : 3,
+  fixedRateRounds: context.isQuick ? 1 : 2,
   /** a rate every proxy here carries (mitmdump tops out near 1,000 req/s), so latency is not a queue */
   fixedRatePerSecond: 200,
 });
@@ -115,7 +116,7 @@ const tablesOf = (s: Settings, m: Awaited<ReturnType<typeof measure>>) => {
 export const mitmdumpSection: BenchSection = {
   name: 'mitmdump',
   run: async (context): Promise<SectionResult> => {
-    const s = settings(context.isQuick);
+    const s = settings(context);
     const mitmdump = findMitmdump();
     if (mitmdump === null) {
       context.log(`mitmdump: ${SKIPPED}`);

@@ -8,6 +8,7 @@ import {
   PROXY_LABELS,
   pairedRatio,
   REST_PATH,
+  type RestBenchContext,
   restLoadSettings,
   restLoadTitle,
   type Summary,
@@ -17,13 +18,13 @@ import { type BenchRow, type BenchSection, formatNumber, type SectionResult } fr
 import { median } from '../lib/stats.js';
 import { withTempDir } from '../lib/temp-dir.js';
 
-const settings = (isQuick: boolean) => ({
-  ...restLoadSettings(isQuick),
-  rounds: isQuick ? 2 : 4,
+const settings = (context: RestBenchContext) => ({
+  ...restLoadSettings(context),
+  rounds: context.isQuick ? 2 : 4,
   /** rows the store writer alone writes per run, in batches of a busy 25 ms window */
-  rows: isQuick ? 40_000 : 120_000,
+  rows: context.isQuick ? 40_000 : 120_000,
   rowsPerBatch: 400,
-  storeRuns: isQuick ? 1 : 3,
+  storeRuns: context.isQuick ? 1 : 3,
 });
 type Settings = ReturnType<typeof settings>;
 
@@ -186,7 +187,7 @@ const storeAlone = async (s: Settings, dir: string) => {
 export const writerSection: BenchSection = {
   name: 'writer',
   run: async (context): Promise<SectionResult> => {
-    const s = settings(context.isQuick);
+    const s = settings(context);
     return withTempDir('writer', async (dir) => {
       const load = await underLoad(s, dir, context.log);
       context.log(`writer: the store writer alone, ${formatNumber(s.rows)} rows, ${s.storeRuns} run(s)`);
