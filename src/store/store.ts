@@ -38,6 +38,57 @@ import type {
   SessionSummary,
 } from './types.js';
 
+/** One row per row table, as `probeRowTables` writes and rolls back. */
+const PROBE_ROWS: RowBatch = {
+  exchanges: [
+    {
+      id: 0,
+      kind: 'http',
+      method: 'GET',
+      path: '/',
+      query: '',
+      requestHeaders: [],
+      requestBody: null,
+      requestBodyBytes: 0,
+      status: null,
+      responseHeaders: null,
+      responseBody: null,
+      responseBodyBytes: 0,
+      startMs: 0,
+      firstByteMs: null,
+      endMs: null,
+      error: null,
+      flags: [],
+    },
+  ],
+  messages: [
+    {
+      id: 0,
+      exchangeId: 0,
+      direction: 'to-server',
+      transport: 'long-polling',
+      channel: '/meta/connect',
+      clientId: null,
+      messageId: null,
+      successful: null,
+      atMs: 0,
+      message: {},
+    },
+  ],
+  frames: [
+    {
+      id: 0,
+      exchangeId: 0,
+      direction: 'to-server',
+      opcode: 'text',
+      atMs: 0,
+      payload: Buffer.alloc(0),
+      payloadBytes: 0,
+      flags: [],
+    },
+  ],
+};
+
 export interface StoreOptions {
   /** open an existing file without writing to it (dashboard, analyze, replay); default false */
   readonly?: boolean;
@@ -102,14 +153,25 @@ export class Store {
     return { busyTimeoutMs: this.options.busyTimeoutMs, maxSizeBytes: this.options.maxSizeBytes };
   }
 
+  /**
+   * Starts a session, refusing (VCR_STORE_CORRUPT) a file damaged where its rows would go. Opening checks only
+   * the schema pages; a damaged table would otherwise fail every batch later, while traffic passes unrecorded.
+   */
   createSession(s: NewSession): Session {
     this.assertWritable('create a session');
     const startedAt = new Date(s.originWallMs).toISOString();
-    const info = this.stmt(
-      `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(s.name, s.upstream, s.source, s.listenOrigin, s.originWallMs, startedAt, s.notificationsPath);
-    return this.requireSession(Number(info.lastInsertRowid));
+    const id = this.read(() =>
+      this.db.transaction(() => {
+        const info = this.stmt(
+          `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(s.name, s.upstream, s.source, s.listenOrigin, s.originWallMs, startedAt, s.notificationsPath);
+        const sessionId = Number(info.lastInsertRowid);
+        this.probeRowTables(sessionId);
+        return sessionId;
+      })(),
+    );
+    return this.requireSession(id);
   }
 
   /** Marks the session closed cleanly at `endedAtWallMs` (default: now). */
@@ -367,6 +429,23 @@ export class Store {
       return query();
     } catch (err) {
       throw corruption(this.path, err) ?? err;
+    }
+  }
+
+  /**
+   * Inserts one row into each row table for a new session and rolls them back: the pages a session's rows go
+   * to (each table's and index's last ones, as its id is the highest) are read and written as the writer will.
+   */
+  private probeRowTables(sessionId: number): void {
+    const rolledBack = new Error('probe rows rolled back');
+    try {
+      // A nested transaction is a savepoint: throwing out of it undoes the probe rows, not the session.
+      this.db.transaction(() => {
+        this.rowInserter().insert(sessionId, PROBE_ROWS);
+        throw rolledBack;
+      })();
+    } catch (err) {
+      if (err !== rolledBack) throw err;
     }
   }
 

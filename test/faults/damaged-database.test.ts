@@ -21,6 +21,25 @@ const freePort = async (): Promise<number> => {
   return port;
 };
 
+/**
+ * A recording whose `name` b-tree (a table or an index) had its root page overwritten: the schema pages are
+ * intact, so the file opens, and the damage is where a new session's rows would go.
+ */
+const damageRootPage =
+  (name: string) =>
+  (path: string): void => {
+    const store = openStore(path);
+    store.createSession(makeSession());
+    store.close();
+    const db = new BetterSqlite3(path, { readonly: true });
+    const root = db.prepare('SELECT rootpage FROM sqlite_master WHERE name = ?').pluck().get(name) as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0xa5, (root - 1) * pageSize, root * pageSize);
+    writeFileSync(path, bytes);
+  };
+
 const FILES = {
   'a SQLite file of another program': (path: string): void => {
     const db = new BetterSqlite3(path);
@@ -38,6 +57,10 @@ const FILES = {
     bytes.fill(0xa5, 100, 4096);
     writeFileSync(path, bytes);
   },
+  'a recording whose sessions table was overwritten': damageRootPage('sessions'),
+  'a recording whose exchanges table was overwritten': damageRootPage('exchanges'),
+  'a recording whose index of messages by client was overwritten': damageRootPage('bayeux_by_client'),
+  'a recording whose frames table was overwritten': damageRootPage('ws_frames'),
 };
 
 describe('a foreign or damaged database file', () => {
