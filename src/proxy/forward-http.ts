@@ -479,8 +479,10 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     res.on('close', onResponseClose);
 
     const headers = req.headers;
-    // The recording should hold readable bodies and URLs must be rewritable: ask for identity encoding.
-    if (headers['accept-encoding'] !== undefined) delete headers['accept-encoding'];
+    // The recording should hold readable bodies and URLs must be rewritable: ask for identity encoding, in
+    // words, as a request without Accept-Encoding takes any coding (RFC 9110 §12.5.3). A server that encodes
+    // anyway is still redacted (coded-body.ts), but its URLs are not rewritten.
+    headers['accept-encoding'] = 'identity';
     // Hop-by-hop: the client's `Connection: close` ends its own connection, not the pooled upstream one.
     if (headers.connection !== undefined) delete headers.connection;
     if (headers['keep-alive'] !== undefined) delete headers['keep-alive'];

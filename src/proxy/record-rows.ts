@@ -8,6 +8,7 @@ import {
   toMessageRows,
   unwrapJsonp,
 } from './bayeux-tap.js';
+import { openCodedBody } from './coded-body.js';
 import type { Redactor } from './redactor.js';
 import type { CapturedExchange, CapturedFrame, IdSource } from './types.js';
 
@@ -45,16 +46,25 @@ export class RowBuilder {
     const responseHeaders = r.headers(c.responseHeaders);
     const path = r.text(c.path);
     const query = r.text(c.query);
+    const codedRequest = openCodedBody(c.requestBody, c.requestHeaders, c.isRequestTruncated, !r.isOff);
+    const codedResponse = openCodedBody(c.responseBody, c.responseHeaders, c.isResponseTruncated, !r.isOff);
+    const requestContent = codedRequest ? codedRequest.content : c.requestBody;
+    const responseContent = codedResponse ? codedResponse.content : c.responseBody;
     let isRedacted =
-      requestHeaders.isRedacted || responseHeaders.isRedacted || path.isRedacted || query.isRedacted;
+      requestHeaders.isRedacted ||
+      responseHeaders.isRedacted ||
+      path.isRedacted ||
+      query.isRedacted ||
+      codedRequest?.isWithheld === true ||
+      codedResponse?.isWithheld === true;
     const messages: NewBayeuxRow[] = [];
-    let requestBody: Buffer | null;
-    let responseBody: Buffer | null;
+    let request: { body: Buffer | null; isRedacted: boolean };
+    let response: { body: Buffer | null; isRedacted: boolean };
 
     if (c.kind === 'bayeux') {
       const param = c.method === 'GET' ? callbackPollingMessages(c.query) : null;
-      const request = this.#decode(
-        param === null ? c.requestBody : Buffer.from(param),
+      const decodedRequest = this.#decode(
+        param === null ? requestContent : Buffer.from(param),
         c.isRequestTruncated,
         {
           direction: 'to-server',
@@ -67,9 +77,9 @@ export class RowBuilder {
       // Only a successful answer holds messages: an error page or the proxy's own 502 is not Bayeux.
       const isAnswer =
         c.status !== null && c.status >= 200 && c.status < 300 && !c.flags.includes('upstream-reset');
-      const response = isAnswer
+      const decodedResponse = isAnswer
         ? this.#decode(
-            c.responseBody,
+            responseContent,
             c.isResponseTruncated,
             {
               direction: 'to-client',
@@ -80,23 +90,25 @@ export class RowBuilder {
             c.method === 'GET',
           )
         : {
-            ...this.#plain(c.responseBody, c.responseHeaders, c.isResponseTruncated),
+            ...this.#plain(responseContent, c.responseHeaders, c.isResponseTruncated),
             rows: [],
             flag: null,
           };
-      requestBody = param === null ? request.body : r.bytes(c.requestBody, false, c.isRequestTruncated).data;
-      responseBody = response.body;
-      messages.push(...request.rows, ...response.rows);
-      for (const flag of [request.flag, response.flag]) if (flag) addFlag(flags, flag);
-      isRedacted ||= request.isRedacted || response.isRedacted;
+      request = param === null ? decodedRequest : this.#plain(requestContent, null, c.isRequestTruncated);
+      response = decodedResponse;
+      messages.push(...decodedRequest.rows, ...decodedResponse.rows);
+      for (const flag of [decodedRequest.flag, decodedResponse.flag]) if (flag) addFlag(flags, flag);
+      isRedacted ||= decodedRequest.isRedacted;
     } else {
-      const request = this.#plain(c.requestBody, c.requestHeaders, c.isRequestTruncated);
-      const response = this.#plain(c.responseBody, c.responseHeaders, c.isResponseTruncated);
-      requestBody = request.body;
-      responseBody = response.body;
-      isRedacted ||= request.isRedacted || response.isRedacted;
+      request = this.#plain(requestContent, c.requestHeaders, c.isRequestTruncated);
+      response = this.#plain(responseContent, c.responseHeaders, c.isResponseTruncated);
     }
+    isRedacted ||= request.isRedacted || response.isRedacted;
     if (isRedacted) addFlag(flags, 'redacted');
+    const requestBody = codedRequest ? codedRequest.stored(request.body, request.isRedacted) : request.body;
+    const responseBody = codedResponse
+      ? codedResponse.stored(response.body, response.isRedacted)
+      : response.body;
 
     return {
       exchange: {

@@ -1,6 +1,11 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
-export { decodeContentEncoding } from './content-encoding.js';
+export {
+  contentCoding,
+  decodeContentEncoding,
+  encodeContentEncoding,
+  isKnownCoding,
+} from './content-encoding.js';
 export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
 export { HAR_EXPORT_DEFAULTS, writeHar } from './har-export.js';
 export type { HarReadOptions, HarSaveOptions } from './har-import.js';

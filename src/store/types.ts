@@ -27,7 +27,10 @@ export type RowFlag =
   | 'upstream-unreachable'
   /** the upstream closed or reset the connection mid-exchange */
   | 'upstream-reset'
-  /** a secret was replaced by "[REDACTED]" */
+  /**
+   * a secret was replaced by "[REDACTED]"; or a body came in a Content-Encoding the recorder could not undo,
+   * so it could not be checked for secrets and was not stored (its byte count was)
+   */
   | 'redacted';
 
 export type SessionSource = 'record' | 'har-import';
