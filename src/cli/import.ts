@@ -5,7 +5,7 @@ import { VcrError } from '../common/errors.js';
 import { type HarImport, openStore, parseHar, type Session, saveHarImport } from '../store/index.js';
 import { decodeImportedBayeux } from './import-bayeux.js';
 import { redactImported } from './import-redact.js';
-import { collect, DEFAULT_DB, parseUrl } from './options.js';
+import { collect, DEFAULT_DB, parseUrl, parseUrlPath } from './options.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runInterruptible } from './run.js';
 
@@ -94,7 +94,11 @@ export const importCommand = (): Command =>
     )
     .option('--db <file>', 'recording database to add the session to (created if missing)', DEFAULT_DB)
     .option('--name <label>', 'session name (default: the file name)')
-    .option('--notifications-path <path>', 'CometD path of the GWS server (default: /api/v2/notifications)')
+    .option(
+      '--notifications-path <path>',
+      'CometD path of the GWS server (default: /api/v2/notifications)',
+      parseUrlPath,
+    )
     .option(
       '--upstream <url>',
       'origin whose requests to import (default: the one the CometD traffic went to)',

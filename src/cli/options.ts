@@ -43,6 +43,37 @@ export const parseUrl = (value: string): URL => {
   }
 };
 
+/**
+ * A server to forward to: an http(s) origin. Only the origin is used (every request keeps the path its client
+ * sent), so a path, query or credentials given with it would be dropped without a word: they are refused.
+ */
+export const parseOrigin = (value: string): URL => {
+  const url = parseUrl(value);
+  const extras = [
+    url.pathname !== '/' && `the path ${url.pathname}`,
+    url.search !== '' && `the query ${url.search}`,
+    url.hash !== '' && `the fragment ${url.hash}`,
+    (url.username !== '' || url.password !== '') && 'credentials',
+  ].filter(Boolean);
+  if (extras.length > 0) {
+    throw new InvalidArgumentError(
+      `"${value}" has ${extras.join(' and ')}; pass the origin only, e.g. ${url.origin}: each request is ` +
+        'forwarded with the path, query and credentials its client sent.',
+    );
+  }
+  return url;
+};
+
+/** A URL path such as /api/v2/notifications: it must start with '/', as the request paths it is matched to do. */
+export const parseUrlPath = (value: string): string => {
+  if (!value.startsWith('/') || /[?#\s]/.test(value)) {
+    throw new InvalidArgumentError(
+      `"${value}" is not a URL path; pass one that starts with '/', without query or spaces, e.g. /api/v2/notifications.`,
+    );
+  }
+  return value;
+};
+
 /** Commander collector for repeatable options (`--redact-header A --redact-header B`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 

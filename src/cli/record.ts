@@ -4,7 +4,14 @@ import { createLogger } from '../common/logger.js';
 import { RECORDER_DEFAULTS, type Recorder, startRecorder } from '../proxy/index.js';
 import { openStore } from '../store/index.js';
 import { startLiveDashboard } from './live-dashboard.js';
-import { collect, DEFAULT_DB, parsePort, parsePositiveInteger, parseUrl } from './options.js';
+import {
+  collect,
+  DEFAULT_DB,
+  parseOrigin,
+  parsePort,
+  parsePositiveInteger,
+  parseUrlPath,
+} from './options.js';
 import { runServer, startInTurn } from './run.js';
 
 export interface RecordOptions {
@@ -38,7 +45,11 @@ export const recordCommand = (): Command =>
       'Run a reverse proxy in front of a GWS server (or `gws-vcr simulate`) and record everything that passes: ' +
         'REST exchanges, CometD messages over long-polling and WebSocket, with their timing, into one session.',
     )
-    .requiredOption('--upstream <url>', 'the GWS server to forward to, e.g. http://127.0.0.1:8080', parseUrl)
+    .requiredOption(
+      '--upstream <url>',
+      'origin of the GWS server to forward to, e.g. http://127.0.0.1:8080',
+      parseOrigin,
+    )
     .option('--port <port>', 'port to listen on (0 picks a free one)', parsePort, RECORDER_DEFAULTS.port)
     .option('--host <host>', 'interface to listen on', RECORDER_DEFAULTS.host)
     .option('--db <file>', 'SQLite file to record into (created if missing)', DEFAULT_DB)
@@ -46,6 +57,7 @@ export const recordCommand = (): Command =>
     .option(
       '--notifications-path <path>',
       'CometD endpoint: this path and every path under it are decoded as Bayeux',
+      parseUrlPath,
       RECORDER_DEFAULTS.notificationsPath,
     )
     .option('--redact-header <name>', 'also redact this header (repeatable)', collect, [])

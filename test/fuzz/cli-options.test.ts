@@ -110,6 +110,10 @@ describe('command lines from outside', () => {
             expect(isPort(options[name]), `${name}=${String(options[name])}`).toBe(true);
         }
         if (options.upstream !== undefined) expect((options.upstream as URL).protocol).toMatch(/^https?:$/);
+        if (parsed[0]?.command === 'record' && options.upstream !== undefined)
+          expect((options.upstream as URL).pathname).toBe('/');
+        if (options.notificationsPath !== undefined)
+          expect(options.notificationsPath as string).toMatch(/^\/[^?#\s]*$/);
         for (const name of ['speed', 'maxBody', 'jitter', 'latency', 'thinkMs', 'window', 'seed']) {
           if (options[name] !== undefined) expect(Number.isFinite(options[name]), `${name}`).toBe(true);
         }
@@ -125,6 +129,20 @@ describe('command lines from outside', () => {
   it('name the option and say what to pass when a value is wrong', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['record', '--upstream', 'ftp://x'], /--upstream.*not an http\(s\) URL; pass e\.g\./],
+      // Only the origin is forwarded to: a path or credentials would be dropped without a word.
+      [
+        ['record', '--upstream', 'http://gws:8080/gws/api/v2'],
+        /--upstream.*has the path \/gws\/api\/v2; pass the origin only, e\.g\. http:\/\/gws:8080/,
+      ],
+      [['record', '--upstream', 'http://u:p@gws:8080'], /--upstream.*has credentials; pass the origin only/],
+      [
+        ['record', '--upstream', 'http://gws', '--notifications-path', 'api/v2/notifications'],
+        /--notifications-path.*not a URL path; pass one that starts with '\/'/,
+      ],
+      [
+        ['import', 'x.har', '--notifications-path', '/cometd?x'],
+        /--notifications-path.*not a URL path/,
+      ],
       [['simulate', '--port', '70000'], /--port.*not a port; pass a whole number from 0 to 65535/],
       [['replay', '--speed', '0'], /--speed.*not a number > 0/],
     ];
