@@ -77,6 +77,8 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
   const isDowngrade = upstream.protocol === 'https:';
   const connections = new Set<Connection>();
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
+  /** set by close(): an upgrade still waiting on the upstream is ended by the recorder, not refused by it */
+  let isClosing = false;
   const upgradeCookies = new WeakMap<IncomingMessage, string[]>();
   let whenIdle: (() => void) | null = null;
 
@@ -300,15 +302,26 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     };
     connections.add(conn);
     let isOpen = false;
+    /** the client got an answer on its socket: a 101 (ws's), the upstream's refusal, or the proxy's error */
+    let isAnswered = false;
 
     socket.on('error', (err) => logger.debug({ err, exchangeId: captured.id }, 'client socket error'));
     const onEarlyClose = (): void => {
-      if (isOpen) return;
+      if (isOpen || captured.flags.includes('client-aborted')) return;
       captured.flags.push('client-aborted');
       captured.error = 'the client went away before the upgrade was answered';
       up.terminate();
     };
     socket.once('close', onEarlyClose);
+    // The server's sockets allow half-open connections: a client that leaves shows as 'end', which needs the
+    // socket read. A WebSocket client sends nothing before its 101; whatever comes is kept for ws all the same.
+    const early: Buffer[] = [];
+    const keepEarly = (chunk: Buffer): void => {
+      early.push(chunk);
+    };
+    socket.on('data', keepEarly);
+    socket.once('end', onEarlyClose);
+    socket.resume(); // the http server left the upgraded socket paused
 
     up.on('upgrade', (res) => {
       captured.firstByteMs = clock.atMs();
@@ -339,6 +352,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           return lower !== 'connection' && lower !== 'transfer-encoding' && lower !== 'content-length';
         });
         relayed.push(['Content-Length', String(all.length)], ['Connection', 'close']);
+        isAnswered = true;
         answerOnSocket(socket, captured.status ?? 502, res.statusMessage ?? '', relayed, all);
         up.terminate();
       });
@@ -349,31 +363,60 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         logger.debug({ err, exchangeId: captured.id }, 'upstream websocket error');
         return;
       }
-      if (captured.status === null && !captured.flags.includes('client-aborted')) {
-        const what = `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
-        captured.flags.push('upstream-unreachable');
+      if (isAnswered || captured.flags.includes('client-aborted')) return;
+      if (isClosing) {
+        captured.error ??= 'the recorder closed before the upgrade was answered';
+        return;
+      }
+      isAnswered = true;
+      if (captured.status !== null) {
+        // The upstream answered 101, but with a handshake ws refuses (no subprotocol of those offered, a
+        // wrong Sec-WebSocket-Accept): a browser would refuse it too, so the client is told why.
+        const what = `upstream ${upstreamOrigin} answered the WebSocket upgrade with a handshake that cannot be relayed: ${err.message}`;
+        captured.flags.push('upstream-reset');
         captured.error = what;
         answerWithError(
           captured,
           socket,
           502,
           'Bad Gateway',
-          errorAnswer('VCR_UPSTREAM_UNREACHABLE', `gws-vcr: ${what}; ${unreachableHint(err)}.`, {
-            upstream: upstreamOrigin,
-          }),
+          errorAnswer(
+            'VCR_UPSTREAM_BAD_RESPONSE',
+            `gws-vcr: ${what}; check the upstream's WebSocket endpoint (its subprotocols) or connect to it directly to compare.`,
+            { upstream: upstreamOrigin },
+          ),
         );
+        return;
       }
+      const what = `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
+      captured.flags.push('upstream-unreachable');
+      captured.error = what;
+      answerWithError(
+        captured,
+        socket,
+        502,
+        'Bad Gateway',
+        errorAnswer('VCR_UPSTREAM_UNREACHABLE', `gws-vcr: ${what}; ${unreachableHint(err)}.`, {
+          upstream: upstreamOrigin,
+        }),
+      );
     });
     up.once('close', () => {
       if (!isOpen) {
         socket.off('close', onEarlyClose);
-        if (!socket.destroyed && captured.status === null) socket.destroy();
+        socket.off('end', onEarlyClose);
+        // Nothing was answered (the client left, or the recorder closed): the socket must not linger.
+        if (!isAnswered && !socket.destroyed) socket.destroy();
         finish(conn);
       }
     });
     up.once('open', () => {
       isOpen = true;
+      isAnswered = true;
       socket.off('close', onEarlyClose);
+      socket.off('end', onEarlyClose);
+      // ws takes the socket over within this turn (handleUpgrade), before more data can be emitted.
+      socket.off('data', keepEarly);
       if (socket.destroyed) {
         captured.flags.push('client-aborted');
         captured.error = 'the client went away before the upgrade was answered';
@@ -395,7 +438,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
         up.terminate();
       };
       socket.once('close', onRefused);
-      wss.handleUpgrade(req, socket, head, (client) => {
+      wss.handleUpgrade(req, socket, early.length ? Buffer.concat([head, ...early]) : head, (client) => {
         socket.off('close', onRefused);
         report(captured, false);
         relay(
@@ -409,6 +452,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
   };
 
   const close = async (): Promise<void> => {
+    isClosing = true;
     if (connections.size > 0) {
       const idle = new Promise<void>((resolve) => {
         whenIdle = resolve;
@@ -418,6 +462,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           passClose(conn.client, 1001, Buffer.from('gws-vcr recorder shutting down'));
           passClose(conn.upstream, 1001, Buffer.from('gws-vcr recorder shutting down'));
         } else {
+          conn.captured.error ??= 'the recorder closed before the upgrade was answered';
           conn.upstream.terminate();
           conn.socket.destroy();
         }

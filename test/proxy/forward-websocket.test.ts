@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { databaseBytes, nextEvent, startTestRecorder } from '../helpers/recorder.js';
@@ -84,6 +85,55 @@ const rawUpgrade = (url: string, target: string, headers: string[]): Promise<str
   });
 
 const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
+
+/** An upstream that takes upgrade requests and never answers them; `nextUpgrade` gives the socket of the next. */
+const startSilentUpstream = async (): Promise<{ url: string; nextUpgrade(): Promise<Duplex> }> => {
+  const server = createServer();
+  const sockets = new Set<Duplex>();
+  server.on('upgrade', (_req, socket: Duplex) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.resume(); // to see the proxy leave ('end')
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onTestFinished(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    nextUpgrade: async () => (await once(server, 'upgrade'))[1] as Duplex,
+  };
+};
+
+/** Writes an upgrade request on a fresh connection to `url` and returns the connection, left open. */
+const upgradeSocket = async (url: string, target: string): Promise<Socket> => {
+  const { port } = new URL(url);
+  const socket = connect(Number(port), '127.0.0.1');
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  socket.write(
+    [
+      `GET ${target} HTTP/1.1`,
+      `Host: 127.0.0.1:${port}`,
+      'Connection: Upgrade',
+      'Upgrade: websocket',
+      'Sec-WebSocket-Version: 13',
+      KEY,
+      '',
+      '',
+    ].join('\r\n'),
+  );
+  return socket;
+};
 
 describe('WebSocket relay', () => {
   it('relays frames both ways with the negotiated subprotocol, and records every frame and Bayeux message', async () => {
@@ -350,6 +400,57 @@ describe('WebSocket relay', () => {
     ]);
     expect(exchanges[2]?.error).toContain('subprotocol');
     expect(recorder.stats.exchanges).toBe(4);
+  });
+
+  it('answers 502 JSON when the upstream accepts with a handshake ws refuses (none of the subprotocols offered), and lets go of the client', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    // The upstream picks only "bayeux"; offered "cometd", it answers 101 with no subprotocol, as a browser
+    // would refuse too. The reply resolves once the recorder closed the client's connection.
+    const reply = await rawUpgrade(recorder.url, '/api/v2/notifications', [
+      KEY,
+      'Sec-WebSocket-Protocol: cometd',
+    ]);
+    expect(reply).toMatch(/^HTTP\/1\.1 502 Bad Gateway\r\n/);
+    const body = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+    expect(body.error).toBe('VCR_UPSTREAM_BAD_RESPONSE');
+    expect(body.message).toContain('subprotocol');
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ kind: 'websocket', status: 502, flags: ['upstream-reset'] });
+    expect(exchange?.error).toContain(
+      'answered the WebSocket upgrade with a handshake that cannot be relayed',
+    );
+  });
+
+  it('records a client that leaves (half-closing) before the upstream answers its upgrade, and ends the upstream attempt', async () => {
+    const upstream = await startSilentUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const upgrade = upstream.nextUpgrade();
+    const client = await upgradeSocket(recorder.url, '/api/v2/notifications');
+    const upstreamSide = await upgrade;
+    const upstreamLeft = once(upstreamSide, 'end');
+    const ended = nextEvent(recorder, 'exchange', (e) => e.kind === 'websocket');
+    client.end();
+    await upstreamLeft;
+    const exchange = await ended;
+    expect(exchange).toMatchObject({ status: null, flags: ['client-aborted'] });
+    expect(exchange.error).toBe('the client went away before the upgrade was answered');
+    await recorder.close();
+  });
+
+  it('records an upgrade still waiting on the upstream when the recorder closes as ended by the recorder, not refused', async () => {
+    const upstream = await startSilentUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const upgrade = upstream.nextUpgrade();
+    const client = await upgradeSocket(recorder.url, '/api/v2/notifications');
+    await upgrade;
+    const clientClosed = once(client, 'close');
+    await recorder.close();
+    await clientClosed;
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ status: null, flags: [], responseBody: null });
+    expect(exchange?.error).toBe('the recorder closed before the upgrade was answered');
   });
 
   it('closes the upstream side and records the exchange when ws refuses the client handshake (a bad key)', async () => {
