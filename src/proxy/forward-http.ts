@@ -1,5 +1,11 @@
 // Forwards HTTP to the upstream through http-proxy, teeing both bodies and stamping times as they pass.
-import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Agent,
+  type ClientRequest,
+  type IncomingMessage,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { ErrorCode } from '../common/errors.js';
@@ -159,7 +165,17 @@ class Exchange {
   /** False if Node refused the upstream's status line or headers (the exchange is then cut off and flagged). */
   writeHead(): boolean {
     try {
-      this.res.writeHead(this.status ?? 502, this.statusMessage, this.headers);
+      try {
+        this.res.writeHead(this.status ?? 502, this.statusMessage, this.headers);
+      } catch (err) {
+        // llhttp lets a reason phrase through that Node will not write (a DEL byte): the phrase means
+        // nothing, so the status goes out with its standard one.
+        if (this.statusMessage === undefined || this.res.headersSent) throw err;
+        const status = this.status ?? 502;
+        // writeHead kept the refused phrase on the response: name the standard one, not just leave it out.
+        this.statusMessage = STATUS_CODES[status] ?? 'Unknown';
+        this.res.writeHead(status, this.statusMessage, this.headers);
+      }
       return true;
     } catch (err) {
       // Bad input from a peer must never crash the proxy: record it and end this exchange only.
@@ -230,7 +246,8 @@ function onUpstreamConnect(this: ClientRequest): void {
 
 function onUpstreamAbort(this: IncomingMessage): void {
   const state = stateOf(this);
-  if (!state || state.res.writableFinished) return;
+  // finish() destroys the upstream response of an exchange the client left: that is not the upstream's doing.
+  if (!state || state.isFinished || state.res.writableFinished) return;
   state.isUpstreamFailed = true;
   state.flag = 'upstream-reset';
   state.error ??= `upstream ${state.forwarder.upstreamOrigin} reset the connection mid-response`;
@@ -357,6 +374,27 @@ const onProxyError = (err: Error, req: IncomingMessage, res: ServerResponse): vo
   const state = stateOf(req);
   if (!state || state.isFinished) return;
   const upstreamOrigin = state.forwarder.upstreamOrigin;
+  const { proxyRes } = state;
+  if (proxyRes !== null) {
+    // The response had begun. Bytes after a complete one (more than its Content-Length) spoil the
+    // upstream connection, not this response, which goes on to the client as it came.
+    if (proxyRes.complete) {
+      state.forwarder.options.logger.debug(
+        { err, exchangeId: state.id },
+        'upstream sent bytes after a complete response; its connection is dropped',
+      );
+      return;
+    }
+    // Cut mid-response: whatever already went to the client cannot be taken back, nor mixed with an answer
+    // of the proxy's own; the client is cut off too and the exchange recorded as reset.
+    state.isUpstreamFailed = true;
+    state.flag = 'upstream-reset';
+    state.error ??= `upstream ${upstreamOrigin} broke off its response: ${err.message}`;
+    proxyRes.off('data', onUpstreamData);
+    proxyRes.off('end', onUpstreamEnd);
+    res.destroy();
+    return;
+  }
   state.isUpstreamFailed = true;
   const isReset = state.isUpstreamConnected || res.headersSent;
   state.flag = isReset ? 'upstream-reset' : 'upstream-unreachable';

@@ -464,6 +464,89 @@ describe('HTTP forwarding', () => {
     expect((await send(`${recorder.url}/x`)).text).toBe('ok');
   });
 
+  /** An upstream on raw TCP that answers each request with `answer(n)` bytes (n counts from 0), as written. */
+  const startRawUpstream = async (answer: (n: number) => string): Promise<string> => {
+    let n = 0;
+    const server = createNetServer((socket) => {
+      socket.on('error', () => {});
+      socket.on('data', () => {
+        socket.write(answer(n));
+        n += 1;
+      });
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    onTestFinished(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+        }),
+    );
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+
+  it.each([
+    ['application/json', true],
+    ['application/octet-stream', false],
+  ])(
+    'relays a complete response (%s) whose upstream sent more bytes than its Content-Length, and serves the next',
+    async (type) => {
+      const upstream = await startRawUpstream(
+        () => `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\nContent-Length: 7\r\n\r\n{"a":1}garbage`,
+      );
+      const { recorder, store } = await startTestRecorder(upstream);
+      const reply = await send(`${recorder.url}/api/v2/me`);
+      expect([reply.status, reply.text]).toEqual([200, '{"a":1}']);
+      expect((await send(`${recorder.url}/api/v2/me`)).text).toBe('{"a":1}');
+      await recorder.close();
+      const [first] = store.exchanges(recorder.sessionId);
+      expect(first).toMatchObject({ status: 200, flags: [], error: null });
+      expect(first?.responseBody?.toString()).toBe('{"a":1}');
+    },
+  );
+
+  it('relays a status whose reason phrase Node will not write with its standard one', async () => {
+    const upstream = await startRawUpstream(() => 'HTTP/1.1 200 O\u007fK\r\nContent-Length: 2\r\n\r\nok');
+    const { recorder, store } = await startTestRecorder(upstream);
+    const reply = await new Promise<{ status: number; message: string; body: string }>((resolve, reject) => {
+      request(`${recorder.url}/api/v2/me`, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, message: res.statusMessage ?? '', body }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(reply).toEqual({ status: 200, message: 'OK', body: 'ok' });
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]).toMatchObject({ status: 200, flags: [] });
+  });
+
+  it('records a client that leaves mid-response as client-aborted, not as an upstream reset', async () => {
+    const upstream = await startHttpUpstream((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.write('first part;');
+    });
+    const { recorder } = await startTestRecorder(upstream.url);
+    const recorded = nextEvent(recorder, 'exchange');
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${recorder.url}/slow`, { agent: false }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on('error', () => {});
+      req.on('timeout', reject);
+      req.end();
+    });
+    const row = await recorded;
+    expect(row.flags).toEqual(['client-aborted']);
+    expect(row.error).toBe('the client went away before the response ended');
+  });
+
   it('keeps connections to the upstream alive between requests', async () => {
     const sockets = new Set<unknown>();
     const upstream = await startHttpUpstream((req, res) => {
