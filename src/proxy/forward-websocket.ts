@@ -278,7 +278,8 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       .filter((p) => p.length > 0);
     let up: WebSocket;
     try {
-      up = new WebSocket(upstreamWsOrigin + (req.url ?? '/'), protocols, {
+      const target = captured.query === '' ? captured.path : `${captured.path}?${captured.query}`;
+      up = new WebSocket(upstreamWsOrigin + target, protocols, {
         headers: headers as Record<string, string>,
         perMessageDeflate: false,
         autoPong: false,

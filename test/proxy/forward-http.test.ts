@@ -547,6 +547,45 @@ describe('HTTP forwarding', () => {
     expect(row.error).toBe('the client went away before the response ended');
   });
 
+  it('takes an absolute-form request target as its path: a long-poll sent so is decoded as Bayeux', async () => {
+    const seen: string[] = [];
+    const upstream = await startHttpUpstream((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        res.end(json([{ channel: '/meta/handshake', id: '1', successful: true, clientId: 'c1' }]));
+      });
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const { port } = new URL(recorder.url);
+    const body = json([{ channel: '/meta/handshake', id: '1', version: '1.0' }]);
+    const socket = createConnection(Number(port), '127.0.0.1');
+    onTestFinished(() => {
+      socket.destroy();
+    });
+    const answered = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('clientId')) resolve(text);
+      });
+    });
+    socket.write(
+      `POST ${recorder.url}/api/v2/notifications/handshake?v=1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(await answered).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    await recorder.close();
+    expect(seen).toEqual(['/api/v2/notifications/handshake?v=1']);
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ kind: 'bayeux', path: '/api/v2/notifications/handshake', query: 'v=1' });
+    expect(store.messages(recorder.sessionId).map((m) => [m.direction, m.clientId])).toEqual([
+      ['to-server', null],
+      ['to-client', 'c1'],
+    ]);
+  });
+
   it('keeps connections to the upstream alive between requests', async () => {
     const sockets = new Set<unknown>();
     const upstream = await startHttpUpstream((req, res) => {

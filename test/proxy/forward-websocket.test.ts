@@ -453,6 +453,25 @@ describe('WebSocket relay', () => {
     expect(exchange?.error).toBe('the recorder closed before the upgrade was answered');
   });
 
+  it('relays an upgrade whose request target is in absolute-form, to the path it names', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = once(upstream.wss, 'connection');
+    const client = await upgradeSocket(recorder.url, `${recorder.url}/api/v2/notifications?x=1`);
+    const [answer] = (await once(client, 'data')) as [Buffer];
+    expect(answer.toString()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    const [, req] = (await accepted) as [WebSocket, import('node:http').IncomingMessage];
+    expect(req.url).toBe('/api/v2/notifications?x=1');
+    client.destroy();
+    await recorder.close();
+    expect(store.exchanges(recorder.sessionId)[0]).toMatchObject({
+      kind: 'websocket',
+      path: '/api/v2/notifications',
+      query: 'x=1',
+      status: 101,
+    });
+  });
+
   it('closes the upstream side and records the exchange when ws refuses the client handshake (a bad key)', async () => {
     const upstream = await startWsUpstream();
     const { recorder, store } = await startTestRecorder(upstream.url);
