@@ -17,6 +17,7 @@ import {
   requestLine,
   unreachableHint,
 } from './captured-parts.js';
+import { splitTarget } from '../common/under-path.js';
 import { rewriteSetCookie } from './cookies.js';
 import {
   isTextual,
@@ -30,6 +31,13 @@ import type { CapturedExchange, ForwarderOptions } from './types.js';
 export interface HttpForwarderOptions extends ForwarderOptions {
   agent: Agent;
   onExchange: (exchange: CapturedExchange) => void;
+  /**
+   * A long-poll on the notifications path still waiting for its answer (a held /meta/connect), its request
+   * complete: emitted once, so that its request reaches the disk while it is held, not only once it ends.
+   */
+  onHeldExchange: (exchange: CapturedExchange) => void;
+  /** how often in-flight exchanges are looked over for held long-polls, in ms (the recorder's batch window) */
+  heldSweepMs: number;
 }
 
 export interface HttpForwarder {
@@ -131,6 +139,9 @@ class Exchange {
   isUpstreamConnected = false;
   isUpstreamFailed = false;
   isFinished = false;
+  /** onHeldExchange was called: the request's messages are rows already */
+  isRequestRecorded = false;
+  #kind: 'bayeux' | 'http' | null = null;
   // response streaming
   rewriter: OriginRewriter | null = null;
   headers: string[] = [];
@@ -188,18 +199,27 @@ class Exchange {
     }
   }
 
+  /** 'bayeux' on the notifications path; worked out once */
+  kind(): 'bayeux' | 'http' {
+    this.#kind ??= this.forwarder.options.isNotificationsPath(splitTarget(this.req.url ?? '/').path)
+      ? 'bayeux'
+      : 'http';
+    return this.#kind;
+  }
+
   captured(): CapturedExchange {
     const request = requestLine(this.req);
     const flags: CapturedExchange['flags'] = this.flag ? [this.flag] : [];
     if (this.requestBody.isTruncated || this.responseBody.isTruncated) flags.push('truncated');
     return {
       id: this.id,
-      kind: this.forwarder.options.isNotificationsPath(request.path) ? 'bayeux' : 'http',
+      kind: this.kind(),
       ...request,
       requestBody: this.requestBody.body(),
       requestBodyBytes: this.requestBody.bytes,
       isRequestTruncated: this.requestBody.isTruncated,
       requestEndMs: this.requestEndMs,
+      isRequestRecorded: this.isRequestRecorded,
       status: this.status,
       responseHeaders: this.rawResponseHeaders ? pairHeaders(this.rawResponseHeaders) : null,
       responseBody: this.responseBody.body(),
@@ -544,7 +564,28 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
     }
   };
 
+  // Held long-polls are looked for on a timer, not per request: a REST exchange is over long before a sweep
+  // would see it, and one kept waiting by the upstream is recorded once it ends, as every exchange is.
+  const sweep = setInterval(() => {
+    for (let state = forwarder.head; state; state = state.next) {
+      if (state.isRequestRecorded || state.status !== null || state.requestEndMs === null) continue;
+      if (state.kind() !== 'bayeux') continue;
+      const captured = state.captured();
+      state.isRequestRecorded = true;
+      try {
+        options.onHeldExchange(captured);
+      } catch (err) {
+        options.logger.error(
+          { err, exchangeId: state.id },
+          'recording a held long-poll failed; traffic continues',
+        );
+      }
+    }
+  }, options.heldSweepMs);
+  sweep.unref();
+
   const close = async (): Promise<void> => {
+    clearInterval(sweep);
     if (forwarder.count > 0) {
       const idle = new Promise<void>((resolve) => {
         forwarder.whenIdle = resolve;

@@ -246,6 +246,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       requestBodyBytes: 0,
       isRequestTruncated: false,
       requestEndMs: startMs,
+      isRequestRecorded: false,
       status: null,
       responseHeaders: null,
       responseBody: null,

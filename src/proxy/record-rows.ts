@@ -73,6 +73,7 @@ export class RowBuilder {
           atMs: c.requestEndMs ?? c.startMs,
         },
         false,
+        !c.isRequestRecorded,
       );
       // Only a successful answer holds messages: an error page or the proxy's own 502 is not Bayeux.
       const isAnswer =
@@ -180,7 +181,14 @@ export class RowBuilder {
     return { body: result.data, isRedacted: result.isRedacted };
   }
 
-  #decode(body: Buffer | null, isTruncated: boolean, context: TapContext, isJsonp: boolean): DecodedBody {
+  /** `isRowsWanted` false: the messages were emitted as rows already (a held long-poll's request); none again. */
+  #decode(
+    body: Buffer | null,
+    isTruncated: boolean,
+    context: TapContext,
+    isJsonp: boolean,
+    isRowsWanted = true,
+  ): DecodedBody {
     // A cut body cannot be read; it is stored as far as it goes (its secret keys still redacted in the
     // text) and flagged 'truncated' by the caller.
     if (isTruncated) {
@@ -209,7 +217,7 @@ export class RowBuilder {
     );
     return {
       body: isKeyRedacted ? Buffer.from(JSON.stringify(messages)) : scrubbed.data,
-      rows: toMessageRows(messages, context, () => this.#ids.nextMessageId()),
+      rows: isRowsWanted ? toMessageRows(messages, context, () => this.#ids.nextMessageId()) : [],
       flag: null,
       isRedacted: scrubbed.isRedacted || isKeyRedacted,
     };

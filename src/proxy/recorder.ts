@@ -206,6 +206,15 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
       events.emit('exchange', built.exchange);
       emitMessages(built.messages);
     },
+    // The exchange row is a placeholder for the store alone, which the final row (same id) replaces when the
+    // poll ends: subscribers get each HTTP exchange once, complete. Its request's messages are final: emitted
+    // now, once.
+    onHeldExchange: (captured) => {
+      const built = rows.exchange(captured);
+      writer.addExchange(built.exchange);
+      emitMessages(built.messages);
+    },
+    heldSweepMs: opts.batchWindowMs,
   });
   const websocket = createWebSocketForwarder({
     upstream,

@@ -34,6 +34,11 @@ export interface ForwarderOptions {
  */
 export interface CapturedExchange extends NewExchange {
   isRequestTruncated: boolean;
+  /**
+   * its request's Bayeux messages were already emitted as rows, with a provisional row of the exchange, while
+   * it waited for its answer (a held long-poll): the exchange's final row does not emit them again
+   */
+  isRequestRecorded: boolean;
   /** ms since session origin when the request body was complete; null if it never was */
   requestEndMs: number | null;
   isResponseTruncated: boolean;

@@ -86,23 +86,40 @@ describe('gws-vcr record (the command)', () => {
     held.catch(() => {});
     await once(upstream.server, 'request');
 
-    // The rows become durable one batch window after their exchange ended; no event crosses the process.
-    const count = (): number => {
+    // The rows become durable one batch window after their exchange ended, and a held long-poll's request
+    // a batch window or two after it came (with a placeholder of its exchange); no event crosses the process.
+    const count = (table: string): number => {
       const reader = new Database(db, { readonly: true, fileMustExist: true });
       try {
-        return Number(reader.prepare('SELECT count(*) FROM exchanges').pluck().get());
+        return Number(reader.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
       } finally {
         reader.close();
       }
     };
-    await vi.waitFor(() => expect(count()).toBe(20), { timeout: 5000, interval: 20 });
+    await vi.waitFor(() => expect([count('exchanges'), count('bayeux_messages')]).toEqual([21, 1]), {
+      timeout: 5000,
+      interval: 20,
+    });
     expect(await rec.stop('SIGKILL')).toBe(null);
 
     const store = openStore(db);
     onTestFinished(() => store.close());
     const [session] = store.listSessions();
-    expect(session).toMatchObject({ exchanges: 20, endedAt: null });
-    expect(store.exchanges(1).map((e) => e.query)).toEqual(Array.from({ length: 20 }, (_, i) => `n=${i}`));
+    expect(session).toMatchObject({ exchanges: 21, messages: 1, endedAt: null });
+    const exchanges = store.exchanges(1);
+    expect(exchanges.slice(0, 20).map((e) => e.query)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `n=${i}`),
+    );
+    // the poll that was held when the recorder died: its request, no answer
+    expect(exchanges[20]).toMatchObject({
+      kind: 'bayeux',
+      path: '/api/v2/notifications/connect',
+      status: null,
+      endMs: null,
+    });
+    expect(store.messages(1).map((m) => [m.direction, m.channel, m.exchangeId])).toEqual([
+      ['to-server', '/meta/connect', exchanges[20]?.id],
+    ]);
     const check = new Database(db, { readonly: true });
     onTestFinished(() => {
       check.close();

@@ -26,6 +26,7 @@ const captured = (over: Partial<CapturedExchange> & Pick<CapturedExchange, 'id'>
   requestBodyBytes: 0,
   isRequestTruncated: false,
   requestEndMs: 1,
+  isRequestRecorded: false,
   status: 200,
   responseHeaders: [['Content-Type', 'application/json']],
   responseBody: null,

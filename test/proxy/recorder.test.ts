@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -369,6 +369,49 @@ describe('startRecorder', () => {
       ]);
     },
   );
+
+  it("writes a held long-poll's request while it is held; its answer completes the row, nothing twice", async () => {
+    const held: Array<import('node:http').ServerResponse> = [];
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      req.on('end', () => held.push(res));
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url, { batchWindowMs: 10 });
+    const exchangeEvents: number[] = [];
+    recorder.on('exchange', (e) => exchangeEvents.push(e.id));
+    const reply = send(`${recorder.url}/api/v2/notifications/connect`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '[{"channel":"/meta/connect","clientId":"c1","id":"5"}]',
+    });
+    // On disk (another connection reads it) while the upstream still holds the poll.
+    const rows = () => ({
+      exchanges: store.exchanges(recorder.sessionId).map((e) => [e.kind, e.status, e.endMs]),
+      messages: store.messages(recorder.sessionId).map((m) => [m.direction, m.channel]),
+    });
+    await vi.waitFor(
+      () =>
+        expect(rows()).toEqual({
+          exchanges: [['bayeux', null, null]],
+          messages: [['to-server', '/meta/connect']],
+        }),
+      { timeout: 5000, interval: 10 },
+    );
+    expect(held).toHaveLength(1);
+    held[0]?.writeHead(200, { 'Content-Type': 'application/json' });
+    held[0]?.end('[{"channel":"/meta/connect","clientId":"c1","id":"5","successful":true}]');
+    expect((await reply).status).toBe(200);
+    await recorder.flush();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ kind: 'bayeux', status: 200, endMs: expect.any(Number) });
+    expect(rows().messages).toEqual([
+      ['to-server', '/meta/connect'],
+      ['to-client', '/meta/connect'],
+    ]);
+    // subscribers get the exchange once, complete; the placeholder was the store's alone
+    expect(exchangeEvents).toEqual([exchange?.id]);
+    expect(recorder.stats).toMatchObject({ exchanges: 1, messages: 2 });
+  });
 
   it('ends a held long-poll when it closes and records it', async () => {
     const upstream = await startHttpUpstream((req) => req.resume());
