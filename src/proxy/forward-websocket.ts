@@ -231,9 +231,11 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       passClose(client, code, reason);
       if (conn.isClientClosed) finish(conn);
     });
-    client.on('error', (err) =>
-      logger.debug({ err, exchangeId: conn.captured.id }, 'client websocket error'),
-    );
+    client.on('error', (err) => {
+      // A frame the protocol forbids (bad UTF-8, a reserved close code): ws drops the connection (1006).
+      conn.captured.error ??= `the client broke the WebSocket protocol: ${err.message}`;
+      logger.debug({ err, exchangeId: conn.captured.id }, 'client websocket error');
+    });
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -362,6 +364,8 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     });
     up.on('error', (err) => {
       if (isOpen) {
+        // ws's reason for dropping the connection: the close handler's generic one must not hide it.
+        captured.error ??= `upstream ${upstreamOrigin} broke the WebSocket protocol: ${err.message}`;
         logger.debug({ err, exchangeId: captured.id }, 'upstream websocket error');
         return;
       }

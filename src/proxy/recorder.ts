@@ -239,9 +239,15 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   });
   server.on('request', http.handle);
   server.on('upgrade', websocket.handleUpgrade);
-  server.on('clientError', (err, socket) => {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     logger.debug({ err }, 'malformed request from a client');
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    if (!socket.writable) return;
+    // As Node answers by itself: a request line or headers past its size limit is a 431, anything else a 400.
+    socket.end(
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n'
+        : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n',
+    );
   });
   logger.info({ url, upstream: upstream.origin, sessionId: session.id }, 'recorder listening');
 

@@ -586,6 +586,19 @@ describe('HTTP forwarding', () => {
     ]);
   });
 
+  it('answers 431, as Node would, to a request whose headers are past its size limit, and goes on', async () => {
+    const upstream = await startHttpUpstream((_req, res) => res.end('ok'));
+    const { recorder } = await startTestRecorder(upstream.url);
+    const socket = createConnection(Number(new URL(recorder.url).port), '127.0.0.1');
+    socket.end(`GET /api/v2/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => {});
+    await once(socket, 'close');
+    expect(Buffer.concat(chunks).toString()).toMatch(/^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    expect((await send(`${recorder.url}/x`)).text).toBe('ok');
+  });
+
   it('keeps connections to the upstream alive between requests', async () => {
     const sockets = new Set<unknown>();
     const upstream = await startHttpUpstream((req, res) => {

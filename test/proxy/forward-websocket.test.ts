@@ -472,6 +472,22 @@ describe('WebSocket relay', () => {
     });
   });
 
+  it('records why the upstream connection was dropped when the upstream breaks the protocol (invalid UTF-8)', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const clientClosed = once(client, 'close');
+    (await accepted).send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
+    expect((await clientClosed)[0]).toBe(1006);
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.flags).toEqual(['upstream-reset']);
+    expect(exchange?.error).toMatch(
+      /^upstream http:\/\/127\.0\.0\.1:\d+ broke the WebSocket protocol: .*UTF-8/,
+    );
+  });
+
   it('closes the upstream side and records the exchange when ws refuses the client handshake (a bad key)', async () => {
     const upstream = await startWsUpstream();
     const { recorder, store } = await startTestRecorder(upstream.url);
