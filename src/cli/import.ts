@@ -5,7 +5,7 @@ import { VcrError } from '../common/errors.js';
 import { type HarImport, openStore, parseHar, type Session, saveHarImport } from '../store/index.js';
 import { decodeImportedBayeux } from './import-bayeux.js';
 import { redactImported } from './import-redact.js';
-import { collect, DEFAULT_DB, parseUrl, parseUrlPath } from './options.js';
+import { collect, DEFAULT_DB, parseOrigin, parseUrlPath } from './options.js';
 import { createProgress, type ProgressStream } from './progress.js';
 import { runInterruptible } from './run.js';
 
@@ -102,7 +102,7 @@ export const importCommand = (): Command =>
     .option(
       '--upstream <url>',
       'origin whose requests to import (default: the one the CometD traffic went to)',
-      parseUrl,
+      parseOrigin,
     )
     .option(
       '--keep-secrets',

@@ -9,6 +9,7 @@ import {
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { ErrorCode } from '../common/errors.js';
+import { splitTarget } from '../common/under-path.js';
 import { BodyCapture } from './body-capture.js';
 import {
   type ErrorAnswer,
@@ -17,7 +18,6 @@ import {
   requestLine,
   unreachableHint,
 } from './captured-parts.js';
-import { splitTarget } from '../common/under-path.js';
 import { rewriteSetCookie } from './cookies.js';
 import {
   isTextual,
@@ -139,8 +139,8 @@ class Exchange {
   isUpstreamConnected = false;
   isUpstreamFailed = false;
   isFinished = false;
-  /** onHeldExchange was called: the request's messages are rows already */
-  isRequestRecorded = false;
+  /** 'done': onHeldExchange emitted the request's messages as rows already */
+  heldRecording: 'none' | 'done' | 'failed' = 'none';
   #kind: 'bayeux' | 'http' | null = null;
   // response streaming
   rewriter: OriginRewriter | null = null;
@@ -181,7 +181,8 @@ class Exchange {
       } catch (err) {
         // llhttp lets a reason phrase through that Node will not write (a DEL byte): the phrase means
         // nothing, so the status goes out with its standard one.
-        if (this.statusMessage === undefined || this.res.headersSent) throw err;
+        const isBadPhrase = (err as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR';
+        if (!isBadPhrase || this.statusMessage === undefined || this.res.headersSent) throw err;
         const status = this.status ?? 502;
         // writeHead kept the refused phrase on the response: name the standard one, not just leave it out.
         this.statusMessage = STATUS_CODES[status] ?? 'Unknown';
@@ -199,11 +200,9 @@ class Exchange {
     }
   }
 
-  /** 'bayeux' on the notifications path; worked out once */
-  kind(): 'bayeux' | 'http' {
-    this.#kind ??= this.forwarder.options.isNotificationsPath(splitTarget(this.req.url ?? '/').path)
-      ? 'bayeux'
-      : 'http';
+  /** 'bayeux' on the notifications path; worked out once, from `path` when the caller has it */
+  kind(path = splitTarget(this.req.url ?? '/').path): 'bayeux' | 'http' {
+    this.#kind ??= this.forwarder.options.isNotificationsPath(path) ? 'bayeux' : 'http';
     return this.#kind;
   }
 
@@ -213,13 +212,13 @@ class Exchange {
     if (this.requestBody.isTruncated || this.responseBody.isTruncated) flags.push('truncated');
     return {
       id: this.id,
-      kind: this.kind(),
+      kind: this.#kind ?? this.kind(request.path),
       ...request,
       requestBody: this.requestBody.body(),
       requestBodyBytes: this.requestBody.bytes,
       isRequestTruncated: this.requestBody.isTruncated,
       requestEndMs: this.requestEndMs,
-      isRequestRecorded: this.isRequestRecorded,
+      isRequestRecorded: this.heldRecording === 'done',
       status: this.status,
       responseHeaders: this.rawResponseHeaders ? pairHeaders(this.rawResponseHeaders) : null,
       responseBody: this.responseBody.body(),
@@ -568,13 +567,14 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
   // would see it, and one kept waiting by the upstream is recorded once it ends, as every exchange is.
   const sweep = setInterval(() => {
     for (let state = forwarder.head; state; state = state.next) {
-      if (state.isRequestRecorded || state.status !== null || state.requestEndMs === null) continue;
+      if (state.heldRecording !== 'none' || state.status !== null || state.requestEndMs === null) continue;
       if (state.kind() !== 'bayeux') continue;
-      const captured = state.captured();
-      state.isRequestRecorded = true;
       try {
-        options.onHeldExchange(captured);
+        options.onHeldExchange(state.captured());
+        state.heldRecording = 'done';
       } catch (err) {
+        // Not tried again (it would fail every sweep); the final row then carries the request's messages.
+        state.heldRecording = 'failed';
         options.logger.error(
           { err, exchangeId: state.id },
           'recording a held long-poll failed; traffic continues',

@@ -61,6 +61,11 @@ const passClose = (ws: WebSocket, code: number, reason: Buffer): void => {
   else ws.close();
 };
 
+/** Bytes a client may send before its upgrade is answered (a WebSocket client sends none). */
+const MAX_EARLY_BYTES = 64 * 1024;
+
+const CLOSED_BEFORE_ANSWER = 'the recorder closed before the upgrade was answered';
+
 interface Connection {
   captured: CapturedExchange;
   client: WebSocket | null;
@@ -281,7 +286,13 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       .filter((p) => p.length > 0);
     let up: WebSocket;
     try {
-      const target = captured.query === '' ? captured.path : `${captured.path}?${captured.query}`;
+      // An absolute-form target goes on in origin-form; any other exactly as the client sent it.
+      const sent = req.url ?? '/';
+      const target = sent.startsWith('/')
+        ? sent
+        : captured.query === ''
+          ? captured.path
+          : `${captured.path}?${captured.query}`;
       up = new WebSocket(upstreamWsOrigin + target, protocols, {
         headers: headers as Record<string, string>,
         perMessageDeflate: false,
@@ -313,14 +324,23 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     const onEarlyClose = (): void => {
       if (isOpen || captured.flags.includes('client-aborted')) return;
       captured.flags.push('client-aborted');
-      captured.error = 'the client went away before the upgrade was answered';
+      captured.error ??= 'the client went away before the upgrade was answered';
       up.terminate();
     };
     socket.once('close', onEarlyClose);
     // The server's sockets allow half-open connections: a client that leaves shows as 'end', which needs the
     // socket read. A WebSocket client sends nothing before its 101; whatever comes is kept for ws all the same.
     const early: Buffer[] = [];
+    let earlyBytes = 0;
     const keepEarly = (chunk: Buffer): void => {
+      earlyBytes += chunk.length;
+      // Reading takes TCP's back-pressure off the client: one that sends on regardless is cut off.
+      if (earlyBytes > MAX_EARLY_BYTES) {
+        captured.error ??= `the client sent over ${MAX_EARLY_BYTES} bytes before its upgrade was answered`;
+        early.length = 0;
+        socket.destroy();
+        return;
+      }
       early.push(chunk);
     };
     socket.on('data', keepEarly);
@@ -371,46 +391,39 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       }
       if (isAnswered || captured.flags.includes('client-aborted')) return;
       if (isClosing) {
-        captured.error ??= 'the recorder closed before the upgrade was answered';
+        captured.error ??= CLOSED_BEFORE_ANSWER;
         return;
       }
       isAnswered = true;
-      if (captured.status !== null) {
-        // The upstream answered 101, but with a handshake ws refuses (no subprotocol of those offered, a
-        // wrong Sec-WebSocket-Accept): a browser would refuse it too, so the client is told why.
-        const what = `upstream ${upstreamOrigin} answered the WebSocket upgrade with a handshake that cannot be relayed: ${err.message}`;
-        captured.flags.push('upstream-reset');
-        captured.error = what;
-        answerWithError(
-          captured,
-          socket,
-          502,
-          'Bad Gateway',
-          errorAnswer(
-            'VCR_UPSTREAM_BAD_RESPONSE',
-            `gws-vcr: ${what}; check the upstream's WebSocket endpoint (its subprotocols) or connect to it directly to compare.`,
-            { upstream: upstreamOrigin },
-          ),
-        );
-        return;
-      }
-      const what = `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
-      captured.flags.push('upstream-unreachable');
+      // With a status, the upstream answered 101, but with a handshake ws refuses (no subprotocol of those
+      // offered, a wrong Sec-WebSocket-Accept): a browser would refuse it too, so the client is told why.
+      const isBadHandshake = captured.status !== null;
+      const what = isBadHandshake
+        ? `upstream ${upstreamOrigin} answered the WebSocket upgrade with a handshake that cannot be relayed: ${err.message}`
+        : `upstream ${upstreamOrigin} unreachable for a WebSocket upgrade: ${err.message}`;
+      const hint = isBadHandshake
+        ? "check the upstream's WebSocket endpoint (its subprotocols) or connect to it directly to compare"
+        : unreachableHint(err);
+      captured.flags.push(isBadHandshake ? 'upstream-reset' : 'upstream-unreachable');
       captured.error = what;
       answerWithError(
         captured,
         socket,
         502,
         'Bad Gateway',
-        errorAnswer('VCR_UPSTREAM_UNREACHABLE', `gws-vcr: ${what}; ${unreachableHint(err)}.`, {
-          upstream: upstreamOrigin,
-        }),
+        errorAnswer(
+          isBadHandshake ? 'VCR_UPSTREAM_BAD_RESPONSE' : 'VCR_UPSTREAM_UNREACHABLE',
+          `gws-vcr: ${what}; ${hint}.`,
+          { upstream: upstreamOrigin },
+        ),
       );
     });
     up.once('close', () => {
       if (!isOpen) {
         socket.off('close', onEarlyClose);
         socket.off('end', onEarlyClose);
+        socket.off('data', keepEarly);
+        early.length = 0;
         // Nothing was answered (the client left, or the recorder closed): the socket must not linger.
         if (!isAnswered && !socket.destroyed) socket.destroy();
         finish(conn);
@@ -468,7 +481,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           passClose(conn.client, 1001, Buffer.from('gws-vcr recorder shutting down'));
           passClose(conn.upstream, 1001, Buffer.from('gws-vcr recorder shutting down'));
         } else {
-          conn.captured.error ??= 'the recorder closed before the upgrade was answered';
+          conn.captured.error ??= CLOSED_BEFORE_ANSWER;
           conn.upstream.terminate();
           conn.socket.destroy();
         }

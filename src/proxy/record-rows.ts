@@ -31,10 +31,13 @@ interface DecodedBody {
 export class RowBuilder {
   readonly #redactor: Redactor;
   readonly #ids: IdSource;
+  readonly #maxDecodedBytes: number;
 
-  constructor(redactor: Redactor, ids: IdSource) {
+  /** `maxDecodedBytes`: what a content-encoded body may decode to before it is withheld (--max-body) */
+  constructor(redactor: Redactor, ids: IdSource, maxDecodedBytes: number) {
     this.#redactor = redactor;
     this.#ids = ids;
+    this.#maxDecodedBytes = maxDecodedBytes;
   }
 
   exchange(c: CapturedExchange): { exchange: NewExchange; messages: NewBayeuxRow[] } {
@@ -46,8 +49,15 @@ export class RowBuilder {
     const responseHeaders = r.headers(c.responseHeaders);
     const path = r.text(c.path);
     const query = r.text(c.query);
-    const codedRequest = openCodedBody(c.requestBody, c.requestHeaders, c.isRequestTruncated, !r.isOff);
-    const codedResponse = openCodedBody(c.responseBody, c.responseHeaders, c.isResponseTruncated, !r.isOff);
+    const coded = { isRedacting: !r.isOff, maxBytes: this.#maxDecodedBytes };
+    const codedRequest = openCodedBody(c.requestBody, c.requestHeaders, {
+      ...coded,
+      isCut: c.isRequestTruncated,
+    });
+    const codedResponse = openCodedBody(c.responseBody, c.responseHeaders, {
+      ...coded,
+      isCut: c.isResponseTruncated,
+    });
     const requestContent = codedRequest ? codedRequest.content : c.requestBody;
     const responseContent = codedResponse ? codedResponse.content : c.responseBody;
     let isRedacted =

@@ -119,6 +119,9 @@ const parseUpstream = (upstream: string | URL): URL => {
   return url;
 };
 
+/** The error of a held long-poll's placeholder row: left as it is only if no answer came (a killed recorder). */
+export const HELD_PLACEHOLDER_ERROR = 'still held by the upstream when last written: no answer was recorded';
+
 // Only a plain host[:port] may become the origin written into bodies; anything else falls back to the bound URL.
 const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
@@ -168,7 +171,10 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   events.on('bayeux-message', (row) => writer.addMessage(row));
   events.on('frame', (row) => writer.addFrame(row));
 
-  const rows = new RowBuilder(new Redactor(opts.redact), writer);
+  // A content-encoded body is decoded to be redacted: JSON compresses about tenfold, and the cap keeps a
+  // compression bomb from holding up the forwarding thread (10 MiB of output decodes in some tens of ms).
+  const maxDecodedBytes = Math.max(4 * opts.maxBodyBytes, 1024 * 1024);
+  const rows = new RowBuilder(new Redactor(opts.redact), writer, maxDecodedBytes);
   const isNotificationsPath = underPath(opts.notificationsPath);
   const publicOrigin = (req: IncomingMessage): string => {
     const hostHeader = req.headers.host;
@@ -210,7 +216,8 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     // poll ends: subscribers get each HTTP exchange once, complete. Its request's messages are final: emitted
     // now, once.
     onHeldExchange: (captured) => {
-      const built = rows.exchange(captured);
+      // What the placeholder says if the recorder dies before the answer comes (kill -9).
+      const built = rows.exchange({ ...captured, error: captured.error ?? HELD_PLACEHOLDER_ERROR });
       writer.addExchange(built.exchange);
       emitMessages(built.messages);
     },

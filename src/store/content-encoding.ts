@@ -7,20 +7,35 @@ import {
   gunzipSync,
   gzipSync,
   inflateSync,
+  type ZlibOptions,
 } from 'node:zlib';
 import type { HeaderList } from './types.js';
 
+export interface DecodeOptions {
+  /** the bytes stop short of the stream's end (a body cut at --max-body): what they hold is decoded */
+  isCut?: boolean;
+  /**
+   * bytes the content may grow to; past them decoding fails. A few KB of gzip can hold gigabytes of zeros:
+   * without a cap one body would hold up the thread decoding it and take all its memory.
+   */
+  maxBytes?: number;
+}
+
+/** The cap when the caller names none: far above any GWS body, far below what would hurt. */
+const DEFAULT_MAX_DECODED_BYTES = 64 * 1024 * 1024;
+
 interface Coding {
-  /** `isCut`: the bytes stop short of the stream's end (a body cut at --max-body); what they hold is decoded */
-  decode(body: Buffer, isCut: boolean): Buffer;
+  decode(body: Buffer, isCut: boolean, maxBytes: number): Buffer;
   encode(body: Buffer): Buffer;
 }
 
-const ZLIB_PREFIX = { finishFlush: constants.Z_SYNC_FLUSH };
-const BROTLI_PREFIX = { finishFlush: constants.BROTLI_OPERATION_FLUSH };
+const zlibOptions = (isCut: boolean, maxBytes: number): ZlibOptions => ({
+  maxOutputLength: maxBytes,
+  ...(isCut ? { finishFlush: constants.Z_SYNC_FLUSH } : {}),
+});
 
 const gzip: Coding = {
-  decode: (body, isCut) => gunzipSync(body, isCut ? ZLIB_PREFIX : {}),
+  decode: (body, isCut, maxBytes) => gunzipSync(body, zlibOptions(isCut, maxBytes)),
   encode: (body) => gzipSync(body),
 };
 
@@ -28,50 +43,64 @@ const CODINGS: Record<string, Coding> = {
   gzip,
   'x-gzip': gzip,
   deflate: {
-    decode: (body, isCut) => inflateSync(body, isCut ? ZLIB_PREFIX : {}),
+    decode: (body, isCut, maxBytes) => inflateSync(body, zlibOptions(isCut, maxBytes)),
     encode: (body) => deflateSync(body),
   },
   br: {
-    decode: (body, isCut) => brotliDecompressSync(body, isCut ? BROTLI_PREFIX : {}),
+    decode: (body, isCut, maxBytes) =>
+      brotliDecompressSync(body, {
+        maxOutputLength: maxBytes,
+        ...(isCut ? { finishFlush: constants.BROTLI_OPERATION_FLUSH } : {}),
+      }),
     encode: (body) => brotliCompressSync(body),
   },
 };
 
 const CONTENT_ENCODING = 'content-encoding';
 
-/** The Content-Encoding `headers` name, trimmed and lowercased; undefined when none or identity. */
+/**
+ * The Content-Encoding `headers` give, lowercased, every such header joined as Node joins them ("gzip, br"),
+ * identity left out; undefined when that leaves none. Stacked codings come out as one this module does not know.
+ */
 export const contentCoding = (headers: HeaderList | null): string | undefined => {
   if (!headers) return undefined;
+  let coding: string | undefined;
   for (const [name, value] of headers) {
     // Walked for every body recorded: most names are ruled out by their length alone.
     if (name.length !== CONTENT_ENCODING.length || name.toLowerCase() !== CONTENT_ENCODING) continue;
-    const coding = value.trim().toLowerCase();
-    return coding === '' || coding === 'identity' ? undefined : coding;
+    for (const part of value.split(',')) {
+      const one = part.trim().toLowerCase();
+      if (one !== '' && one !== 'identity') coding = coding === undefined ? one : `${coding}, ${one}`;
+    }
   }
-  return undefined;
+  return coding;
 };
 
-/** The codings `decodeContentEncoding` and `encodeContentEncoding` know. */
-export const isKnownCoding = (coding: string): boolean => Object.hasOwn(CODINGS, coding);
-
 /**
- * The body with the Content-Encoding of `headers` undone, and that coding; null when there is nothing to undo
- * (no Content-Encoding, identity, or one not known here). Throws when the bytes do not decode (not what the
- * header says; or cut short, unless `isCut`, which decodes what the bytes hold).
+ * `body` with `coding` undone; null when the coding is not one known here. Throws when the bytes do not decode
+ * (not what the header says; cut short, unless `isCut`) or would grow past `maxBytes`.
  */
+export const decodeCoding = (body: Buffer, coding: string, options: DecodeOptions = {}): Buffer | null => {
+  const known = Object.hasOwn(CODINGS, coding) ? CODINGS[coding] : undefined;
+  return known
+    ? known.decode(body, options.isCut ?? false, options.maxBytes ?? DEFAULT_MAX_DECODED_BYTES)
+    : null;
+};
+
+/** The body with the Content-Encoding of `headers` undone, and that coding; null when there is nothing to undo. */
 export const decodeContentEncoding = (
   body: Buffer,
   headers: HeaderList | null,
-  isCut = false,
+  options: DecodeOptions = {},
 ): { coding: string; body: Buffer } | null => {
   const coding = contentCoding(headers);
-  const known = coding === undefined || !isKnownCoding(coding) ? undefined : CODINGS[coding];
-  return coding === undefined || known === undefined ? null : { coding, body: known.decode(body, isCut) };
+  const decoded = coding === undefined ? null : decodeCoding(body, coding, options);
+  return coding === undefined || decoded === null ? null : { coding, body: decoded };
 };
 
-/** `body` in `coding`, one `isKnownCoding` accepts. */
+/** `body` in `coding`, one `decodeCoding` knows. */
 export const encodeContentEncoding = (body: Buffer, coding: string): Buffer => {
-  const known = isKnownCoding(coding) ? CODINGS[coding] : undefined;
+  const known = Object.hasOwn(CODINGS, coding) ? CODINGS[coding] : undefined;
   if (!known) throw new Error(`cannot encode a body as "${coding}"`);
   return known.encode(body);
 };

@@ -1,10 +1,11 @@
 // The store's public face: open a recording file, query its sessions and rows, write rows in batches.
 
+export type { DecodeOptions } from './content-encoding.js';
 export {
   contentCoding,
+  decodeCoding,
   decodeContentEncoding,
   encodeContentEncoding,
-  isKnownCoding,
 } from './content-encoding.js';
 export type { HarExportCounts, HarExportOptions, HarSink } from './har-export.js';
 export { HAR_EXPORT_DEFAULTS, writeHar } from './har-export.js';

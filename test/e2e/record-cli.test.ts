@@ -5,6 +5,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { HELD_PLACEHOLDER_ERROR } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
 import { ROOT, runCli, spawnCliServer } from '../helpers/cli.js';
 import { connectClient } from '../helpers/cometd-client.js';
@@ -116,6 +117,7 @@ describe('gws-vcr record (the command)', () => {
       path: '/api/v2/notifications/connect',
       status: null,
       endMs: null,
+      error: HELD_PLACEHOLDER_ERROR,
     });
     expect(store.messages(1).map((m) => [m.direction, m.channel, m.exchangeId])).toEqual([
       ['to-server', '/meta/connect', exchanges[20]?.id],

@@ -139,10 +139,7 @@ describe('command lines from outside', () => {
         ['record', '--upstream', 'http://gws', '--notifications-path', 'api/v2/notifications'],
         /--notifications-path.*not a URL path; pass one that starts with '\/'/,
       ],
-      [
-        ['import', 'x.har', '--notifications-path', '/cometd?x'],
-        /--notifications-path.*not a URL path/,
-      ],
+      [['import', 'x.har', '--notifications-path', '/cometd?x'], /--notifications-path.*not a URL path/],
       [['simulate', '--port', '70000'], /--port.*not a port; pass a whole number from 0 to 65535/],
       [['replay', '--speed', '0'], /--speed.*not a number > 0/],
     ];

@@ -425,7 +425,7 @@ describe('WebSocket relay', () => {
 
   it('records a client that leaves (half-closing) before the upstream answers its upgrade, and ends the upstream attempt', async () => {
     const upstream = await startSilentUpstream();
-    const { recorder, store } = await startTestRecorder(upstream.url);
+    const { recorder } = await startTestRecorder(upstream.url);
     const upgrade = upstream.nextUpgrade();
     const client = await upgradeSocket(recorder.url, '/api/v2/notifications');
     const upstreamSide = await upgrade;
@@ -437,6 +437,24 @@ describe('WebSocket relay', () => {
     expect(exchange).toMatchObject({ status: null, flags: ['client-aborted'] });
     expect(exchange.error).toBe('the client went away before the upgrade was answered');
     await recorder.close();
+  });
+
+  it('cuts off a client that sends on before its upgrade is answered, rather than holding what it sends', async () => {
+    const upstream = await startSilentUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const upgrade = upstream.nextUpgrade();
+    const client = await upgradeSocket(recorder.url, '/api/v2/notifications');
+    const upstreamSide = await upgrade;
+    const upstreamLeft = once(upstreamSide, 'end');
+    // the recorder destroys a socket with unread bytes: the client may see a reset, which once() would throw
+    const clientClosed = new Promise((resolve) => client.on('close', resolve));
+    client.write(Buffer.alloc(256 * 1024, 0x61));
+    await clientClosed;
+    await upstreamLeft;
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.status).toBeNull();
+    expect(exchange?.error).toBe('the client sent over 65536 bytes before its upgrade was answered');
   });
 
   it('records an upgrade still waiting on the upstream when the recorder closes as ended by the recorder, not refused', async () => {
@@ -486,6 +504,20 @@ describe('WebSocket relay', () => {
     expect(exchange?.error).toMatch(
       /^upstream http:\/\/127\.0\.0\.1:\d+ broke the WebSocket protocol: .*UTF-8/,
     );
+  });
+
+  it('records why the connection was dropped when the client breaks the protocol (invalid UTF-8)', async () => {
+    const upstream = await startWsUpstream();
+    const { recorder, store } = await startTestRecorder(upstream.url);
+    const accepted = upstream.nextConnection();
+    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const server = await accepted;
+    const serverClosed = once(server, 'close');
+    client.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
+    await serverClosed;
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.error).toMatch(/^the client broke the WebSocket protocol: .*UTF-8/);
   });
 
   it('closes the upstream side and records the exchange when ws refuses the client handshake (a bad key)', async () => {

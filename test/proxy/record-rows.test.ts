@@ -42,7 +42,7 @@ const captured = (over: Partial<CapturedExchange> & Pick<CapturedExchange, 'id'>
 
 /** A builder that already saw SECRET as a Basic credential, so it scrubs it from everything later. */
 const builderThatKnowsTheSecret = (): RowBuilder => {
-  const rows = new RowBuilder(new Redactor(), counters());
+  const rows = new RowBuilder(new Redactor(), counters(), 1024 * 1024);
   rows.exchange(captured({ id: 1, requestHeaders: [['Authorization', `Basic ${SECRET}`]] }));
   return rows;
 };

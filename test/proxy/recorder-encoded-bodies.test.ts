@@ -158,6 +158,47 @@ describe('the recorder and content-encoded bodies', () => {
     expect(plain.startsWith(content.replace('[REDACTED]', API_KEY))).toBe(true);
   });
 
+  it('withholds a body that would decode past the size cap (a compression bomb) and forwards it whole', async () => {
+    const received: Buffer[] = [];
+    const upstream = await startHttpUpstream((req, res) => {
+      req.on('data', (chunk: Buffer) => received.push(chunk));
+      req.on('end', () => res.end('ok'));
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url, { maxBodyBytes: 1024 * 1024 });
+    // 64 KB of gzip that holds 64 MB: decoded whole, it would hold up the recorder and take its memory.
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    await send(`${recorder.url}/api/v2/me/upload`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: bomb,
+    });
+    await recorder.close();
+    expect(Buffer.concat(received).equals(bomb)).toBe(true);
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange).toMatchObject({ requestBody: null, requestBodyBytes: bomb.length, flags: ['redacted'] });
+  });
+
+  it('reads every Content-Encoding header: identity then gzip is gzip', async () => {
+    const upstream = await startHttpUpstream((req, res) => {
+      req.resume();
+      res.writeHead(
+        200,
+        [
+          ['Content-Type', 'application/json'],
+          ['Content-Encoding', 'identity'],
+          ['Content-Encoding', 'gzip'],
+        ].flat(),
+      );
+      res.end(gzipSync(Buffer.from(JSON.stringify({ apiKey: API_KEY }))));
+    });
+    const { recorder, store } = await startTestRecorder(upstream.url, { redact: { jsonKeys: ['apiKey'] } });
+    await send(`${recorder.url}/api/v2/me`);
+    await recorder.close();
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(JSON.parse(contentOf(exchange, 'response'))).toEqual({ apiKey: '[REDACTED]' });
+  });
+
   it('withholds a body in a coding it cannot undo, unless secrets are kept', async () => {
     const sent = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.from(`Basic ${BASIC}`)]);
     const upstream = await startHttpUpstream((req, res) => {
