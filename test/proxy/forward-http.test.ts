@@ -476,12 +476,7 @@ describe('HTTP forwarding', () => {
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    onTestFinished(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-        }),
-    );
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 

@@ -60,23 +60,25 @@ const nextMessage = async (ws: WebSocket): Promise<string> => {
   return data.toString();
 };
 
+/** The head of a WebSocket upgrade request for `target` to 127.0.0.1:`port`, with `headers` added. */
+const upgradeRequest = (port: string, target: string, headers: string[]): string =>
+  [
+    `GET ${target} HTTP/1.1`,
+    `Host: 127.0.0.1:${port}`,
+    'Connection: Upgrade',
+    'Upgrade: websocket',
+    'Sec-WebSocket-Version: 13',
+    ...headers,
+    '',
+    '',
+  ].join('\r\n');
+
 /** Writes `head` on a fresh connection; resolves with all the server sent once it closed the connection. */
 const rawUpgrade = (url: string, target: string, headers: string[]): Promise<string> =>
   new Promise((resolve, reject) => {
     const { port } = new URL(url);
     const socket = connect(Number(port), '127.0.0.1', () =>
-      socket.write(
-        [
-          `GET ${target} HTTP/1.1`,
-          `Host: 127.0.0.1:${port}`,
-          'Connection: Upgrade',
-          'Upgrade: websocket',
-          'Sec-WebSocket-Version: 13',
-          ...headers,
-          '',
-          '',
-        ].join('\r\n'),
-      ),
+      socket.write(upgradeRequest(port, target, headers)),
     );
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -120,18 +122,7 @@ const upgradeSocket = async (url: string, target: string): Promise<Socket> => {
   });
   socket.on('error', () => {});
   await once(socket, 'connect');
-  socket.write(
-    [
-      `GET ${target} HTTP/1.1`,
-      `Host: 127.0.0.1:${port}`,
-      'Connection: Upgrade',
-      'Upgrade: websocket',
-      'Sec-WebSocket-Version: 13',
-      KEY,
-      '',
-      '',
-    ].join('\r\n'),
-  );
+  socket.write(upgradeRequest(port, target, [KEY]));
   return socket;
 };
 
