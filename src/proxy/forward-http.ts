@@ -1,31 +1,12 @@
 // Forwards HTTP to the upstream through http-proxy, teeing both bodies and stamping times as they pass.
-import {
-  type Agent,
-  type ClientRequest,
-  type IncomingMessage,
-  type ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage, ServerResponse } from 'node:http';
 import type { Stream } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { ErrorCode } from '../common/errors.js';
-import { splitTarget } from '../common/under-path.js';
-import { BodyCapture } from './body-capture.js';
-import {
-  type ErrorAnswer,
-  errorAnswer,
-  pairHeaders,
-  requestLine,
-  unreachableHint,
-} from './captured-parts.js';
-import { rewriteSetCookie } from './cookies.js';
-import {
-  isTextual,
-  type OriginPatterns,
-  OriginRewriter,
-  originPatterns,
-  rewriteLocation,
-} from './rewrite-urls.js';
+import { type ErrorAnswer, errorAnswer, unreachableHint } from './captured-parts.js';
+import { Exchange, type Forwarder, STATE, stateOf, type Tagged } from './http-exchange.js';
+import { onResponse, onUpstreamData, onUpstreamEnd } from './http-response-relay.js';
+import { rewriteLocation } from './rewrite-urls.js';
 import type { CapturedExchange, ForwarderOptions } from './types.js';
 
 export interface HttpForwarderOptions extends ForwarderOptions {
@@ -45,39 +26,6 @@ export interface HttpForwarder {
   /** Ends the exchanges in flight (held polls included) and resolves once each was handed to onExchange. */
   close(): Promise<void>;
 }
-
-// The recorder's REST path, benchmarked against bare http-proxy (`npm run bench -- --only=recorder`; the
-// target is 0.85x its throughput): per request it allocates one state object and no closures. Listeners
-// are module-level functions that find their state through a symbol on the request or response; tsx
-// (esbuild keepNames) would otherwise name every per-request closure at runtime.
-const STATE = Symbol('gws-vcr exchange');
-
-interface Tagged {
-  [STATE]?: Exchange;
-}
-
-/** What the forwarder shares with each of its exchanges. */
-interface Forwarder {
-  readonly options: HttpForwarderOptions;
-  readonly upstreamOrigin: string;
-  /**
-   * the upstream is https: the proxy's connection to it is usable once the TLS handshake is done, and, as
-   * the proxy serves plain http, its cookies are downgraded
-   */
-  readonly isTlsUpstream: boolean;
-  readonly patternsByOrigin: Map<string, OriginPatterns>;
-  /** in-flight exchanges, a doubly linked list: O(1) add and remove, no hashing */
-  head: Exchange | null;
-  count: number;
-  whenIdle: (() => void) | null;
-}
-
-// RFC 9110 §7.6.1: hop-by-hop headers describe one connection, not the message; the proxy's own
-// connection to the client gets its own (Node frames the body itself: length, chunked or close).
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
-
-const hasBody = (method: string | undefined, status: number): boolean =>
-  method !== 'HEAD' && status !== 204 && status !== 304 && !(status >= 100 && status < 200);
 
 /** RFC 9112 §6.3: a request has a body only if it says so with Content-Length or Transfer-Encoding. */
 const hasRequestBody = (req: IncomingMessage): boolean => {
@@ -117,124 +65,6 @@ const withoutDeleteLength = (proxy: object): void => {
   }
 };
 
-/** One exchange in flight. */
-class Exchange {
-  readonly forwarder: Forwarder;
-  readonly req: IncomingMessage;
-  readonly res: ServerResponse;
-  readonly id: number;
-  readonly startMs: number;
-  readonly proxyOrigin: string;
-  readonly requestBody: BodyCapture;
-  readonly responseBody: BodyCapture;
-  requestEndMs: number | null = null;
-  firstByteMs: number | null = null;
-  endMs: number | null = null;
-  status: number | null = null;
-  rawResponseHeaders: string[] | null = null;
-  error: string | null = null;
-  flag: 'upstream-reset' | 'upstream-unreachable' | 'client-aborted' | null = null;
-  proxyReq: ClientRequest | null = null;
-  proxyRes: IncomingMessage | null = null;
-  isUpstreamConnected = false;
-  isUpstreamFailed = false;
-  isFinished = false;
-  /** 'done': onHeldExchange emitted the request's messages as rows already */
-  heldRecording: 'none' | 'done' | 'failed' = 'none';
-  #kind: 'bayeux' | 'http' | null = null;
-  // response streaming
-  rewriter: OriginRewriter | null = null;
-  headers: string[] = [];
-  statusMessage: string | undefined = undefined;
-  contentLengthAt = -1;
-  contentLength = -1;
-  isHeadPending = false;
-  isResponseEnded = false;
-  prev: Exchange | null = null;
-  next: Exchange | null = null;
-
-  constructor(forwarder: Forwarder, req: IncomingMessage, res: ServerResponse) {
-    const { options } = forwarder;
-    this.forwarder = forwarder;
-    this.req = req;
-    this.res = res;
-    this.startMs = options.clock.atMs();
-    this.id = options.ids.nextExchangeId();
-    this.proxyOrigin = options.publicOrigin(req);
-    this.requestBody = new BodyCapture(options.maxBodyBytes);
-    this.responseBody = new BodyCapture(options.maxBodyBytes);
-  }
-
-  write(chunk: Buffer): void {
-    if (chunk.length === 0) return;
-    if (!this.res.write(chunk) && this.proxyRes) {
-      this.proxyRes.pause();
-      this.res.once('drain', onResponseDrain);
-    }
-  }
-
-  /** False if Node refused the upstream's status line or headers (the exchange is then cut off and flagged). */
-  writeHead(): boolean {
-    try {
-      try {
-        this.res.writeHead(this.status ?? 502, this.statusMessage, this.headers);
-      } catch (err) {
-        // llhttp lets a reason phrase through that Node will not write (a DEL byte): the phrase means
-        // nothing, so the status goes out with its standard one.
-        const isBadPhrase = (err as NodeJS.ErrnoException).code === 'ERR_INVALID_CHAR';
-        if (!isBadPhrase || this.statusMessage === undefined || this.res.headersSent) throw err;
-        const status = this.status ?? 502;
-        // writeHead kept the refused phrase on the response: name the standard one, not just leave it out.
-        this.statusMessage = STATUS_CODES[status] ?? 'Unknown';
-        this.res.writeHead(status, this.statusMessage, this.headers);
-      }
-      return true;
-    } catch (err) {
-      // Bad input from a peer must never crash the proxy: record it and end this exchange only.
-      this.isUpstreamFailed = true;
-      this.flag = 'upstream-reset';
-      this.error = `upstream ${this.forwarder.upstreamOrigin} sent a response Node cannot relay: ${(err as Error).message}`;
-      this.proxyRes?.destroy();
-      this.res.destroy();
-      return false;
-    }
-  }
-
-  /** 'bayeux' on the notifications path; worked out once, from `path` when the caller has it */
-  kind(path = splitTarget(this.req.url ?? '/').path): 'bayeux' | 'http' {
-    this.#kind ??= this.forwarder.options.isNotificationsPath(path) ? 'bayeux' : 'http';
-    return this.#kind;
-  }
-
-  captured(): CapturedExchange {
-    const request = requestLine(this.req);
-    const flags: CapturedExchange['flags'] = this.flag ? [this.flag] : [];
-    if (this.requestBody.isTruncated || this.responseBody.isTruncated) flags.push('truncated');
-    return {
-      id: this.id,
-      kind: this.#kind ?? this.kind(request.path),
-      ...request,
-      requestBody: this.requestBody.body(),
-      requestBodyBytes: this.requestBody.bytes,
-      isRequestTruncated: this.requestBody.isTruncated,
-      requestEndMs: this.requestEndMs,
-      isRequestRecorded: this.heldRecording === 'done',
-      status: this.status,
-      responseHeaders: this.rawResponseHeaders ? pairHeaders(this.rawResponseHeaders) : null,
-      responseBody: this.responseBody.body(),
-      responseBodyBytes: this.responseBody.bytes,
-      isResponseTruncated: this.responseBody.isTruncated,
-      startMs: this.startMs,
-      firstByteMs: this.firstByteMs,
-      endMs: this.endMs,
-      error: this.error,
-      flags,
-    };
-  }
-}
-
-const stateOf = (emitter: object): Exchange | undefined => (emitter as Tagged)[STATE];
-
 function onRequestData(this: IncomingMessage, chunk: Buffer): void {
   stateOf(this)?.requestBody.add(chunk);
 }
@@ -254,123 +84,10 @@ function onResponseClose(this: ServerResponse): void {
   if (state) finish(state);
 }
 
-function onResponseDrain(this: ServerResponse): void {
-  stateOf(this)?.proxyRes?.resume();
-}
-
 function onUpstreamConnect(this: ClientRequest): void {
   const state = stateOf(this);
   if (state) state.isUpstreamConnected = true;
 }
-
-function onUpstreamAbort(this: IncomingMessage): void {
-  const state = stateOf(this);
-  // finish() destroys the upstream response of an exchange the client left: that is not the upstream's doing.
-  if (!state || state.isFinished || state.res.writableFinished) return;
-  state.isUpstreamFailed = true;
-  state.flag = 'upstream-reset';
-  state.error ??= `upstream ${state.forwarder.upstreamOrigin} reset the connection mid-response`;
-  state.res.destroy();
-}
-
-function onUpstreamData(this: IncomingMessage, chunk: Buffer): void {
-  const state = stateOf(this);
-  if (!state) return;
-  state.responseBody.add(chunk);
-  const { rewriter } = state;
-  if (!rewriter) {
-    state.write(chunk);
-    return;
-  }
-  if (state.isHeadPending) {
-    // With a known length, the first chunk is usually the whole body: then the rewritten length is exact.
-    // Otherwise the length is dropped and the body goes out chunked, rewritten as it streams.
-    state.isHeadPending = false;
-    if (chunk.length === state.contentLength) {
-      // The whole body: headers and body leave in one write, and 'end' has nothing left to do.
-      const body = rewriter.rewriteAll(chunk);
-      state.headers[state.contentLengthAt + 1] = String(body.length);
-      state.isResponseEnded = true;
-      if (state.writeHead()) state.res.end(body);
-      return;
-    }
-    state.headers.splice(state.contentLengthAt, 2);
-    if (!state.writeHead()) return;
-  }
-  state.write(rewriter.push(chunk));
-}
-
-function onUpstreamEnd(this: IncomingMessage): void {
-  const state = stateOf(this);
-  if (!state || state.isResponseEnded) return;
-  if (state.isHeadPending && !state.writeHead()) return;
-  const tail = state.rewriter?.end();
-  state.res.end(tail && tail.length > 0 ? tail : undefined);
-}
-
-const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): void => {
-  const state = stateOf(req);
-  if (!state) {
-    proxyRes.resume();
-    return;
-  }
-  const { forwarder } = state;
-  (proxyRes as Tagged)[STATE] = state;
-  state.firstByteMs = forwarder.options.clock.atMs();
-  const status = proxyRes.statusCode ?? 502;
-  state.status = status;
-  state.proxyRes = proxyRes;
-  state.rawResponseHeaders = proxyRes.rawHeaders;
-  state.statusMessage = proxyRes.statusMessage || undefined; // '' would go out as an empty reason phrase
-  const swap = { from: forwarder.upstreamOrigin, to: state.proxyOrigin };
-  // From the raw headers, as proxyRes.headers would hold them (the first Content-Type, Content-Encodings
-  // joined): reading proxyRes.headers would build that object for every response just for two values.
-  let contentType: string | undefined;
-  let encoding: string | undefined;
-  const raw = proxyRes.rawHeaders;
-  const headers = state.headers;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] as string;
-    let value = raw[i + 1] as string;
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower)) continue;
-    if (lower === 'content-length') state.contentLengthAt = headers.length;
-    else if (lower === 'content-type') contentType ??= value;
-    else if (lower === 'content-encoding')
-      encoding = encoding === undefined ? value : `${encoding}, ${value}`;
-    else if (lower === 'location' || lower === 'content-location') value = rewriteLocation(value, swap);
-    else if (lower === 'set-cookie')
-      value = rewriteSetCookie(value, { isDowngrade: forwarder.isTlsUpstream });
-    headers.push(name, value);
-  }
-  if (
-    swap.from !== swap.to &&
-    hasBody(req.method, status) &&
-    isTextual(contentType) &&
-    (encoding === undefined || encoding === 'identity')
-  ) {
-    let patterns = forwarder.patternsByOrigin.get(swap.to);
-    if (!patterns) {
-      patterns = originPatterns([swap]);
-      // Host headers come from clients: keep the cache small whatever they send.
-      if (forwarder.patternsByOrigin.size > 64) forwarder.patternsByOrigin.clear();
-      forwarder.patternsByOrigin.set(swap.to, patterns);
-    }
-    state.rewriter = new OriginRewriter(patterns);
-  }
-  proxyRes.on('aborted', onUpstreamAbort);
-  proxyRes.on('error', onUpstreamAbort);
-  state.contentLength = state.contentLengthAt === -1 ? -1 : Number(headers[state.contentLengthAt + 1]);
-  state.isHeadPending = state.rewriter !== null && state.contentLength > 0;
-  if (!state.isHeadPending) {
-    if (state.rewriter && state.contentLengthAt !== -1 && state.contentLength !== 0) {
-      headers.splice(state.contentLengthAt, 2);
-    }
-    if (!state.writeHead()) return;
-  }
-  proxyRes.on('data', onUpstreamData);
-  proxyRes.on('end', onUpstreamEnd);
-};
 
 const onProxyReq = (proxyReq: ClientRequest, req: IncomingMessage): void => {
   const state = stateOf(req);
