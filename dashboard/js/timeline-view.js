@@ -274,10 +274,12 @@ export const createTimelineView = (ctx) => {
       timeline.setOptions(bounds());
       const f = ctx.filters();
       if (follow && f.fromMs === undefined && f.toMs === undefined) {
-        // Show every call while they fit in a readable span; past that, slide along with the end.
+        // Show every call, and what came after them (the next poll, which the recorder writes while the
+        // server holds it), while that fits in a readable span; past that, slide along with the end.
         const fit = await initialWindow();
         const end = ctx.endMs();
-        if (fit.toMs - fit.fromMs <= FOLLOW_MAX_SPAN_MS && fit.toMs >= end) setWindow(fit.fromMs, fit.toMs);
+        const toMs = Math.max(fit.toMs, end + (end - fit.fromMs) * 0.05);
+        if (toMs - fit.fromMs <= FOLLOW_MAX_SPAN_MS) setWindow(fit.fromMs, toMs);
         else {
           const win = timeline.getWindow();
           const span = msOf(win.end) - msOf(win.start);
