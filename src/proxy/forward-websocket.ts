@@ -65,6 +65,7 @@ const passClose = (ws: WebSocket, code: number, reason: Buffer): void => {
 const MAX_EARLY_BYTES = 64 * 1024;
 
 const CLOSED_BEFORE_ANSWER = 'the recorder closed before the upgrade was answered';
+const CLIENT_LEFT_BEFORE_ANSWER = 'the client went away before the upgrade was answered';
 
 interface Connection {
   captured: CapturedExchange;
@@ -324,7 +325,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     const onEarlyClose = (): void => {
       if (isOpen || captured.flags.includes('client-aborted')) return;
       captured.flags.push('client-aborted');
-      captured.error ??= 'the client went away before the upgrade was answered';
+      captured.error ??= CLIENT_LEFT_BEFORE_ANSWER;
       up.terminate();
     };
     socket.once('close', onEarlyClose);
@@ -438,7 +439,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       socket.off('data', keepEarly);
       if (socket.destroyed) {
         captured.flags.push('client-aborted');
-        captured.error = 'the client went away before the upgrade was answered';
+        captured.error = CLIENT_LEFT_BEFORE_ANSWER;
         conn.isClientClosed = true;
         up.on('close', () => finish(conn));
         up.terminate();

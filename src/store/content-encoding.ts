@@ -56,6 +56,10 @@ const CODINGS: Record<string, Coding> = {
   },
 };
 
+/** The coding of that name; undefined for one not known here (own keys only: a header value is no path into Object). */
+const codingNamed = (name: string): Coding | undefined =>
+  Object.hasOwn(CODINGS, name) ? CODINGS[name] : undefined;
+
 const CONTENT_ENCODING = 'content-encoding';
 
 /**
@@ -81,7 +85,7 @@ export const contentCoding = (headers: HeaderList | null): string | undefined =>
  * (not what the header says; cut short, unless `isCut`) or would grow past `maxBytes`.
  */
 export const decodeCoding = (body: Buffer, coding: string, options: DecodeOptions = {}): Buffer | null => {
-  const known = Object.hasOwn(CODINGS, coding) ? CODINGS[coding] : undefined;
+  const known = codingNamed(coding);
   return known
     ? known.decode(body, options.isCut ?? false, options.maxBytes ?? DEFAULT_MAX_DECODED_BYTES)
     : null;
@@ -100,7 +104,7 @@ export const decodeContentEncoding = (
 
 /** `body` in `coding`, one `decodeCoding` knows. */
 export const encodeContentEncoding = (body: Buffer, coding: string): Buffer => {
-  const known = Object.hasOwn(CODINGS, coding) ? CODINGS[coding] : undefined;
+  const known = codingNamed(coding);
   if (!known) throw new Error(`cannot encode a body as "${coding}"`);
   return known.encode(body);
 };

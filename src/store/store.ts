@@ -160,7 +160,7 @@ export class Store {
   createSession(s: NewSession): Session {
     this.assertWritable('create a session');
     const startedAt = new Date(s.originWallMs).toISOString();
-    const id = this.read(() =>
+    const id = this.guarded(() =>
       this.db.transaction(() => {
         const info = this.stmt(
           `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path)
@@ -190,7 +190,7 @@ export class Store {
 
   /** Every session, oldest first, with row counts. */
   listSessions(): SessionSummary[] {
-    const rows = this.read(() =>
+    const rows = this.guarded(() =>
       this.stmt(
         `SELECT s.*,
          (SELECT count(*) FROM exchanges WHERE session_id = s.id) AS exchanges,
@@ -209,7 +209,7 @@ export class Store {
   }
 
   getSession(id: number): Session | null {
-    const row = this.read(() => this.stmt('SELECT * FROM sessions WHERE id = ?').get(id)) as
+    const row = this.guarded(() => this.stmt('SELECT * FROM sessions WHERE id = ?').get(id)) as
       | SessionSqlRow
       | undefined;
     return row ? toSession(row) : null;
@@ -262,7 +262,7 @@ export class Store {
   }
 
   exchange(sessionId: number, id: number): Exchange | null {
-    const row = this.read(() =>
+    const row = this.guarded(() =>
       this.stmt(`SELECT ${EXCHANGES.select} FROM exchanges WHERE session_id = ? AND id = ?`)
         .raw()
         .get(sessionId, id),
@@ -376,7 +376,7 @@ export class Store {
   private select<R>(table: RowTable, where: Where, filter: { offset?: number; limit?: number }): R[] {
     const p = page(filter);
     const sql = `SELECT ${table.select} FROM ${table.name} ${where.sql} ORDER BY ${table.time}, id ${p.sql}`;
-    return this.read(() =>
+    return this.guarded(() =>
       this.stmt(sql)
         .raw()
         .all(...where.params, ...p.params),
@@ -386,7 +386,7 @@ export class Store {
   private count(table: string, where: Where): number {
     const sql = `SELECT count(*) FROM ${table} ${where.sql}`;
     return Number(
-      this.read(() =>
+      this.guarded(() =>
         this.stmt(sql)
           .pluck()
           .get(...where.params),
@@ -409,7 +409,7 @@ export class Store {
       // Keyset pagination on the (session_id, time, id) index: each chunk starts after the last row seen.
       const keyset = after.length ? ` AND (${table.time}, id) > (?, ?)` : '';
       const sql = `SELECT ${table.select} FROM ${table.name} ${where.sql}${keyset} ORDER BY ${table.time}, id LIMIT ? OFFSET ?`;
-      const rows = this.read(() =>
+      const rows = this.guarded(() =>
         this.stmt(sql)
           .raw()
           .all(...where.params, ...after, chunk, offset),
@@ -423,8 +423,8 @@ export class Store {
     }
   }
 
-  /** Runs a query, turning "the file is damaged" into VCR_STORE_CORRUPT: opening only checks the schema pages. */
-  private read<T>(query: () => T): T {
+  /** Runs statements, turning "the file is damaged" into VCR_STORE_CORRUPT: opening only checks the schema pages. */
+  private guarded<T>(query: () => T): T {
     try {
       return query();
     } catch (err) {

@@ -88,6 +88,15 @@ const rawUpgrade = (url: string, target: string, headers: string[]): Promise<str
 
 const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 
+/** A recorder in front of a ws upstream, a client connected through it, and the upstream's side of that connection. */
+const relayedPair = async () => {
+  const upstream = await startWsUpstream();
+  const { recorder, store } = await startTestRecorder(upstream.url);
+  const accepted = upstream.nextConnection();
+  const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+  return { recorder, store, client, server: await accepted };
+};
+
 /** An upstream that takes upgrade requests and never answers them; `nextUpgrade` gives the socket of the next. */
 const startSilentUpstream = async (): Promise<{ url: string; nextUpgrade(): Promise<Duplex> }> => {
   const server = createServer();
@@ -482,12 +491,9 @@ describe('WebSocket relay', () => {
   });
 
   it('records why the upstream connection was dropped when the upstream breaks the protocol (invalid UTF-8)', async () => {
-    const upstream = await startWsUpstream();
-    const { recorder, store } = await startTestRecorder(upstream.url);
-    const accepted = upstream.nextConnection();
-    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
+    const { recorder, store, client, server } = await relayedPair();
     const clientClosed = once(client, 'close');
-    (await accepted).send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
+    server.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
     expect((await clientClosed)[0]).toBe(1006);
     await recorder.close();
     const [exchange] = store.exchanges(recorder.sessionId);
@@ -498,11 +504,7 @@ describe('WebSocket relay', () => {
   });
 
   it('records why the connection was dropped when the client breaks the protocol (invalid UTF-8)', async () => {
-    const upstream = await startWsUpstream();
-    const { recorder, store } = await startTestRecorder(upstream.url);
-    const accepted = upstream.nextConnection();
-    const client = await open(`${recorder.url.replace('http', 'ws')}/x`);
-    const server = await accepted;
+    const { recorder, store, client, server } = await relayedPair();
     const serverClosed = once(server, 'close');
     client.send(Buffer.from([0x7b, 0xff, 0x7d]), { binary: false });
     await serverClosed;
