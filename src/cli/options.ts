@@ -77,4 +77,13 @@ export const parseUrlPath = (value: string): string => {
 /** Commander collector for repeatable options (`--redact-header A --redact-header B`). */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
+/**
+ * An origin named by a URL, path dropped: GWS's externalApiUrlV2 (`https://gws.example.com/api/v2`) may be
+ * pasted as it is configured. Repeatable.
+ */
+export const collectOrigin = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  parseUrl(value).origin,
+];
+
 export const DEFAULT_DB = 'recordings/gws-vcr.sqlite';

@@ -6,6 +6,7 @@ import { openStore } from '../store/index.js';
 import { startLiveDashboard } from './live-dashboard.js';
 import {
   collect,
+  collectOrigin,
   DEFAULT_DB,
   parseOrigin,
   parsePort,
@@ -21,6 +22,7 @@ export interface RecordOptions {
   db: string;
   name?: string;
   notificationsPath: string;
+  rewriteOrigin: string[];
   redactHeader: string[];
   redactJson: string[];
   keepSecrets: boolean;
@@ -60,6 +62,13 @@ export const recordCommand = (): Command =>
       parseUrlPath,
       RECORDER_DEFAULTS.notificationsPath,
     )
+    .option(
+      '--rewrite-origin <url>',
+      "another origin the upstream names itself by in its answers, rewritten like the upstream's own " +
+        "(repeatable): GWS writes URLs from its externalApiUrlV2, e.g. a load balancer's, whatever node you record",
+      collectOrigin,
+      [],
+    )
     .option('--redact-header <name>', 'also redact this header (repeatable)', collect, [])
     .option('--redact-json <key>', 'also redact this JSON key wherever it occurs (repeatable)', collect, [])
     .option('--keep-secrets', 'record credentials, cookies and CSRF tokens as they are (no redaction)', false)
@@ -86,7 +95,8 @@ export const recordCommand = (): Command =>
         '',
         'Redacted by default: Authorization, Cookie, Set-Cookie, X-CSRF-TOKEN and the header X-CSRF-HEADER names,',
         'in headers, bodies and Bayeux ext fields. Upstream URLs in bodies, notifications and Location headers',
-        'are rewritten to the proxy on the way out; the recording keeps what the server sent.',
+        'are rewritten to the proxy on the way out (and those of each --rewrite-origin); the recording keeps',
+        'what the server sent, and replay rewrites the same origins.',
       ].join('\n'),
     )
     .action(async (options: RecordOptions) => {
@@ -102,6 +112,7 @@ export const recordCommand = (): Command =>
             store,
             name: options.name ?? null,
             notificationsPath: options.notificationsPath,
+            rewriteOrigins: options.rewriteOrigin,
             redact: {
               headers: options.redactHeader,
               jsonKeys: options.redactJson,

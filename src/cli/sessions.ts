@@ -22,6 +22,8 @@ export interface SessionJson {
   frames: number;
   source: SessionSummary['source'];
   listenOrigin: string | null;
+  /** other origins the recorder rewrote like the upstream's (--rewrite-origin) */
+  rewriteOrigins: string[];
   notificationsPath: string;
   originWallMs: number;
   /** ended - started for a closed session; for one still open (or killed), up to its last row; null if empty */
@@ -42,6 +44,7 @@ export const toSessionJson = (s: SessionSummary): SessionJson => ({
   frames: s.frames,
   source: s.source,
   listenOrigin: s.listenOrigin,
+  rewriteOrigins: s.rewriteOrigins,
   notificationsPath: s.notificationsPath,
   originWallMs: s.originWallMs,
   durationMs: durationMsOf(s),
@@ -110,7 +113,7 @@ export const sessionsCommand = (): Command =>
         '',
         'JSON fields: id, name, upstream, startedAt, endedAt, exchanges (HTTP request/response pairs,',
         'WebSocket upgrades included), messages (Bayeux messages, both ways), frames, source, listenOrigin,',
-        'notificationsPath, originWallMs, durationMs.',
+        'rewriteOrigins, notificationsPath, originWallMs, durationMs.',
         '',
         'Examples:',
         '  gws-vcr sessions',

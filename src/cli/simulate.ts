@@ -2,13 +2,14 @@
 import { Command } from 'commander';
 import { createLogger } from '../common/logger.js';
 import { SIMULATOR_DEFAULTS, startSimulator } from '../simulator/index.js';
-import { parseNonNegative, parsePort } from './options.js';
+import { parseNonNegative, parsePort, parseUrl } from './options.js';
 import { runServer } from './run.js';
 
 export interface SimulateOptions {
   port: number;
   host: string;
   latency: number;
+  externalUrl?: URL;
 }
 
 export const simulateCommand = (): Command =>
@@ -24,6 +25,12 @@ export const simulateCommand = (): Command =>
       'ms between a response and the notifications it causes',
       parseNonNegative,
       SIMULATOR_DEFAULTS.latencyMs,
+    )
+    .option(
+      '--external-url <url>',
+      "as GWS's externalApiUrlV2: absolute URIs in answers and notifications name this URL's origin (a load " +
+        "balancer's, say) instead of the simulator's own",
+      parseUrl,
     )
     .addHelpText(
       'after',
@@ -41,6 +48,7 @@ export const simulateCommand = (): Command =>
           port: options.port,
           host: options.host,
           latencyMs: options.latency,
+          externalOrigin: options.externalUrl?.origin,
           logger: createLogger('warn'),
         });
         return { urls: [simulator.url], close: () => simulator.close() };

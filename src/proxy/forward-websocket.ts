@@ -12,7 +12,7 @@ import {
   unreachableHint,
 } from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
-import { OriginRewriter, rewriteLocation } from './rewrite-urls.js';
+import { OriginRewriter, rewriteLocation, swapsTo } from './rewrite-urls.js';
 import type { CapturedExchange, CapturedFrame, ForwarderOptions } from './types.js';
 
 export interface WebSocketForwarderOptions extends ForwarderOptions {
@@ -80,6 +80,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
   const { upstream, clock, ids, maxBodyBytes, logger } = options;
   const upstreamOrigin = upstream.origin;
   const upstreamWsOrigin = upstreamOrigin.replace(/^http/, 'ws');
+  const rewrittenFrom = [upstreamOrigin, ...options.rewriteOrigins];
   const isDowngrade = upstream.protocol === 'https:';
   const connections = new Set<Connection>();
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
@@ -465,7 +466,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           conn,
           client,
           options.isNotificationsPath(captured.path),
-          new OriginRewriter([{ from: upstreamOrigin, to: proxyOrigin }]),
+          new OriginRewriter(swapsTo(rewrittenFrom, proxyOrigin)),
         );
       });
     });

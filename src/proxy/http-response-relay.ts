@@ -2,7 +2,13 @@
 import type { IncomingMessage } from 'node:http';
 import { rewriteSetCookie } from './cookies.js';
 import { STATE, stateOf, type Tagged } from './http-exchange.js';
-import { isTextual, OriginRewriter, originPatterns, rewriteLocation } from './rewrite-urls.js';
+import {
+  isTextual,
+  OriginRewriter,
+  originPatterns,
+  rewriteLocationFromAny,
+  swapsTo,
+} from './rewrite-urls.js';
 
 // RFC 9110 §7.6.1: hop-by-hop headers describe one connection, not the message; the proxy's own
 // connection to the client gets its own (Node frames the body itself: length, chunked or close).
@@ -70,7 +76,7 @@ export const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): voi
   state.proxyRes = proxyRes;
   state.rawResponseHeaders = proxyRes.rawHeaders;
   state.statusMessage = proxyRes.statusMessage || undefined; // '' would go out as an empty reason phrase
-  const swap = { from: forwarder.upstreamOrigin, to: state.proxyOrigin };
+  const to = state.proxyOrigin;
   // From the raw headers, as proxyRes.headers would hold them (the first Content-Type, Content-Encodings
   // joined): reading proxyRes.headers would build that object for every response just for two values.
   let contentType: string | undefined;
@@ -86,25 +92,25 @@ export const onResponse = (proxyRes: IncomingMessage, req: IncomingMessage): voi
     else if (lower === 'content-type') contentType ??= value;
     else if (lower === 'content-encoding')
       encoding = encoding === undefined ? value : `${encoding}, ${value}`;
-    else if (lower === 'location' || lower === 'content-location') value = rewriteLocation(value, swap);
+    else if (lower === 'location' || lower === 'content-location')
+      value = rewriteLocationFromAny(value, forwarder.rewrittenFrom, to);
     else if (lower === 'set-cookie')
       value = rewriteSetCookie(value, { isDowngrade: forwarder.isTlsUpstream });
     headers.push(name, value);
   }
   if (
-    swap.from !== swap.to &&
     hasBody(req.method, status) &&
     isTextual(contentType) &&
     (encoding === undefined || encoding === 'identity')
   ) {
-    let patterns = forwarder.patternsByOrigin.get(swap.to);
+    let patterns = forwarder.patternsByOrigin.get(to);
     if (!patterns) {
-      patterns = originPatterns([swap]);
+      patterns = originPatterns(swapsTo(forwarder.rewrittenFrom, to));
       // Host headers come from clients: keep the cache small whatever they send.
       if (forwarder.patternsByOrigin.size > 64) forwarder.patternsByOrigin.clear();
-      forwarder.patternsByOrigin.set(swap.to, patterns);
+      forwarder.patternsByOrigin.set(to, patterns);
     }
-    state.rewriter = new OriginRewriter(patterns);
+    if (patterns.pairs.length > 0) state.rewriter = new OriginRewriter(patterns);
   }
   proxyRes.on('aborted', onUpstreamAbort);
   proxyRes.on('error', onUpstreamAbort);

@@ -29,6 +29,12 @@ export interface RecorderOptions {
   name?: string | null;
   /** Bayeux path prefix: the path itself and every suffix under it are decoded as CometD */
   notificationsPath?: string;
+  /**
+   * other origins the upstream names itself by in its answers (`--rewrite-origin`), such as the load balancer
+   * GWS's externalApiUrlV2 points at when `upstream` is one node: rewritten to the proxy's origin like the
+   * upstream's own, and kept with the session so that replay rewrites them too
+   */
+  rewriteOrigins?: ReadonlyArray<string | URL>;
   redact?: RedactOptions;
   /** bodies and frames longer than this are streamed through whole and stored cut, flagged 'truncated' */
   maxBodyBytes?: number;
@@ -59,6 +65,7 @@ export const RECORDER_DEFAULTS = {
   host: '127.0.0.1',
   name: null,
   notificationsPath: '/api/v2/notifications',
+  rewriteOrigins: [],
   redact: {},
   maxBodyBytes: 10 * 1024 * 1024,
   batchWindowMs: 25,
@@ -101,22 +108,35 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-const parseUpstream = (upstream: string | URL): URL => {
+/** An http(s) URL, or VCR_BAD_OPTION naming `what` it was meant to be, with `hint` on what to pass instead. */
+const parseHttpUrl = (value: string | URL, what: string, hint: string): URL => {
   let url: URL;
   try {
-    url = new URL(upstream);
+    url = new URL(value);
   } catch (err) {
-    throw new VcrError('VCR_BAD_OPTION', `upstream "${String(upstream)}" is not a URL`, {
-      hint: 'Pass --upstream http://HOST:PORT of the GWS server (or simulator) to record.',
-      cause: err,
-    });
+    throw new VcrError('VCR_BAD_OPTION', `${what} "${String(value)}" is not a URL`, { hint, cause: err });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new VcrError('VCR_BAD_OPTION', `upstream "${url.href}" is not http or https`, {
-      hint: 'Pass --upstream http://HOST:PORT; WebSocket upgrades are relayed on the same origin.',
-    });
+    throw new VcrError('VCR_BAD_OPTION', `${what} "${url.href}" is not http or https`, { hint });
   }
   return url;
+};
+
+const parseUpstream = (upstream: string | URL): URL =>
+  parseHttpUrl(
+    upstream,
+    'upstream',
+    'Pass --upstream http://HOST:PORT of the GWS server (or simulator) to record; WebSocket upgrades are ' +
+      'relayed on the same origin.',
+  );
+
+/** The --rewrite-origin origins as URL.origin spells them, each once, the upstream's own left out. */
+const otherOrigins = (origins: ReadonlyArray<string | URL>, upstream: URL): string[] => {
+  const hint =
+    'Pass --rewrite-origin the http(s) URL the upstream names itself by in its answers, e.g. https://gws-lb.example.com.';
+  const out = new Set(origins.map((o) => parseHttpUrl(o, 'origin to rewrite', hint).origin));
+  out.delete(upstream.origin);
+  return [...out];
 };
 
 /** The error of a held long-poll's placeholder row: left as it is only if no answer came (a killed recorder). */
@@ -129,6 +149,7 @@ const HOST_HEADER = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 export const startRecorder = async (options: RecorderOptions): Promise<Recorder> => {
   const opts = { ...RECORDER_DEFAULTS, ...definedOnly(options) };
   const upstream = parseUpstream(options.upstream);
+  const rewriteOrigins = otherOrigins(opts.rewriteOrigins, upstream);
   const logger = opts.logger;
   if (!options.store && !options.dbPath) {
     throw new VcrError('VCR_BAD_OPTION', 'the recorder needs a store or a dbPath to record into');
@@ -156,6 +177,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
       listenOrigin: url,
       originWallMs: clock.originWallMs,
       notificationsPath: opts.notificationsPath,
+      rewriteOrigins,
     });
     writer = await createRowWriter(store, session.id, opts);
   } catch (err) {
@@ -198,6 +220,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   };
   const http = createHttpForwarder({
     upstream,
+    rewriteOrigins,
     agent,
     clock,
     ids: writer,
@@ -225,6 +248,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   });
   const websocket = createWebSocketForwarder({
     upstream,
+    rewriteOrigins,
     clock,
     ids: writer,
     maxBodyBytes: opts.maxBodyBytes,

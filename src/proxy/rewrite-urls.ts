@@ -158,6 +158,19 @@ export class OriginRewriter {
 const concatParts = (parts: Buffer[]): Buffer =>
   parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
 
+/** One swap per origin in `froms`, each to `to`. */
+export const swapsTo = (froms: readonly string[], to: string): OriginSwap[] =>
+  froms.map((from) => ({ from, to }));
+
+/** rewriteLocation for a value that may point at any of `froms`. */
+export const rewriteLocationFromAny = (value: string, froms: readonly string[], to: string): string => {
+  for (const from of froms) {
+    const rewritten = rewriteLocation(value, { from, to });
+    if (rewritten !== value) return rewritten;
+  }
+  return value;
+};
+
 /** Rewrites a Location / Content-Location value that points at the upstream; anything else is kept. */
 export const rewriteLocation = (value: string, swap: OriginSwap): string => {
   if (!value.startsWith(swap.from)) return value;

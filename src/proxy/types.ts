@@ -14,6 +14,11 @@ export interface IdSource {
 /** What the HTTP and the WebSocket forwarder both take from the recorder. */
 export interface ForwarderOptions {
   upstream: URL;
+  /**
+   * origins besides `upstream`'s by which the upstream names itself in its answers (GWS writes the one its
+   * externalApiUrlV2 option names): rewritten to the proxy's origin like the upstream's own
+   */
+  rewriteOrigins: readonly string[];
   clock: SessionClock;
   ids: IdSource;
   /** bodies and frames are relayed whole and captured up to this many bytes */

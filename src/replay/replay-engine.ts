@@ -142,7 +142,7 @@ export class ReplayEngine {
       rest.map((e) => ({ id: e.id, request: { ...e, body: e.requestBody } })),
       {
         ignoreFields: parseIgnoreFields(options.ignoreFields),
-        recordedOrigins: [session.listenOrigin, session.upstream],
+        recordedOrigins: [session.listenOrigin, session.upstream, ...session.rewriteOrigins],
       },
     );
     this.plan = anchorNotifications(exchanges, messages, { causeWindowMs: options.causeWindowMs });
@@ -325,7 +325,10 @@ export class ReplayEngine {
     let rewrite = this.rewrites.get(origin);
     if (rewrite === undefined) {
       const { session } = this.options.source;
-      rewrite = createOriginRewrite([session.upstream, session.listenOrigin], origin);
+      rewrite = createOriginRewrite(
+        [session.upstream, session.listenOrigin, ...session.rewriteOrigins],
+        origin,
+      );
       this.rewrites.set(origin, rewrite);
     }
     return rewrite;

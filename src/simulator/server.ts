@@ -39,6 +39,11 @@ export interface SimulatorOptions {
   isAuthRequired?: boolean;
   /** POSTs need the session's X-CSRF-TOKEN (GWS option enableCsrfProtection; off by default, as in GWS) */
   isCsrfEnforced?: boolean;
+  /**
+   * origin written into absolute URIs (uri, deviceUri, ...), as GWS writes its externalApiUrlV2 option's
+   * (a load balancer, say) whatever node answers; default: the simulator's own
+   */
+  externalOrigin?: string;
   /** time source of call durations */
   clock?: Clock;
   /** fixed call id prefix / counters, for reproducible runs */
@@ -85,7 +90,9 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   const agents = new AgentDirectory(config.agents, config.defaultAgent);
   const model = new CallModel(createCallIds(options.ids), options.clock ?? systemClock);
   let origin = '';
-  const board = new Switchboard({ agents, model, origin: () => origin });
+  const external = options.externalOrigin === undefined ? null : new URL(options.externalOrigin).origin;
+  const uriOrigin = (): string => external ?? origin;
+  const board = new Switchboard({ agents, model, origin: uriOrigin });
   const sessions = new SessionStore({ agents, isAuthRequired: config.isAuthRequired });
   const bayeux = new BayeuxServer({
     path: NOTIFICATIONS_PATH,
@@ -139,7 +146,7 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
       });
       return;
     }
-    const reply = handleRest(board, origin, {
+    const reply = handleRest(board, uriOrigin(), {
       method,
       pathname: url.pathname,
       query: url.searchParams,

@@ -146,6 +146,12 @@ export const exactExtras = (
     originWallMs: readNumber(at('originWallMs'), s.originWallMs),
     endedAt: nullableString(at('endedAt'), s.endedAt),
     notificationsPath: readString(at('notificationsPath'), s.notificationsPath),
+    rewriteOrigins:
+      s.rewriteOrigins === undefined
+        ? []
+        : readArray(at('rewriteOrigins'), s.rewriteOrigins).map((o, i) =>
+            readString(item(at('rewriteOrigins'), i), o),
+          ),
   };
   const endedAtWallMs = session.endedAt === null ? null : Date.parse(session.endedAt);
   const orphanMessages =

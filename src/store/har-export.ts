@@ -234,6 +234,7 @@ const logExtra = (session: Session): HarLogExtra => ({
     originWallMs: session.originWallMs,
     endedAt: session.endedAt,
     notificationsPath: session.notificationsPath,
+    rewriteOrigins: session.rewriteOrigins,
   },
   orphanMessages: [],
   orphanFrames: [],

@@ -97,6 +97,7 @@ const readHar = (doc: unknown, options: HarReadOptions): HarImport => {
     upstream,
     source: 'har-import' as const,
     listenOrigin: exact?.session.listenOrigin ?? null,
+    rewriteOrigins: exact?.session.rewriteOrigins ?? [],
     originWallMs: exact?.session.originWallMs ?? Math.min(...kept.map((e) => e.wallMs)),
     notificationsPath,
   };

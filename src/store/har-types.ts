@@ -161,6 +161,8 @@ export interface HarLogExtra {
     originWallMs: number;
     endedAt: string | null;
     notificationsPath: string;
+    /** absent in exports from before it existed: [] */
+    rewriteOrigins?: string[];
   };
   /** messages whose exchange is not in the file (a killed recorder never wrote it), or with none */
   orphanMessages: HarMessageRow[];

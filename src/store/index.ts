@@ -13,7 +13,7 @@ export type { HarReadOptions, HarSaveOptions } from './har-import.js';
 export { HAR_READ_DEFAULTS, HAR_SAVE_DEFAULTS, parseHar, saveHarImport } from './har-import.js';
 export type * from './har-types.js';
 export type { MigrationContext, MigrationStep } from './migrations.js';
-export { migrate, migrate0to1, STEPS } from './migrations.js';
+export { migrate, migrate0to1, migrate1to2, STEPS } from './migrations.js';
 export type { PackedRows } from './packed-rows.js';
 export { packedRowCount, RowPacker, unpackRows } from './packed-rows.js';
 export type { RowBatch } from './row-inserter.js';

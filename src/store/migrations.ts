@@ -1,7 +1,7 @@
 // Brings a database file up to SCHEMA_VERSION one step at a time, as mitmproxy's io/compat.py converts flows.
 import type { Database } from 'better-sqlite3';
 import { VcrError } from '../common/errors.js';
-import { META_TABLE, SCHEMA_V1, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
+import { META_TABLE, SCHEMA_V1, SCHEMA_V2_STEP, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
 
 /** One step: takes a database at version N to N + 1. Runs inside the transaction `migrate` opens. */
 export type MigrationStep = (db: Database, context: MigrationContext) => void;
@@ -20,8 +20,13 @@ export const migrate0to1: MigrationStep = (db, { nowWallMs }) => {
   put.run('schema_version', '0');
 };
 
+/** 1 -> 2: sessions.rewrite_origins, '[]' for the sessions already there. */
+export const migrate1to2: MigrationStep = (db) => {
+  db.exec(SCHEMA_V2_STEP);
+};
+
 /** STEPS[n] takes version n to n + 1; its length is SCHEMA_VERSION. */
-export const STEPS: readonly MigrationStep[] = [migrate0to1];
+export const STEPS: readonly MigrationStep[] = [migrate0to1, migrate1to2];
 
 /**
  * Runs every step from `fromVersion` to SCHEMA_VERSION, each in its own transaction, recording the new

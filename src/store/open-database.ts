@@ -5,7 +5,7 @@ import type { Database } from 'better-sqlite3';
 import BetterSqlite3 from 'better-sqlite3';
 import { VcrError } from '../common/errors.js';
 import { migrate, tooNew } from './migrations.js';
-import { META_TABLE, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
+import { META_TABLE, OLDEST_READABLE_VERSION, SCHEMA_VERSION, TOOL_NAME } from './schema.js';
 
 export interface OpenDatabaseOptions {
   readonly: boolean;
@@ -89,7 +89,7 @@ const refuseForeign = (path: string, why: string): never => {
 
 /**
  * Opens `path` for the store. Read-write: a missing file (and its folder) is created, an empty or older
- * file migrated to SCHEMA_VERSION, WAL mode switched on. Read-only: the file must exist and be current.
+ * file migrated to SCHEMA_VERSION, WAL mode switched on. Read-only: the file must exist and be readable as it is (OLDEST_READABLE_VERSION or newer).
  */
 export const openDatabase = (path: string, options: OpenDatabaseOptions): Database => {
   const exists = existsSync(path);
@@ -124,10 +124,10 @@ export const openDatabase = (path: string, options: OpenDatabaseOptions): Databa
     const version = checkedVersion(db, path);
     if (options.readonly) {
       if (version === 0) refuseForeign(path, 'the file is empty');
-      if (version < SCHEMA_VERSION) {
+      if (version < OLDEST_READABLE_VERSION) {
         throw new VcrError(
           'VCR_STORE_TOO_OLD',
-          `${path} has schema version ${version}, older than this gws-vcr's ${SCHEMA_VERSION}, and was opened read-only`,
+          `${path} has schema version ${version}, older than this gws-vcr reads without upgrading it (${OLDEST_READABLE_VERSION}), and was opened read-only`,
           {
             hint: `Upgrade it by recording into it once (\`gws-vcr record --db ${path} ...\`), or open it writable.`,
           },

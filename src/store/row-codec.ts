@@ -216,6 +216,8 @@ export interface SessionSqlRow {
   started_at: string;
   ended_at: string | null;
   notifications_path: string;
+  /** JSON array; absent from a version-1 file, which a read-only connection reads as it is */
+  rewrite_origins?: string;
 }
 
 export interface SessionSummarySqlRow extends SessionSqlRow {
@@ -282,6 +284,7 @@ export const toSession = (r: SessionSqlRow): Session => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   notificationsPath: r.notifications_path,
+  rewriteOrigins: r.rewrite_origins === undefined ? [] : (JSON.parse(r.rewrite_origins) as string[]),
 });
 
 export const toSessionSummary = (r: SessionSummarySqlRow): SessionSummary => ({

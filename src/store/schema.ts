@@ -14,7 +14,13 @@
 // Any change here is a new schema version: add a step to migrations.ts, never edit a released one.
 
 /** Version of the schema this code writes and reads; also in `PRAGMA user_version` and gws_vcr_meta. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * The oldest version a read-only connection reads as it is. Every step since only added columns with a default,
+ * which readers fill in when the file lacks them; a step that changes what a column means raises this.
+ */
+export const OLDEST_READABLE_VERSION = 1;
 
 /** Value of the `tool` key in gws_vcr_meta: tells a gws-vcr file from any other SQLite file. */
 export const TOOL_NAME = 'gws-vcr';
@@ -22,7 +28,7 @@ export const TOOL_NAME = 'gws-vcr';
 /** The table whose presence marks a gws-vcr database. */
 export const META_TABLE = 'gws_vcr_meta';
 
-/** Schema version 1, as created by migration step 0 -> 1. */
+/** Schema version 1, as created by migration step 0 -> 1; version 2 adds to it (SCHEMA_V2_STEP). */
 export const SCHEMA_V1 = `
 -- Key/value facts about the file itself.
 CREATE TABLE gws_vcr_meta (
@@ -103,4 +109,11 @@ CREATE TABLE ws_frames (
 );
 CREATE INDEX frames_by_time ON ws_frames (session_id, at_ms, id);
 CREATE INDEX frames_by_exchange ON ws_frames (session_id, exchange_id, at_ms, id);
+`;
+
+/** Step 1 -> 2: the other origins a recorder rewrote to its own, besides the upstream's. */
+export const SCHEMA_V2_STEP = `
+-- JSON array of origins (URL.origin spelling) the upstream also wrote into its answers and the recorder
+-- rewrote like its own: --rewrite-origin, e.g. the load balancer GWS's externalApiUrlV2 names.
+ALTER TABLE sessions ADD COLUMN rewrite_origins TEXT NOT NULL DEFAULT '[]';
 `;

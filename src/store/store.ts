@@ -163,9 +163,19 @@ export class Store {
     const id = this.guarded(() =>
       this.db.transaction(() => {
         const info = this.stmt(
-          `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(s.name, s.upstream, s.source, s.listenOrigin, s.originWallMs, startedAt, s.notificationsPath);
+          `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path,
+             rewrite_origins)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          s.name,
+          s.upstream,
+          s.source,
+          s.listenOrigin,
+          s.originWallMs,
+          startedAt,
+          s.notificationsPath,
+          JSON.stringify(s.rewriteOrigins ?? []),
+        );
         const sessionId = Number(info.lastInsertRowid);
         this.probeRowTables(sessionId);
         return sessionId;

@@ -52,6 +52,11 @@ export interface Session {
   endedAt: string | null;
   /** Bayeux path prefix the recorder decoded (default "/api/v2/notifications") */
   notificationsPath: string;
+  /**
+   * other origins the upstream wrote into its answers (`--rewrite-origin`: the load balancer GWS's
+   * externalApiUrlV2 names, say), rewritten to the recorder's origin like `upstream`; [] if none
+   */
+  rewriteOrigins: string[];
 }
 
 export interface SessionSummary extends Session {
@@ -153,6 +158,8 @@ export interface NewSession {
   listenOrigin: string | null;
   originWallMs: number;
   notificationsPath: string;
+  /** [] if left out */
+  rewriteOrigins?: string[];
 }
 
 /** How the writer is doing; failures never reach traffic, they are counted here. */

@@ -16,7 +16,17 @@ import { tempDir } from '../helpers/store-rows.js';
 describe('gws-vcr record (the command)', () => {
   it('records a transfer in front of gws-vcr simulate, exits 0 on SIGTERM with a summary, and sessions --json counts it', async () => {
     const db = join(tempDir(), 'cli.sqlite');
-    const sim = await spawnCliServer(['simulate', '--port', '0', '--latency', '0']);
+    // The simulator names itself by a load balancer's origin, as GWS does by its externalApiUrlV2.
+    const balancer = 'https://gws-lb.example:8443/api/v2';
+    const sim = await spawnCliServer([
+      'simulate',
+      '--port',
+      '0',
+      '--latency',
+      '0',
+      '--external-url',
+      balancer,
+    ]);
     const rec = await spawnCliServer([
       'record',
       '--upstream',
@@ -27,6 +37,8 @@ describe('gws-vcr record (the command)', () => {
       db,
       '--name',
       'cli run',
+      '--rewrite-origin',
+      balancer,
     ]);
     const auth = { Authorization: basicAuth('agent5005') };
     const client = await connectClient({
@@ -39,11 +51,10 @@ describe('gws-vcr record (the command)', () => {
     const { body } = await request<{ id: string }>(`${rec.url}/sim/calls`, {
       body: { to: '5005', from: '5000' },
     });
-    await client.next('/v2/me/calls');
-    await request(`${rec.url}/api/v2/me/calls/${body.id}`, {
-      body: { operationName: 'Answer' },
-      headers: auth,
-    });
+    const ringing = await client.next('/v2/me/calls');
+    const { uri } = (ringing.data as { call: { uri: string } }).call;
+    expect(uri).toBe(`${rec.url}/api/v2/me/calls/${body.id}`);
+    await request(uri, { body: { operationName: 'Answer' }, headers: auth });
     await client.next('/v2/me/calls');
     await client.disconnect();
 
@@ -55,7 +66,13 @@ describe('gws-vcr record (the command)', () => {
     const sessions = await runCli(['sessions', '--db', db, '--json']);
     expect(sessions.code).toBe(0);
     const [session] = JSON.parse(sessions.stdout) as Array<Record<string, unknown>>;
-    expect(session).toMatchObject({ id: 1, name: 'cli run', upstream: sim.url, listenOrigin: rec.url });
+    expect(session).toMatchObject({
+      id: 1,
+      name: 'cli run',
+      upstream: sim.url,
+      listenOrigin: rec.url,
+      rewriteOrigins: ['https://gws-lb.example:8443'],
+    });
     expect(session?.endedAt).toEqual(expect.any(String));
     expect(session?.exchanges).toBeGreaterThanOrEqual(6);
     expect(session?.messages).toBeGreaterThanOrEqual(8);

@@ -230,6 +230,7 @@ export const recordHarSample = (store: Store, options: { quirks: boolean } = { q
       name: 'har-sample',
       upstream: 'http://127.0.0.1:8080',
       originWallMs: SAMPLE_ORIGIN_WALL_MS,
+      rewriteOrigins: ['https://gws-lb.example:8443'],
     }),
   );
   const plain = plainSampleRows();

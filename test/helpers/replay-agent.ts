@@ -119,10 +119,20 @@ export interface RecordedTransfer {
   sessionId: number;
 }
 
-/** Records the transfer through the recorder in front of the simulator, then stops both; the rows stay in memory. */
-export const recordTransfer = async (transport: ClientTransport): Promise<RecordedTransfer> => {
-  const simulator = await startTestSimulator({ latencyMs: RECORDING_LATENCY_MS });
-  const { recorder, store } = await startTestRecorder(simulator.url, { name: `transfer over ${transport}` });
+/**
+ * Records the transfer through the recorder in front of the simulator, then stops both; the rows stay in memory.
+ * `externalOrigin`: the simulator names itself by it (GWS's externalApiUrlV2), and the recorder rewrites it.
+ */
+export const recordTransfer = async (
+  transport: ClientTransport,
+  options: { externalOrigin?: string } = {},
+): Promise<RecordedTransfer> => {
+  const { externalOrigin } = options;
+  const simulator = await startTestSimulator({ latencyMs: RECORDING_LATENCY_MS, externalOrigin });
+  const { recorder, store } = await startTestRecorder(simulator.url, {
+    name: `transfer over ${transport}`,
+    rewriteOrigins: externalOrigin === undefined ? [] : [externalOrigin],
+  });
   const played = await playTransfer(recorder.url, transport);
   await played.client.disconnect();
   await recorder.close();

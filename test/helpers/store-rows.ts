@@ -34,7 +34,9 @@ export const openTempStore = (options: StoreOptions = {}, path = tempDbPath()): 
 };
 
 /** A session to create; recorded against 127.0.0.1:8080 from 127.0.0.1:8090. */
-export const makeSession = (over: Partial<NewSession> = {}): NewSession => ({
+export const makeSession = (
+  over: Partial<NewSession> = {},
+): NewSession & Pick<Session, 'rewriteOrigins'> => ({
   name: 'test',
   upstream: 'http://127.0.0.1:8080',
   source: 'record',
@@ -42,6 +44,7 @@ export const makeSession = (over: Partial<NewSession> = {}): NewSession => ({
   originWallMs: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
   notificationsPath: '/api/v2/notifications',
   ...over,
+  rewriteOrigins: over.rewriteOrigins ?? [],
 });
 
 /** A REST exchange to write; by default `GET /api/v2/me` answered `{"statusCode":0}`, byte counts from the bodies. */

@@ -146,6 +146,58 @@ describe('HTTP forwarding', () => {
     expect(exchange?.responseHeaders).toContainEqual(['Location', `${upstream.url}/api/v2/me/calls/A`]);
   });
 
+  it('rewrites the other origins the upstream names itself by (--rewrite-origin) like its own, and records them as sent', async () => {
+    // GWS writes URIs from its externalApiUrlV2 option, here a load balancer's, whatever node answers.
+    const balancer = 'https://gws-lb.example:8443';
+    let upstreamUrl = '';
+    const upstream = await startHttpUpstream((_req, res) => {
+      const device = `${balancer}/api/v2/devices/d`;
+      // As CometD's Java server writes JSON: slashes escaped.
+      const body = json({
+        uri: `${balancer}/api/v2/me/calls/A`,
+        escaped: device,
+        own: `${upstreamUrl}/api/v2/me`,
+        longer: `${balancer}0/api/v2/me`,
+      }).replace(device, device.replaceAll('/', '\\/'));
+      res.writeHead(201, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        Location: `${balancer}/api/v2/me/calls/A`,
+      });
+      res.end(body);
+    });
+    upstreamUrl = upstream.url;
+    const { recorder, store } = await startTestRecorder(upstream.url, {
+      rewriteOrigins: [`${balancer}/api/v2`, upstream.url],
+    });
+    const recorded = nextEvent(recorder, 'exchange');
+    const reply = await send(`${recorder.url}/api/v2/me/calls`);
+    expect(reply.headers.location).toBe(`${recorder.url}/api/v2/me/calls/A`);
+    expect(JSON.parse(reply.text)).toEqual({
+      uri: `${recorder.url}/api/v2/me/calls/A`,
+      escaped: `${recorder.url}/api/v2/devices/d`,
+      own: `${recorder.url}/api/v2/me`,
+      longer: `${balancer}0/api/v2/me`,
+    });
+    expect(Number(reply.headers['content-length'])).toBe(reply.body.length);
+    await recorded;
+    await recorder.flush();
+    // Origins as URL.origin spells them, each once, the upstream's own left out: what replay rewrites too.
+    expect(store.getSession(recorder.sessionId)?.rewriteOrigins).toEqual([balancer]);
+    const [exchange] = store.exchanges(recorder.sessionId);
+    expect(exchange?.responseBody?.toString()).toContain(`${balancer}/api/v2/me/calls/A`);
+    expect(exchange?.responseHeaders).toContainEqual(['Location', `${balancer}/api/v2/me/calls/A`]);
+  });
+
+  it('refuses an origin to rewrite that is not an http(s) URL, before it listens', async () => {
+    await expect(
+      startTestRecorder('http://127.0.0.1:9', { rewriteOrigins: ['ftp://gws-lb.example'] }),
+    ).rejects.toMatchObject({
+      code: 'VCR_BAD_OPTION',
+      message: expect.stringContaining('origin to rewrite'),
+    });
+  });
+
   it('rewrites a body streamed in pieces, an origin cut across two chunks included', async () => {
     let upstreamUrl = '';
     const upstream = await startHttpUpstream((_req, res) => {

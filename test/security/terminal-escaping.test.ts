@@ -96,6 +96,7 @@ describe('recorded content in terminal output', () => {
             listenOrigin: null,
             originWallMs: Date.UTC(2024, 4, 1),
             notificationsPath: '/api/v2/notifications',
+            rewriteOrigins: [],
             startedAt: '2024-05-01T00:00:00.000Z',
             endedAt: null,
             exchanges: 1,

@@ -41,6 +41,7 @@ describe('HAR import of a HAR saved by Chrome', () => {
       listenOrigin: null,
       originWallMs: Date.parse('2024-05-01T09:30:00.410Z'),
       notificationsPath: '/api/v2/notifications',
+      rewriteOrigins: [],
     });
     expect(imported.skipped).toEqual({ otherOrigin: 2, notHttp: 0 });
     expect(imported.hasRecordedMessages).toBe(false);
@@ -213,6 +214,7 @@ describe('HAR export -> import', () => {
       originWallMs: before?.originWallMs,
       endedAt: before?.endedAt,
       notificationsPath: before?.notificationsPath,
+      rewriteOrigins: ['https://gws-lb.example:8443'],
     });
     const original = rowsOf(store, id);
     expect(original.exchanges).toHaveLength(9);

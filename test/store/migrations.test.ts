@@ -1,7 +1,7 @@
 // Schema migrations: one step per version, each atomic, recorded in both version places; newer files refused.
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { migrate, migrate0to1, SCHEMA_VERSION, STEPS } from '../../src/store/index.js';
+import { migrate, migrate0to1, migrate1to2, SCHEMA_VERSION, STEPS } from '../../src/store/index.js';
 
 const memoryDb = (): BetterSqlite3.Database => {
   const db = new BetterSqlite3(':memory:');
@@ -20,7 +20,7 @@ const tables = (db: BetterSqlite3.Database): string[] =>
 describe('migrations', () => {
   it('has one step per schema version', () => {
     expect(STEPS).toHaveLength(SCHEMA_VERSION);
-    expect(STEPS[0]).toBe(migrate0to1);
+    expect(STEPS).toEqual([migrate0to1, migrate1to2]);
   });
 
   it('takes an empty database to the current version, and does nothing the second time', () => {

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFile
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openStore, SCHEMA_VERSION } from '../../src/store/index.js';
+import { migrate0to1, openStore, SCHEMA_VERSION } from '../../src/store/index.js';
 import { makeSession, tempDbPath, tempDir } from '../helpers/store-rows.js';
 
 const refusalOf = (
@@ -149,6 +149,43 @@ describe('opening a store', () => {
     db2.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
     db2.close();
     expect(refusalOf(byPragma, { readonly: true })).toMatchObject({ code: 'VCR_STORE_TOO_NEW' });
+  });
+
+  it('reads a version-1 recording read-only as it is, and upgrades it when opened to record into', () => {
+    const path = tempDbPath('v1.sqlite');
+    const v1 = new BetterSqlite3(path);
+    v1.transaction(() => {
+      migrate0to1(v1, { nowWallMs: 0 });
+      v1.prepare(`UPDATE gws_vcr_meta SET value = '1' WHERE key = 'schema_version'`).run();
+      v1.pragma('user_version = 1');
+      v1.prepare(
+        `INSERT INTO sessions (name, upstream, source, listen_origin, origin_wall_ms, started_at, notifications_path)
+         VALUES ('old', 'http://127.0.0.1:8080', 'record', 'http://127.0.0.1:8090', 0, '1970-01-01T00:00:00.000Z',
+                 '/api/v2/notifications')`,
+      ).run();
+    })();
+    v1.close();
+    const versionOf = (): unknown => {
+      const db = new BetterSqlite3(path, { readonly: true });
+      try {
+        return db.pragma('user_version', { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+
+    const reader = openStore(path, { readonly: true });
+    expect(reader.listSessions()).toEqual([expect.objectContaining({ name: 'old', rewriteOrigins: [] })]);
+    expect(reader.getSession(1)?.rewriteOrigins).toEqual([]);
+    reader.close();
+    expect(versionOf()).toBe(1);
+
+    const writer = openStore(path);
+    expect(versionOf()).toBe(SCHEMA_VERSION);
+    expect(writer.getSession(1)).toMatchObject({ name: 'old', rewriteOrigins: [] });
+    const added = writer.createSession(makeSession({ rewriteOrigins: ['https://gws-lb.example'] }));
+    expect(writer.getSession(added.id)?.rewriteOrigins).toEqual(['https://gws-lb.example']);
+    writer.close();
   });
 
   it('refuses an empty file read-only, and makes it a recording when writable', () => {

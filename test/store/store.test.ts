@@ -167,6 +167,7 @@ describe('store', () => {
       startedAt: '2024-05-01T10:00:00.250Z',
       endedAt: null,
       notificationsPath: '/api/v2/notifications',
+      rewriteOrigins: [],
     });
     const w = store.createWriter(a.id);
     w.addExchange(makeExchange({ id: w.nextExchangeId(), startMs: 1, endMs: 40 }));
