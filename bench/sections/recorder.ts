@@ -54,13 +54,14 @@ const roundsRange = (figures: number[], format: (figure: number) => string): str
   return seen.length < 2 ? '' : `rounds ${format(Math.min(...seen))} to ${format(Math.max(...seen))}`;
 };
 
-type Target = 'direct' | 'bare' | 'record';
-const TARGET_NAMES: readonly Target[] = ['direct', 'bare', 'record'];
-const LABELS: Record<Target, string> = PROXY_LABELS;
+type Target = 'direct' | 'relay' | 'bare' | 'record';
+const TARGET_NAMES: readonly Target[] = ['direct', 'relay', 'bare', 'record'];
+const LABELS: Record<Target, string> = { ...PROXY_LABELS, relay: 'TCP byte relay (floor)' };
 
 const restBenchmark = async (context: BenchContext, dir: string) => {
   const s = settings(context);
   const upstream = await startBenchServer('rest-upstream');
+  const relay = await startBenchServer('tcp-relay', [upstream.url]);
   const bare = await startBenchServer('bare-proxy', [upstream.url]);
   const db = join(dir, 'rest.sqlite');
   const recorder = await startRecorderChild(upstream.url, db);
@@ -69,7 +70,7 @@ const restBenchmark = async (context: BenchContext, dir: string) => {
       ...s,
       name: 'recorder',
       targets: TARGET_NAMES,
-      servers: { direct: null, bare, record: recorder },
+      servers: { direct: null, relay, bare, record: recorder },
       upstreamUrl: upstream.url,
       log: context.log,
       fixedRateRounds: s.rounds,
@@ -104,13 +105,15 @@ const restBenchmark = async (context: BenchContext, dir: string) => {
       addedP99OverBareMs: median(addedP99(fixed.record, fixed.bare)),
       /** the proxy hop alone, recorder aside: a proxy built on http-proxy adds about this much at least */
       bareAddedP99OverDirectMs: median(addedP99(fixed.bare, fixed.direct)),
+      /** a process relaying bytes, HTTP aside: what any proxy adds at least on this machine */
+      relayAddedP99OverDirectMs: median(addedP99(fixed.relay, fixed.direct)),
       sentThroughRecorder: sent,
       recorded,
       recorderExitCode: exitCode,
       recorderSummary: recorder.stderr().trim(),
     };
   } finally {
-    await Promise.all([recorder.stop(), bare.stop(), upstream.stop()]);
+    await Promise.all([recorder.stop(), bare.stop(), relay.stop(), upstream.stop()]);
   }
 };
 
@@ -180,6 +183,7 @@ export const recorderSection: BenchSection = {
             title: restLoadTitle('REST throughput', s),
             rows: [
               loadRow(LABELS.direct, t.direct),
+              loadRow(LABELS.relay, t.relay),
               loadRow(LABELS.bare, t.bare),
               loadRow(LABELS.record, t.record),
               {
@@ -206,8 +210,13 @@ export const recorderSection: BenchSection = {
               `median of ${s.rounds} interleaved ${s.fixedRateMsPerRound / 1000} s runs`,
             rows: [
               loadRow(LABELS.direct, f.direct),
+              loadRow(LABELS.relay, f.relay),
               loadRow(LABELS.bare, f.bare),
               loadRow(LABELS.record, f.record),
+              {
+                label: 'added p99 (TCP byte relay - direct)',
+                values: [ms(rest.relayAddedP99OverDirectMs), 'the floor of any proxy process here'],
+              },
               { label: 'added p99 (bare http-proxy - direct)', values: [ms(rest.bareAddedP99OverDirectMs)] },
               { label: 'added p99 (record - bare http-proxy)', values: [ms(rest.addedP99OverBareMs)] },
               {
