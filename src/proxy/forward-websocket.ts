@@ -2,18 +2,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { Direction, FrameOpcode, HeaderList } from '../store/index.js';
 import { capPayload } from './body-capture.js';
-import {
-  type ErrorAnswer,
-  errorAnswer,
-  pairHeaders,
-  requestLine,
-  unreachableHint,
-} from './captured-parts.js';
+import { errorAnswer, pairHeaders, requestLine, unreachableHint } from './captured-parts.js';
 import { rewriteSetCookie } from './cookies.js';
 import { OriginRewriter, rewriteLocation, swapsTo } from './rewrite-urls.js';
 import type { CapturedExchange, CapturedFrame, ForwarderOptions } from './types.js';
+import { type Connection, frameRecorder, passClose, relay } from './ws-relay.js';
+import { answerOnSocket, answerWithError } from './ws-upgrade-answer.js';
 
 export interface WebSocketForwarderOptions extends ForwarderOptions {
   /** called when the upgrade was answered (isFinal false) and again when the connection ended (isFinal true) */
@@ -40,41 +35,11 @@ const NOT_FORWARDED = new Set([
   'sec-websocket-protocol',
 ]);
 
-// ws refuses to send 1005/1006 (they only describe what happened) and codes outside RFC 6455 §7.4.
-const isSendableCloseCode = (code: number): boolean =>
-  (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
-  (code >= 3000 && code <= 4999);
-
-const closePayload = (code: number, reason: Buffer): Buffer => {
-  if (code === 1005) return Buffer.alloc(0);
-  const payload = Buffer.alloc(2 + reason.length);
-  payload.writeUInt16BE(code, 0);
-  reason.copy(payload, 2);
-  return payload;
-};
-
-/** Passes a close on to the other side: same code and reason, or an abrupt end for an abrupt end. */
-const passClose = (ws: WebSocket, code: number, reason: Buffer): void => {
-  if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) return;
-  if (code === 1006) ws.terminate();
-  else if (isSendableCloseCode(code)) ws.close(code, reason);
-  else ws.close();
-};
-
 /** Bytes a client may send before its upgrade is answered (a WebSocket client sends none). */
 const MAX_EARLY_BYTES = 64 * 1024;
 
 const CLOSED_BEFORE_ANSWER = 'the recorder closed before the upgrade was answered';
 const CLIENT_LEFT_BEFORE_ANSWER = 'the client went away before the upgrade was answered';
-
-interface Connection {
-  captured: CapturedExchange;
-  client: WebSocket | null;
-  upstream: WebSocket;
-  socket: Duplex;
-  isClientClosed: boolean;
-  isUpstreamClosed: boolean;
-}
 
 export const createWebSocketForwarder = (options: WebSocketForwarderOptions): WebSocketForwarder => {
   const { upstream, clock, ids, maxBodyBytes, logger } = options;
@@ -88,6 +53,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
   let isClosing = false;
   const upgradeCookies = new WeakMap<IncomingMessage, string[]>();
   let whenIdle: (() => void) | null = null;
+  const recordFrame = frameRecorder(options, options.onFrame);
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -120,60 +86,6 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
     }
   };
 
-  const recordFrame = (
-    conn: Connection,
-    direction: Direction,
-    opcode: FrameOpcode,
-    data: Buffer,
-    isBayeux: boolean,
-  ): void => {
-    const [payload, isTruncated] = capPayload(data, maxBodyBytes);
-    try {
-      options.onFrame({
-        id: ids.nextFrameId(),
-        exchangeId: conn.captured.id,
-        direction,
-        opcode,
-        atMs: clock.atMs(),
-        payload,
-        payloadBytes: data.length,
-        isTruncated,
-        isBayeux: isBayeux && opcode === 'text',
-      });
-    } catch (err) {
-      logger.error({ err, exchangeId: conn.captured.id }, 'recording a frame failed; traffic continues');
-    }
-  };
-
-  /** Answers the client's upgrade with a plain HTTP response (the upstream refused, or was not there). */
-  const answerOnSocket = (
-    socket: Duplex,
-    status: number,
-    reason: string,
-    headers: HeaderList,
-    body: Buffer,
-  ) => {
-    if (socket.destroyed) return;
-    const lines = [`HTTP/1.1 ${status} ${reason}`, ...headers.map(([name, value]) => `${name}: ${value}`)];
-    socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));
-  };
-
-  /** Answers the upgrade with the proxy's own error, recorded as the exchange's response. */
-  const answerWithError = (
-    captured: CapturedExchange,
-    socket: Duplex,
-    status: number,
-    reason: string,
-    { body, rawHeaders }: ErrorAnswer,
-  ): void => {
-    const headers = pairHeaders([...rawHeaders, 'Connection', 'close']);
-    captured.status = status;
-    captured.responseHeaders = headers;
-    captured.responseBody = body;
-    captured.responseBodyBytes = body.length;
-    answerOnSocket(socket, status, reason, headers, body);
-  };
-
   /** Answers an upgrade the recorder cannot forward with a 400 JSON error, and records it as final. */
   const refuseUpgrade = (captured: CapturedExchange, socket: Duplex, reason: string): void => {
     const what = `cannot forward this WebSocket upgrade to ${upstreamOrigin}: ${reason}`;
@@ -192,57 +104,6 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
       ),
     );
     report(captured, true);
-  };
-
-  const relay = (conn: Connection, client: WebSocket, isBayeux: boolean, rewriter: OriginRewriter): void => {
-    const { upstream: up } = conn;
-    conn.client = client;
-    client.on('message', (data: Buffer, isBinary) => {
-      recordFrame(conn, 'to-server', isBinary ? 'binary' : 'text', data, isBayeux);
-      if (up.readyState === WebSocket.OPEN) up.send(data, { binary: isBinary });
-    });
-    up.on('message', (data: Buffer, isBinary) => {
-      recordFrame(conn, 'to-client', isBinary ? 'binary' : 'text', data, isBayeux);
-      if (client.readyState === WebSocket.OPEN)
-        client.send(isBinary ? data : rewriter.rewriteAll(data), { binary: isBinary });
-    });
-    // autoPong is off on both legs: each peer's ping reaches the other, which answers it itself.
-    const passControl = (from: WebSocket, to: WebSocket, direction: Direction): void => {
-      from.on('ping', (data) => {
-        recordFrame(conn, direction, 'ping', data, false);
-        if (to.readyState === WebSocket.OPEN) to.ping(data);
-      });
-      from.on('pong', (data) => {
-        recordFrame(conn, direction, 'pong', data, false);
-        if (to.readyState === WebSocket.OPEN) to.pong(data);
-      });
-    };
-    passControl(client, up, 'to-server');
-    passControl(up, client, 'to-client');
-    client.on('close', (code, reason) => {
-      if (code === 1006) {
-        if (!conn.isUpstreamClosed) conn.captured.flags.push('client-aborted');
-      } else recordFrame(conn, 'to-server', 'close', closePayload(code, reason), false);
-      conn.isClientClosed = true;
-      passClose(up, code, reason);
-      if (conn.isUpstreamClosed) finish(conn);
-    });
-    up.on('close', (code, reason) => {
-      if (code === 1006) {
-        if (!conn.isClientClosed) {
-          conn.captured.flags.push('upstream-reset');
-          conn.captured.error ??= `upstream ${upstreamOrigin} dropped the WebSocket without a close frame`;
-        }
-      } else recordFrame(conn, 'to-client', 'close', closePayload(code, reason), false);
-      conn.isUpstreamClosed = true;
-      passClose(client, code, reason);
-      if (conn.isClientClosed) finish(conn);
-    });
-    client.on('error', (err) => {
-      // A frame the protocol forbids (bad UTF-8, a reserved close code): ws drops the connection (1006).
-      conn.captured.error ??= `the client broke the WebSocket protocol: ${err.message}`;
-      logger.debug({ err, exchangeId: conn.captured.id }, 'client websocket error');
-    });
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -467,6 +328,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           client,
           options.isNotificationsPath(captured.path),
           new OriginRewriter(swapsTo(rewrittenFrom, proxyOrigin)),
+          { recordFrame, finish, upstreamOrigin, logger },
         );
       });
     });
