@@ -1,6 +1,7 @@
 // The recorder: a reverse proxy in front of a GWS server that records one session (HTTP, CometD, WebSocket) to the store.
 import { createServer, Agent as HttpAgent, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
@@ -11,6 +12,7 @@ import { type NewBayeuxRow, openStore, type Session, type Store } from '../store
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
 import { createHttpForwarder } from './forward-http.js';
 import { createWebSocketForwarder } from './forward-websocket.js';
+import { isWebSocketUpgrade, serveWithoutUpgrade } from './ignored-upgrade.js';
 import { OffThreadWriter, type RowWriter } from './off-thread-writer.js';
 import { RowBuilder } from './record-rows.js';
 import { type RedactOptions, Redactor } from './redactor.js';
@@ -269,7 +271,10 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
     },
   });
   server.on('request', http.handle);
-  server.on('upgrade', websocket.handleUpgrade);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (isWebSocketUpgrade(req)) websocket.handleUpgrade(req, socket, head);
+    else serveWithoutUpgrade(server, req, socket, head);
+  });
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     logger.debug({ err }, 'malformed request from a client');
     if (!socket.writable) return;

@@ -1,0 +1,47 @@
+// An Upgrade to anything but WebSocket (h2c, from `curl --http2`) is ignored, as RFC 9110 §7.8 lets a server do:
+// the request is served as the plain HTTP/1.1 request it also is.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** RFC 6455 §4.1: a WebSocket opening handshake names `websocket` in its Upgrade header. */
+export const isWebSocketUpgrade = (req: IncomingMessage): boolean =>
+  (req.headers.upgrade ?? '').split(',').some((protocol) => protocol.trim().toLowerCase() === 'websocket');
+
+// Hop-by-hop parts of an upgrade request that mean nothing once the upgrade is ignored.
+const UPGRADE_ONLY = new Set(['upgrade', 'http2-settings']);
+
+/** The request's head as it would have been sent without the upgrade: Upgrade and its Connection tokens left out. */
+const headWithoutUpgrade = (req: IncomingMessage): Buffer => {
+  const lines = [`${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/${req.httpVersion}`];
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (UPGRADE_ONLY.has(lower)) continue;
+    let value = raw[i + 1] as string;
+    if (lower === 'connection') {
+      value = value
+        .split(',')
+        .map((token) => token.trim())
+        .filter((token) => token !== '' && !UPGRADE_ONLY.has(token.toLowerCase()))
+        .join(', ');
+      if (value === '') continue;
+    }
+    lines.push(`${name}: ${value}`);
+  }
+  return Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+};
+
+/**
+ * Hands the connection back to `server` with the request put back in front of what followed it, minus the
+ * upgrade: the server parses it again and emits it as a `request`, and the connection goes on as any other.
+ */
+export const serveWithoutUpgrade = (
+  server: Server,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void => {
+  socket.unshift(Buffer.concat([headWithoutUpgrade(req), head]));
+  server.emit('connection', socket);
+};
