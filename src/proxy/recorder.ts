@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { type Clock, startSessionClock, systemClock } from '../common/clock.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
+import { isWebSocketUpgrade, serveWithoutUpgrade } from '../common/ignored-upgrade.js';
 import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { underPath } from '../common/under-path.js';
@@ -12,7 +13,6 @@ import { type NewBayeuxRow, openStore, type Session, type Store } from '../store
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
 import { createHttpForwarder } from './forward-http.js';
 import { createWebSocketForwarder } from './forward-websocket.js';
-import { isWebSocketUpgrade, serveWithoutUpgrade } from './ignored-upgrade.js';
 import { OffThreadWriter, type RowWriter } from './off-thread-writer.js';
 import { RowBuilder } from './record-rows.js';
 import { type RedactOptions, Redactor } from './redactor.js';

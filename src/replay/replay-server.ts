@@ -7,6 +7,7 @@ import { type Scheduler, systemScheduler } from '../common/clock.js';
 import { cookieValue } from '../common/cookies.js';
 import { definedOnly } from '../common/defined-only.js';
 import { VcrError } from '../common/errors.js';
+import { isWebSocketUpgrade, serveWithoutUpgrade } from '../common/ignored-upgrade.js';
 import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { splitTarget } from '../common/under-path.js';
@@ -154,7 +155,8 @@ export const startReplayServer = async (options: ReplayServerOptions): Promise<R
         else handler(req, res);
       });
       server.on('upgrade', (req, socket, head) => {
-        if (bayeux.matchesRequest(req)) bayeux.handleUpgrade(req, socket, head);
+        if (!isWebSocketUpgrade(req)) serveWithoutUpgrade(server, req, socket, head);
+        else if (bayeux.matchesRequest(req)) bayeux.handleUpgrade(req, socket, head);
         else socket.destroy();
       });
       return server;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import { BayeuxServer, type BayeuxServerOptions } from '../bayeux/index.js';
 import { type Clock, systemClock } from '../common/clock.js';
+import { isWebSocketUpgrade, serveWithoutUpgrade } from '../common/ignored-upgrade.js';
 import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { underPath } from '../common/under-path.js';
@@ -210,10 +211,11 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
   };
 
   // Only CometD upgrades: the Bayeux server answers any other path 404, on a socket it guards against resets.
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void =>
-    bayeux.handleUpgrade(req, socket, head);
-
   const server = createServer(onRequest);
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (isWebSocketUpgrade(req)) bayeux.handleUpgrade(req, socket, head);
+    else serveWithoutUpgrade(server, req, socket, head);
+  };
   server.on('upgrade', onUpgrade);
   server.on('clientError', (_err, socket) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

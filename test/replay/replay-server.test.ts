@@ -5,6 +5,7 @@ import { jitterFor, type ReplayServerOptions, startReplayServer } from '../../sr
 import { postMessages, rawHandshake } from '../bayeux/raw-client.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
 import { manualScheduler } from '../helpers/manual-scheduler.js';
+import { h2cHead, sendRaw } from '../helpers/raw-http.js';
 import {
   LISTEN_ORIGIN,
   storedTransferSource,
@@ -136,6 +137,23 @@ describe('replay server', () => {
     const other = await fetch(`${replay.url}/api/v2/me`, { headers: { authorization: 'Basic Yzpk' } });
     expect(other.headers.get('set-cookie')).not.toBe(cookie);
     expect(other.headers.get('x-csrf-token')).not.toBe(first.headers.get('x-csrf-token'));
+  });
+
+  it('answers an h2c upgrade (curl --http2) as the HTTP/1.1 request it also is', async () => {
+    const replay = await startReplay();
+    const received = await sendRaw(
+      replay.url,
+      h2cHead(
+        'GET',
+        '/api/v2/me',
+        new URL(replay.url).host,
+        'Authorization: Basic YTpi\r\nConnection: close\r\n',
+      ),
+    );
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(received).toContain(
+      `{"statusCode":0,"user":{"userName":"agent5005","uri":"${replay.url}/api/v2/me"}}`,
+    );
   });
 
   it('repeats the last recorded answer once the recorded answers ran out', async () => {

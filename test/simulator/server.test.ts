@@ -1,9 +1,9 @@
-import { connect as connectTcp } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { CAPABILITIES } from '../../src/gws/index.js';
 import { startSimulator } from '../../src/simulator/index.js';
 import { rawRequest as httpRequest } from '../bayeux/raw-client.js';
 import { type ClientTransport, connectClient, type TestClient } from '../helpers/cometd-client.js';
+import { h2cHead, sendRaw } from '../helpers/raw-http.js';
 import { createNormalizer, SEED_ORIGIN, seedNotifications } from '../helpers/seed.js';
 import { basicAuth, callOperation, request, ringCall, startTestSimulator } from '../helpers/simulator.js';
 
@@ -161,27 +161,43 @@ describe.each(TRANSPORTS)('simulator over CometD (%s)', (transport) => {
 });
 
 /** Sends `head` as is on a fresh connection; resolves with all the server sent once it closed it. */
-const rawRequest = (url: string, head: string): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const socket = connectTcp(Number(new URL(url).port), '127.0.0.1', () => socket.write(head));
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
-  });
-
 describe('simulator server', () => {
   it('answers a request target that is no URL with 400, on a request or an upgrade, and goes on serving', async () => {
     const sim = await startTestSimulator();
-    const plain = await rawRequest(sim.url, 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    const plain = await sendRaw(sim.url, 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(plain).toMatch(/^HTTP\/1\.1 400 /);
     expect(JSON.parse(plain.slice(plain.indexOf('\r\n\r\n') + 4))).toMatchObject({ statusCode: 10 });
-    const upgrade = await rawRequest(
+    const upgrade = await sendRaw(
       sim.url,
       'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n',
     );
     expect(upgrade).toMatch(/^HTTP\/1\.1 404 /);
     expect((await request(`${sim.url}/api/v2/me`)).status).toBe(200);
+  });
+
+  it('serves an h2c upgrade (curl --http2) as the HTTP/1.1 request it also is, REST and CometD alike', async () => {
+    const sim = await startTestSimulator();
+    const handshake = JSON.stringify([
+      { channel: '/meta/handshake', version: '1.0', supportedConnectionTypes: ['long-polling'] },
+    ]);
+    // Pipelined on one connection: the second upgrade comes while the first request is being answered.
+    const received = await sendRaw(
+      sim.url,
+      h2cHead('GET', '/api/v2/me', 'x') +
+        h2cHead(
+          'POST',
+          '/api/v2/notifications/handshake',
+          'x',
+          `Content-Type: application/json\r\nContent-Length: ${handshake.length}\r\nConnection: close\r\n`,
+        ) +
+        handshake,
+    );
+    const [me, shaken] = received.split(/(?=HTTP\/1\.1 )/);
+    expect(me).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(me).toContain('"userName":"agent5005"');
+    expect(shaken).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(shaken).toContain('{"channel":"/meta/handshake","clientId":');
+    expect(shaken).toContain('"successful":true');
   });
 
   it('serves only /api/v2 and /sim and what is under them, not a path that merely begins the same', async () => {

@@ -1,6 +1,6 @@
 // An Upgrade to anything but WebSocket (h2c, from `curl --http2`) is ignored, as RFC 9110 §7.8 lets a server do:
 // the request is served as the plain HTTP/1.1 request it also is.
-import type { IncomingMessage, Server } from 'node:http';
+import { type IncomingMessage, type Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
 /** RFC 6455 §4.1: a WebSocket opening handshake names `websocket` in its Upgrade header. */
@@ -33,8 +33,20 @@ const headWithoutUpgrade = (req: IncomingMessage): Buffer => {
 };
 
 /**
+ * The response Node's server still holds `socket` for, if any: until its 'finish' is handled (written out is not
+ * enough), the server queues later responses behind it. `_httpMessage`: Node has no public name for it.
+ */
+const responseInFlight = (socket: Duplex): ServerResponse | null => {
+  const message = (socket as { _httpMessage?: unknown })._httpMessage;
+  return message instanceof ServerResponse ? message : null;
+};
+
+/**
  * Hands the connection back to `server` with the request put back in front of what followed it, minus the
  * upgrade: the server parses it again and emits it as a `request`, and the connection goes on as any other.
+ * A response still going out on it (an earlier request pipelined before this one) is let finish first: the
+ * server queues responses per connection as it parses them, and the new parse would queue behind one whose
+ * end it never hears of.
  */
 export const serveWithoutUpgrade = (
   server: Server,
@@ -42,6 +54,13 @@ export const serveWithoutUpgrade = (
   socket: Duplex,
   head: Buffer,
 ): void => {
-  socket.unshift(Buffer.concat([headWithoutUpgrade(req), head]));
-  server.emit('connection', socket);
+  const data = Buffer.concat([headWithoutUpgrade(req), head]);
+  const reparse = (): void => {
+    if (socket.destroyed) return;
+    socket.unshift(data);
+    server.emit('connection', socket);
+  };
+  const earlier = responseInFlight(socket);
+  if (earlier) earlier.once('close', reparse);
+  else reparse();
 };
