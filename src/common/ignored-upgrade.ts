@@ -42,11 +42,28 @@ const responseInFlight = (socket: Duplex): ServerResponse | null => {
 };
 
 /**
+ * Node's parser stops keeping a request's headers once it holds `maxHeadersCount` pairs' worth of entries (2,000
+ * entries when unset, 1,000 headers) and drops the rest: a head rebuilt from what it kept could lose the
+ * Content-Length that frames the body, and the body would be parsed as another request.
+ */
+const hasAllHeaders = (server: Server, req: IncomingMessage): boolean => {
+  const keptEntries = typeof server.maxHeadersCount === 'number' ? server.maxHeadersCount * 2 : 2000;
+  return keptEntries <= 0 || req.rawHeaders.length < keptEntries;
+};
+
+const refuseTooManyHeaders = (socket: Duplex): void => {
+  socket.on('error', () => socket.destroy());
+  socket.end(
+    'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+  );
+};
+
+/**
  * Hands the connection back to `server` with the request put back in front of what followed it, minus the
  * upgrade: the server parses it again and emits it as a `request`, and the connection goes on as any other.
- * A response still going out on it (an earlier request pipelined before this one) is let finish first: the
- * server queues responses per connection as it parses them, and the new parse would queue behind one whose
- * end it never hears of.
+ * Responses still going out on it (earlier requests pipelined before this one) are let finish first: the server
+ * queues responses per connection as it parses them, and the new parse would queue behind one whose end it never
+ * hears of.
  */
 export const serveWithoutUpgrade = (
   server: Server,
@@ -54,13 +71,27 @@ export const serveWithoutUpgrade = (
   socket: Duplex,
   head: Buffer,
 ): void => {
+  if (!hasAllHeaders(server, req)) {
+    refuseTooManyHeaders(socket);
+    return;
+  }
   const data = Buffer.concat([headWithoutUpgrade(req), head]);
+  // Node took its own error listener off the socket when it handed the upgrade over: a reset while waiting must
+  // not become an uncaught error.
+  const onWaitError = (): void => {
+    socket.destroy();
+  };
+  socket.on('error', onWaitError);
   const reparse = (): void => {
     if (socket.destroyed) return;
+    const earlier = responseInFlight(socket);
+    if (earlier) {
+      earlier.once('close', reparse);
+      return;
+    }
+    socket.off('error', onWaitError);
     socket.unshift(data);
     server.emit('connection', socket);
   };
-  const earlier = responseInFlight(socket);
-  if (earlier) earlier.once('close', reparse);
-  else reparse();
+  reparse();
 };

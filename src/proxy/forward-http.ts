@@ -205,7 +205,7 @@ export const createHttpForwarder = (options: HttpForwarderOptions): HttpForwarde
   const forwarder: Forwarder = {
     options,
     upstreamOrigin: options.upstream.origin,
-    rewrittenFrom: [options.upstream.origin, ...options.rewriteOrigins],
+    rewrittenFrom: options.rewrittenFrom,
     isTlsUpstream: options.upstream.protocol === 'https:',
     patternsByOrigin: new Map(),
     head: null,

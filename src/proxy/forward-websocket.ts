@@ -45,7 +45,6 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
   const { upstream, clock, ids, maxBodyBytes, logger } = options;
   const upstreamOrigin = upstream.origin;
   const upstreamWsOrigin = upstreamOrigin.replace(/^http/, 'ws');
-  const rewrittenFrom = [upstreamOrigin, ...options.rewriteOrigins];
   const isDowngrade = upstream.protocol === 'https:';
   const connections = new Set<Connection>();
   const chosenProtocol = new WeakMap<IncomingMessage, string>();
@@ -327,7 +326,7 @@ export const createWebSocketForwarder = (options: WebSocketForwarderOptions): We
           conn,
           client,
           options.isNotificationsPath(captured.path),
-          new OriginRewriter(swapsTo(rewrittenFrom, proxyOrigin)),
+          new OriginRewriter(swapsTo(options.rewrittenFrom, proxyOrigin)),
           { recordFrame, finish, upstreamOrigin, logger },
         );
       });

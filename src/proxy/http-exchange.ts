@@ -21,7 +21,7 @@ export interface Tagged {
 export interface Forwarder {
   readonly options: HttpForwarderOptions;
   readonly upstreamOrigin: string;
-  /** upstreamOrigin first, then options.rewriteOrigins: what responses are rewritten from */
+  /** options.rewrittenFrom: what responses are rewritten from */
   readonly rewrittenFrom: readonly string[];
   /**
    * the upstream is https: the proxy's connection to it is usable once the TLS handshake is done, and, as

@@ -8,6 +8,7 @@ import { VcrError } from '../common/errors.js';
 import { isWebSocketUpgrade, serveWithoutUpgrade } from '../common/ignored-upgrade.js';
 import { listen } from '../common/listen.js';
 import { type Logger, silentLogger } from '../common/logger.js';
+import { originSpellings } from '../common/origin-spellings.js';
 import { underPath } from '../common/under-path.js';
 import { type NewBayeuxRow, openStore, type Session, type Store } from '../store/index.js';
 import { type RecorderEventName, RecorderEvents, type RecorderListener } from './events.js';
@@ -152,6 +153,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   const opts = { ...RECORDER_DEFAULTS, ...definedOnly(options) };
   const upstream = parseUpstream(options.upstream);
   const rewriteOrigins = otherOrigins(opts.rewriteOrigins, upstream);
+  const rewrittenFrom = [upstream.origin, ...rewriteOrigins].flatMap(originSpellings);
   const logger = opts.logger;
   if (!options.store && !options.dbPath) {
     throw new VcrError('VCR_BAD_OPTION', 'the recorder needs a store or a dbPath to record into');
@@ -222,7 +224,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   };
   const http = createHttpForwarder({
     upstream,
-    rewriteOrigins,
+    rewrittenFrom,
     agent,
     clock,
     ids: writer,
@@ -250,7 +252,7 @@ export const startRecorder = async (options: RecorderOptions): Promise<Recorder>
   });
   const websocket = createWebSocketForwarder({
     upstream,
-    rewriteOrigins,
+    rewrittenFrom,
     clock,
     ids: writer,
     maxBodyBytes: opts.maxBodyBytes,

@@ -37,18 +37,19 @@ const continuesOrigin = (byte: number): boolean =>
 export interface OriginPatterns {
   readonly pairs: ReadonlyArray<readonly [from: Buffer, to: Buffer]>;
   readonly maxLength: number;
-  /** bytes every pattern contains (the upstream's host and port): a body without them needs no scan */
-  readonly needle: Buffer | null;
+  /** each pattern contains one of these (its origin's host and port): a body with none of them needs no scan */
+  readonly needles: readonly Buffer[];
 }
 
 export const originPatterns = (swaps: OriginSwap[]): OriginPatterns => {
-  const pairs = swaps.flatMap(swapPatterns);
+  // Longest first: where two origins match at one place (http://gws and http://gws.example.com), only the
+  // longer can be a whole origin, and the scan takes the first pattern found at a place.
+  const pairs = swaps.flatMap(swapPatterns).sort(([a], [b]) => b.length - a.length);
   const hosts = new Set(swaps.filter((s) => s.from !== s.to).map((s) => s.from.replace(/^[a-z]+:\/\//i, '')));
-  const [host] = hosts;
   return {
     pairs,
     maxLength: Math.max(0, ...pairs.map(([from]) => from.length)),
-    needle: hosts.size === 1 && host ? Buffer.from(host) : null,
+    needles: [...hosts].map((host) => Buffer.from(host)),
   };
 };
 
@@ -60,14 +61,14 @@ export const originPatterns = (swaps: OriginSwap[]): OriginPatterns => {
 export class OriginRewriter {
   readonly #patterns: ReadonlyArray<readonly [Buffer, Buffer]>;
   readonly #maxLength: number;
-  readonly #needle: Buffer | null;
+  readonly #needles: readonly Buffer[];
   #carry: Buffer | null = null;
 
   constructor(swaps: OriginSwap[] | OriginPatterns) {
     const prepared = Array.isArray(swaps) ? originPatterns(swaps) : swaps;
     this.#patterns = prepared.pairs;
     this.#maxLength = prepared.maxLength;
-    this.#needle = prepared.needle;
+    this.#needles = prepared.needles;
   }
 
   /** true when there is nothing to rewrite (the proxy's origin equals the upstream's) */
@@ -96,7 +97,7 @@ export class OriginRewriter {
       const tail = this.end();
       return tail.length === 0 ? head : Buffer.concat([head, tail]);
     }
-    if (this.#needle && data.indexOf(this.#needle) === -1) return data;
+    if (!this.#needles.some((needle) => data.indexOf(needle) !== -1)) return data;
     return this.#scan(data, true);
   }
 

@@ -15,10 +15,10 @@ export interface IdSource {
 export interface ForwarderOptions {
   upstream: URL;
   /**
-   * origins besides `upstream`'s by which the upstream names itself in its answers (GWS writes the one its
-   * externalApiUrlV2 option names): rewritten to the proxy's origin like the upstream's own
+   * every spelling of the origins the upstream names itself by in its answers, rewritten to the proxy's: its own
+   * first, then --rewrite-origin's (GWS writes the one its externalApiUrlV2 option names)
    */
-  rewriteOrigins: readonly string[];
+  rewrittenFrom: readonly string[];
   clock: SessionClock;
   ids: IdSource;
   /** bodies and frames are relayed whole and captured up to this many bytes */

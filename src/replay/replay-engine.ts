@@ -16,7 +16,7 @@ import { describeRequest, type ReplayRequest } from './normalise-request.js';
 import { recordedClientsAtOnce } from './recorded-clients.js';
 import { type LiveResponse, liveResponse, mintHeaderSecret, mintSessionId } from './recorded-response.js';
 import { type NearMiss, RequestBook } from './request-book.js';
-import { createOriginRewrite, type OriginRewrite } from './rewrite-origins.js';
+import { createOriginRewrite, type OriginRewrite, recordedOrigins } from './rewrite-origins.js';
 
 /** A recorded session and its rows: everything the replay serves. */
 export interface ReplaySource {
@@ -142,7 +142,7 @@ export class ReplayEngine {
       rest.map((e) => ({ id: e.id, request: { ...e, body: e.requestBody } })),
       {
         ignoreFields: parseIgnoreFields(options.ignoreFields),
-        recordedOrigins: [session.listenOrigin, session.upstream, ...session.rewriteOrigins],
+        recordedOrigins: recordedOrigins(session),
       },
     );
     this.plan = anchorNotifications(exchanges, messages, { causeWindowMs: options.causeWindowMs });
@@ -325,10 +325,7 @@ export class ReplayEngine {
     let rewrite = this.rewrites.get(origin);
     if (rewrite === undefined) {
       const { session } = this.options.source;
-      rewrite = createOriginRewrite(
-        [session.upstream, session.listenOrigin, ...session.rewriteOrigins],
-        origin,
-      );
+      rewrite = createOriginRewrite(recordedOrigins(session), origin);
       this.rewrites.set(origin, rewrite);
     }
     return rewrite;

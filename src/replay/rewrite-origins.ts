@@ -1,4 +1,6 @@
 // Rewrites absolute URLs of recorded origins (the upstream's, the recorder's) to the replay server's origin.
+import { originSpellings } from '../common/origin-spellings.js';
+import type { Session } from '../store/index.js';
 
 /** A compiled rewrite from some origins to one; build once, apply to many texts. */
 export interface OriginRewrite {
@@ -48,13 +50,24 @@ const mapStrings = (value: unknown, map: (s: string) => string): unknown => {
   return value;
 };
 
-/** Rewrites `from` origins to `to`; with nothing to rewrite it returns its input unchanged. */
+/** The origins a session's recorded URLs may name: the recorder's, the upstream's, those it also rewrote. */
+export const recordedOrigins = (session: Pick<Session, 'listenOrigin' | 'upstream' | 'rewriteOrigins'>) => [
+  session.listenOrigin,
+  session.upstream,
+  ...session.rewriteOrigins,
+];
+
+/** Rewrites `from` origins, however their default port is written, to `to`; with nothing to rewrite, a no-op. */
 export const createOriginRewrite = (
   from: ReadonlyArray<string | null | undefined>,
   to: string,
 ): OriginRewrite => {
   const target = normaliseOrigins([to])[0] ?? to;
-  const pattern = originPattern(normaliseOrigins(from).filter((o) => o !== target));
+  const pattern = originPattern(
+    normaliseOrigins(from)
+      .filter((o) => o !== target)
+      .flatMap(originSpellings),
+  );
   const text = (input: string): string =>
     pattern === null
       ? input

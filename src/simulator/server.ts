@@ -210,8 +210,9 @@ export const startSimulator = async (options: SimulatorOptions = {}): Promise<Si
     });
   };
 
-  // Only CometD upgrades: the Bayeux server answers any other path 404, on a socket it guards against resets.
   const server = createServer(onRequest);
+  // WebSocket upgrades go to the Bayeux server, which answers any path but CometD's 404, on a socket it guards
+  // against resets; any other upgrade (h2c) is served as the plain request it also is.
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     if (isWebSocketUpgrade(req)) bayeux.handleUpgrade(req, socket, head);
     else serveWithoutUpgrade(server, req, socket, head);

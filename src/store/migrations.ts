@@ -32,7 +32,7 @@ export const STEPS: readonly MigrationStep[] = [migrate0to1, migrate1to2];
  * Runs every step from `fromVersion` to SCHEMA_VERSION, each in its own transaction, recording the new
  * version in both `PRAGMA user_version` and gws_vcr_meta after each, so a crash mid-way leaves a file
  * at a consistent version. Refuses a file newer than this code (VCR_STORE_TOO_NEW).
- * @returns the steps run (0 when the file was current)
+ * @returns the steps this call ran (0 when the file was current, or another connection brought it up to date)
  */
 export const migrate = (
   db: Database,
@@ -44,19 +44,28 @@ export const migrate = (
   if (STEPS.length !== SCHEMA_VERSION)
     throw new Error(`STEPS has ${STEPS.length} entries for ${SCHEMA_VERSION}`);
   let version = fromVersion;
+  let ran = 0;
   while (version < SCHEMA_VERSION) {
     const step = STEPS[version];
     if (!step) throw new Error(`no migration step from schema version ${version}`);
     const target = version + 1;
-    db.transaction(() => {
-      step(db, context);
-      db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'schema_version'`).run(String(target));
-      // user_version is a plain integer pragma: it cannot be bound as a parameter.
-      db.pragma(`user_version = ${target}`);
-    })();
-    version = target;
+    // IMMEDIATE takes the write lock before the version is read again: two writers opening one file at once (a
+    // recording and an import) both read the old version, and the second must not run the step a second time.
+    version = db
+      .transaction((): number => {
+        const current = Number(db.pragma('user_version', { simple: true }));
+        if (current > SCHEMA_VERSION) throw tooNew(path, current);
+        if (current >= target) return current;
+        step(db, context);
+        db.prepare(`UPDATE ${META_TABLE} SET value = ? WHERE key = 'schema_version'`).run(String(target));
+        // user_version is a plain integer pragma: it cannot be bound as a parameter.
+        db.pragma(`user_version = ${target}`);
+        ran += 1;
+        return target;
+      })
+      .immediate();
   }
-  return version - fromVersion;
+  return ran;
 };
 
 export const tooNew = (path: string, version: number): VcrError =>

@@ -284,8 +284,22 @@ export const toSession = (r: SessionSqlRow): Session => ({
   startedAt: r.started_at,
   endedAt: r.ended_at,
   notificationsPath: r.notifications_path,
-  rewriteOrigins: r.rewrite_origins === undefined ? [] : (JSON.parse(r.rewrite_origins) as string[]),
+  rewriteOrigins: readOrigins(r.rewrite_origins),
 });
+
+/**
+ * sessions.rewrite_origins as written: a JSON array of strings. Absent (a version-1 file) or anything else (a
+ * file edited by hand) reads as none, so that the session's rows stay readable.
+ */
+const readOrigins = (text: string | undefined): string[] => {
+  if (text === undefined) return [];
+  try {
+    const value: unknown = JSON.parse(text);
+    return Array.isArray(value) && value.every((o) => typeof o === 'string') ? value : [];
+  } catch {
+    return [];
+  }
+};
 
 export const toSessionSummary = (r: SessionSummarySqlRow): SessionSummary => ({
   ...toSession(r),

@@ -1,3 +1,5 @@
+// record --rewrite-origin in front of a simulator that names itself by another origin, as GWS does by its
+// externalApiUrlV2: the official client stays on the proxy, the recording keeps what was sent, replay follows.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { BayeuxMessage } from '../../src/bayeux/index.js';
 import { startReplayServer } from '../../src/replay/index.js';

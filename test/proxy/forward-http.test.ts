@@ -148,7 +148,7 @@ describe('HTTP forwarding', () => {
 
   it('rewrites the other origins the upstream names itself by (--rewrite-origin) like its own, and records them as sent', async () => {
     // GWS writes URIs from its externalApiUrlV2 option, here a load balancer's, whatever node answers.
-    const balancer = 'https://gws-lb.example:8443';
+    const balancer = 'https://gws-lb.example';
     let upstreamUrl = '';
     const upstream = await startHttpUpstream((_req, res) => {
       const device = `${balancer}/api/v2/devices/d`;
@@ -157,7 +157,8 @@ describe('HTTP forwarding', () => {
         uri: `${balancer}/api/v2/me/calls/A`,
         escaped: device,
         own: `${upstreamUrl}/api/v2/me`,
-        longer: `${balancer}0/api/v2/me`,
+        portWritten: `${balancer}:443/api/v2/me`,
+        longer: `${balancer}s.example/api/v2/me`,
       }).replace(device, device.replaceAll('/', '\\/'));
       res.writeHead(201, {
         'Content-Type': 'application/json',
@@ -177,7 +178,8 @@ describe('HTTP forwarding', () => {
       uri: `${recorder.url}/api/v2/me/calls/A`,
       escaped: `${recorder.url}/api/v2/devices/d`,
       own: `${recorder.url}/api/v2/me`,
-      longer: `${balancer}0/api/v2/me`,
+      portWritten: `${recorder.url}/api/v2/me`,
+      longer: `${balancer}s.example/api/v2/me`,
     });
     expect(Number(reply.headers['content-length'])).toBe(reply.body.length);
     await recorded;

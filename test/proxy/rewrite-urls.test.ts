@@ -81,6 +81,23 @@ describe('OriginRewriter', () => {
     );
   });
 
+  it('rewrites each of several origins, a longer one that begins with a shorter one included, whole or cut', () => {
+    // An upstream recorded by its short host name, which names itself by its full one too (--rewrite-origin).
+    const froms = ['http://gws', 'http://gws.example.com', 'http://10.0.0.5', 'http://10.0.0.5:8080'];
+    const swaps = froms.map((from) => ({ from, to: TO }));
+    const text = froms.map((from) => `"${from}/api/v2/me" "${from.replaceAll('/', '\\/')}\\/x"`).join(' ');
+    const expected = froms.map(() => `"${TO}/api/v2/me" "${TO.replaceAll('/', '\\/')}\\/x"`).join(' ');
+    expect(new OriginRewriter(swaps).rewriteAll(Buffer.from(text)).toString()).toBe(expected);
+    for (let at = 1; at < text.length; at++) {
+      const rewriter = new OriginRewriter(swaps);
+      const bytes = Buffer.from(text);
+      const out = [rewriter.push(bytes.subarray(0, at)), rewriter.push(bytes.subarray(at)), rewriter.end()];
+      expect(Buffer.concat(out).toString()).toBe(expected);
+    }
+    const other = Buffer.from('{"uri":"http://elsewhere/api"}');
+    expect(new OriginRewriter(swaps).rewriteAll(other)).toBe(other);
+  });
+
   it('passes a chunk without the origin through untouched (no copy)', () => {
     const rewriter = new OriginRewriter([swap]);
     const chunk = Buffer.from('{"statusCode":0}');

@@ -16,6 +16,17 @@ describe('origin rewrite', () => {
     );
   });
 
+  it('rewrites an origin however its default port is written, and a longer host that begins like it not', () => {
+    const balanced = createOriginRewrite(['https://gws-lb.example', 'http://gws'], 'http://127.0.0.1:9000');
+    expect(
+      balanced.text(
+        'https://gws-lb.example/a https://gws-lb.example:443/b http:\\/\\/gws:80\\/c http://gws.example.com/d',
+      ),
+    ).toBe(
+      'http://127.0.0.1:9000/a http://127.0.0.1:9000/b http:\\/\\/127.0.0.1:9000\\/c http://gws.example.com/d',
+    );
+  });
+
   it('leaves an origin that only starts like a recorded one alone', () => {
     expect(rewrite.text('http://127.0.0.1:80801/x http://127.0.0.1:8080.evil/x')).toBe(
       'http://127.0.0.1:80801/x http://127.0.0.1:8080.evil/x',

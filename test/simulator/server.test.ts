@@ -160,7 +160,6 @@ describe.each(TRANSPORTS)('simulator over CometD (%s)', (transport) => {
   }, 20_000);
 });
 
-/** Sends `head` as is on a fresh connection; resolves with all the server sent once it closed it. */
 describe('simulator server', () => {
   it('answers a request target that is no URL with 400, on a request or an upgrade, and goes on serving', async () => {
     const sim = await startTestSimulator();

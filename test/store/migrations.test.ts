@@ -1,7 +1,9 @@
 // Schema migrations: one step per version, each atomic, recorded in both version places; newer files refused.
+import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { migrate, migrate0to1, migrate1to2, SCHEMA_VERSION, STEPS } from '../../src/store/index.js';
+import { tempDir } from '../helpers/store-rows.js';
 
 const memoryDb = (): BetterSqlite3.Database => {
   const db = new BetterSqlite3(':memory:');
@@ -40,6 +42,24 @@ describe('migrations', () => {
     expect(() => migrate(db, 0, ':memory:', { nowWallMs: 0 })).toThrow(/already exists/);
     expect(tables(db)).toEqual(['sessions']);
     expect(db.pragma('user_version', { simple: true })).toBe(0);
+  });
+
+  it('leaves a step another connection ran after this one read the version (two writers opening one file)', () => {
+    const path = join(tempDir(), 'shared.sqlite');
+    const first = new BetterSqlite3(path);
+    const second = new BetterSqlite3(path);
+    onTestFinished(() => {
+      first.close();
+      second.close();
+    });
+    migrate(first, 0, path, { nowWallMs: 0 });
+    first.pragma('user_version = 1');
+    first.prepare(`UPDATE gws_vcr_meta SET value = '1' WHERE key = 'schema_version'`).run();
+    first.exec('ALTER TABLE sessions DROP COLUMN rewrite_origins');
+    // Both read version 1; the first brings the file up to date before the second gets to it.
+    expect(migrate(first, 1, path, { nowWallMs: 0 })).toBe(SCHEMA_VERSION - 1);
+    expect(migrate(second, 1, path, { nowWallMs: 0 })).toBe(0);
+    expect(second.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
   });
 
   it('refuses a version newer than it knows', () => {

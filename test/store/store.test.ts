@@ -1,5 +1,6 @@
 // The store's sessions and queries against a real SQLite file: every field round-trips, filters and order hold.
 import { readFileSync, writeFileSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { NewBayeuxRow, NewExchange, NewFrameRow } from '../../src/store/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -189,6 +190,20 @@ describe('store', () => {
     } finally {
       reopened.close();
     }
+  });
+
+  it('keeps the other origins a session rewrote, and reads a damaged list of them as none', () => {
+    const path = tempDbPath();
+    const store = openStore(path);
+    const kept = store.createSession(makeSession({ rewriteOrigins: ['https://gws-lb.example'] }));
+    const damaged = store.createSession(makeSession({ rewriteOrigins: ['https://other.example'] }));
+    store.close();
+    const raw = new BetterSqlite3(path);
+    raw.prepare('UPDATE sessions SET rewrite_origins = ? WHERE id = ?').run('{"not": "a list"', damaged.id);
+    raw.close();
+    const reader = openStore(path, { readonly: true });
+    expect(reader.listSessions().map((s) => s.rewriteOrigins)).toEqual([['https://gws-lb.example'], []]);
+    reader.close();
   });
 
   it('resolves a session by id, digits, name or latest, and says what exists when it cannot', () => {
