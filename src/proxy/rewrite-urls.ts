@@ -146,8 +146,14 @@ export class OriginRewriter {
     const start = Math.max(minStart, data.length - this.#maxLength + 1);
     for (let i = start; i < data.length; i++) {
       const tailLength = data.length - i;
+      const first = data[i];
       for (const [from] of this.#patterns) {
-        if (tailLength < from.length && data.compare(from, 0, tailLength, i, data.length) === 0) {
+        // The first byte in JS, before a compare that calls into C++: it rules out nearly every place.
+        if (
+          tailLength < from.length &&
+          first === from[0] &&
+          data.compare(from, 0, tailLength, i, data.length) === 0
+        ) {
           return tailLength;
         }
       }
