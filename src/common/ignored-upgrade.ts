@@ -1,6 +1,7 @@
 // An Upgrade to anything but WebSocket (h2c, from `curl --http2`) is ignored, as RFC 9110 §7.8 lets a server do:
 // the request is served as the plain HTTP/1.1 request it also is.
 import { type IncomingMessage, type Server, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** RFC 6455 §4.1: a WebSocket opening handshake names `websocket` in its Upgrade header. */
@@ -63,7 +64,7 @@ const refuseTooManyHeaders = (socket: Duplex): void => {
  * upgrade: the server parses it again and emits it as a `request`, and the connection goes on as any other.
  * Responses still going out on it (earlier requests pipelined before this one) are let finish first: the server
  * queues responses per connection as it parses them, and the new parse would queue behind one whose end it never
- * hears of.
+ * hears of; a refusal written meanwhile would land inside their bodies.
  */
 export const serveWithoutUpgrade = (
   server: Server,
@@ -71,11 +72,6 @@ export const serveWithoutUpgrade = (
   socket: Duplex,
   head: Buffer,
 ): void => {
-  if (!hasAllHeaders(server, req)) {
-    refuseTooManyHeaders(socket);
-    return;
-  }
-  const data = Buffer.concat([headWithoutUpgrade(req), head]);
   // Node took its own error listener off the socket when it handed the upgrade over: a reset while waiting must
   // not become an uncaught error.
   const onWaitError = (): void => {
@@ -89,8 +85,15 @@ export const serveWithoutUpgrade = (
       earlier.once('close', reparse);
       return;
     }
+    if (!hasAllHeaders(server, req)) {
+      refuseTooManyHeaders(socket);
+      return;
+    }
     socket.off('error', onWaitError);
-    socket.unshift(data);
+    // The last earlier response's end started the connection's keep-alive timer, which the new parse does not
+    // clear: it would cut a request answered later than keepAliveTimeout (a held long-poll).
+    if (socket instanceof Socket) socket.setTimeout(0);
+    socket.unshift(Buffer.concat([headWithoutUpgrade(req), head]));
     server.emit('connection', socket);
   };
   reparse();

@@ -2,7 +2,7 @@
 
 /** One origin swap: every `from` that stands as a whole origin becomes `to`. */
 export interface OriginSwap {
-  /** e.g. "http://127.0.0.1:8080" (URL.origin: no trailing slash, default port omitted) */
+  /** an origin as the upstream writes it, no trailing slash: "http://127.0.0.1:8080", "https://gws:443" */
   from: string;
   to: string;
 }
@@ -46,10 +46,14 @@ export const originPatterns = (swaps: OriginSwap[]): OriginPatterns => {
   // longer can be a whole origin, and the scan takes the first pattern found at a place.
   const pairs = swaps.flatMap(swapPatterns).sort(([a], [b]) => b.length - a.length);
   const hosts = new Set(swaps.filter((s) => s.from !== s.to).map((s) => s.from.replace(/^[a-z]+:\/\//i, '')));
+  // A host that contains another (gws.example.com:443 holds gws.example.com) finds nothing the other misses.
+  const needles = [...hosts].filter(
+    (host) => ![...hosts].some((other) => other !== host && host.includes(other)),
+  );
   return {
     pairs,
     maxLength: Math.max(0, ...pairs.map(([from]) => from.length)),
-    needles: [...hosts].map((host) => Buffer.from(host)),
+    needles: needles.map((host) => Buffer.from(host)),
   };
 };
 
