@@ -1,5 +1,6 @@
 // Where the recorder's CPU goes: its writer inline vs on a worker thread under REST load, and the store writer alone.
 import { join } from 'node:path';
+import { OriginRewriter, originPatterns, Redactor, RowBuilder, swapsTo } from '../../src/proxy/index.js';
 import { type NewExchange, openStore, RowCollector, RowPacker } from '../../src/store/index.js';
 import { startBenchServer } from '../lib/child.js';
 import { mainThreadCpuMsOf } from '../lib/cpu.js';
@@ -74,6 +75,9 @@ const underLoad = async (s: Settings, dir: string, log: (line: string) => void) 
   }
 };
 
+/** The bench upstream's origin as the rows below name it. */
+const REST_UPSTREAM = 'http://127.0.0.1:44123';
+
 /** The exchange the REST load records: the bench upstream's answer to GET /api/v2/me. */
 const restExchange = (id: number): NewExchange => ({
   id,
@@ -97,7 +101,7 @@ const restExchange = (id: number): NewExchange => ({
   ],
   responseBody: Buffer.from(
     '{"statusCode":0,"user":{"id":"63630bbebf4840d7a0bffd6312bc29ff","userName":"agent5005",' +
-      '"roles":["ROLE_AGENT"],"uri":"http://127.0.0.1:44123/api/v2/users/63630bbebf4840d7a0bffd6312bc29ff",' +
+      `"roles":["ROLE_AGENT"],"uri":"${REST_UPSTREAM}/api/v2/users/63630bbebf4840d7a0bffd6312bc29ff",` +
       '"path":"/users/63630bbebf4840d7a0bffd6312bc29ff"}}',
   ),
   responseBodyBytes: 237,
@@ -145,7 +149,7 @@ const storeAlone = async (s: Settings, dir: string) => {
     try {
       const { id } = store.createSession({
         name: 'bench',
-        upstream: 'http://127.0.0.1:44123',
+        upstream: REST_UPSTREAM,
         source: 'record',
         listenOrigin: 'http://127.0.0.1:8090',
         originWallMs: Date.now(),
@@ -184,6 +188,62 @@ const storeAlone = async (s: Settings, dir: string) => {
   };
 };
 
+/**
+ * The forwarding thread's own work on one REST exchange, apart from relaying it: building its row (redaction
+ * included) and rewriting the upstream's origin in its answer, whole (one chunk with its length, as the bench
+ * upstream sends it) or streamed (chunked, or in several chunks, as CometD answers often come).
+ */
+const forwardingAlone = (s: Settings) => {
+  const rows = Array.from({ length: s.rows }, (_, i) => restExchange(i + 1));
+  const captured = rows.map((row) => ({
+    ...row,
+    isRequestTruncated: false,
+    isRequestRecorded: false,
+    requestEndMs: row.startMs,
+    isResponseTruncated: false,
+  }));
+  let id = 0;
+  const next = (): number => ++id;
+  const builder = new RowBuilder(
+    new Redactor({}),
+    { nextExchangeId: next, nextMessageId: next, nextFrameId: next },
+    4 * 1024 * 1024,
+  );
+  const patterns = originPatterns(swapsTo([REST_UPSTREAM], 'http://127.0.0.1:8090'));
+  const bodies = rows.map((row) => row.responseBody as Buffer);
+  const work = {
+    build: () => {
+      for (const c of captured) builder.exchange(c);
+    },
+    whole: () => {
+      for (const body of bodies) new OriginRewriter(patterns).rewriteAll(body);
+    },
+    streamed: () => {
+      for (const body of bodies) {
+        const rewriter = new OriginRewriter(patterns);
+        rewriter.push(body);
+        rewriter.end();
+      }
+    },
+  };
+  // One pass each first, unmeasured: the figures are of code the JIT is done with, as in a long recording.
+  for (const pass of Object.values(work)) pass();
+  const build: number[] = [];
+  const whole: number[] = [];
+  const streamed: number[] = [];
+  for (let run = 0; run < s.storeRuns; run++) {
+    build.push(threadUsPerRow(rows.length, work.build));
+    whole.push(threadUsPerRow(rows.length, work.whole));
+    streamed.push(threadUsPerRow(rows.length, work.streamed));
+  }
+  return {
+    buildUsPerExchange: median(build),
+    rewriteWholeUsPerAnswer: median(whole),
+    rewriteStreamedUsPerAnswer: median(streamed),
+    runs: { build, whole, streamed },
+  };
+};
+
 export const writerSection: BenchSection = {
   name: 'writer',
   run: async (context): Promise<SectionResult> => {
@@ -192,6 +252,8 @@ export const writerSection: BenchSection = {
       const load = await underLoad(s, dir, context.log);
       context.log(`writer: the store writer alone, ${formatNumber(s.rows)} rows, ${s.storeRuns} run(s)`);
       const alone = await storeAlone(s, dir);
+      context.log(`writer: the forwarding thread's own work, ${formatNumber(s.rows)} exchanges`);
+      const forwarding = forwardingAlone(s);
       const t = load.throughput;
       return {
         tables: [
@@ -229,8 +291,27 @@ export const writerSection: BenchSection = {
               },
             ],
           },
+          {
+            title:
+              `The forwarding thread's own work per REST exchange, alone, this thread's CPU: ` +
+              `${formatNumber(s.rows)} exchanges, median of ${s.storeRuns}`,
+            rows: [
+              {
+                label: 'building its row (redaction included)',
+                values: [`${formatNumber(forwarding.buildUsPerExchange, 2)} µs`],
+              },
+              {
+                label: 'rewriting its answer, whole',
+                values: [`${formatNumber(forwarding.rewriteWholeUsPerAnswer, 2)} µs`],
+              },
+              {
+                label: 'rewriting its answer, streamed',
+                values: [`${formatNumber(forwarding.rewriteStreamedUsPerAnswer, 2)} µs`],
+              },
+            ],
+          },
         ],
-        data: { settings: s, underLoad: load, storeAlone: alone },
+        data: { settings: s, underLoad: load, storeAlone: alone, forwardingAlone: forwarding },
       };
     });
   },

@@ -195,7 +195,7 @@ describe('store', () => {
   it('keeps the other origins a session rewrote, and reads a damaged list of them as none', () => {
     const path = tempDbPath();
     const store = openStore(path);
-    const kept = store.createSession(makeSession({ rewriteOrigins: ['https://gws-lb.example'] }));
+    store.createSession(makeSession({ rewriteOrigins: ['https://gws-lb.example'] }));
     const damaged = store.createSession(makeSession({ rewriteOrigins: ['https://other.example'] }));
     store.close();
     const raw = new BetterSqlite3(path);
