@@ -1,18 +1,17 @@
 // Serving an ignored upgrade on a plain node:http server: timers and refusals of the connection it takes over.
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serveWithoutUpgrade } from '../../src/common/ignored-upgrade.js';
 import { h2cHead, sendRaw, splitResponses } from '../helpers/raw-http.js';
+import { startHttpUpstream } from '../helpers/recorder.js';
 
 /** A server that ignores every upgrade, answering with `handle`; `upgraded` resolves at its first upgrade. */
 const startServer = async (
   handle: (req: IncomingMessage, res: ServerResponse) => void,
   keepAliveTimeoutMs = 5000,
 ) => {
-  const server = createServer(handle);
+  const { url, server } = await startHttpUpstream(handle);
   server.keepAliveTimeout = keepAliveTimeoutMs;
   let onUpgrade = (): void => {};
   const upgraded = new Promise<void>((resolve) => {
@@ -22,13 +21,7 @@ const startServer = async (
     serveWithoutUpgrade(server, req, socket, head);
     onUpgrade();
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onTestFinished(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, upgraded };
+  return { url, upgraded };
 };
 
 describe('serveWithoutUpgrade', () => {

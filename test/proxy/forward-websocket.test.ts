@@ -4,6 +4,7 @@ import { type AddressInfo, connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import { sendRaw } from '../helpers/raw-http.js';
 import { databaseBytes, nextEvent, startTestRecorder } from '../helpers/recorder.js';
 
 interface WsUpstream {
@@ -73,18 +74,9 @@ const upgradeRequest = (port: string, target: string, headers: string[]): string
     '',
   ].join('\r\n');
 
-/** Writes `head` on a fresh connection; resolves with all the server sent once it closed the connection. */
+/** Sends an upgrade request by hand; resolves with all the server sent once it closed the connection. */
 const rawUpgrade = (url: string, target: string, headers: string[]): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const { port } = new URL(url);
-    const socket = connect(Number(port), '127.0.0.1', () =>
-      socket.write(upgradeRequest(port, target, headers)),
-    );
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(Buffer.concat(chunks).toString()));
-  });
+  sendRaw(url, upgradeRequest(new URL(url).port, target, headers));
 
 const KEY = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==';
 

@@ -1,9 +1,9 @@
 // An Upgrade to anything but WebSocket (h2c: `curl --http2 http://...`) is ignored, and the request served as HTTP/1.1.
 import { once } from 'node:events';
 import { createConnection } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { h2cHead, sendRaw, splitResponses } from '../helpers/raw-http.js';
-import { send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
+import { nextEvent, send, startHttpUpstream, startTestRecorder } from '../helpers/recorder.js';
 
 describe('an Upgrade that is not to WebSocket, sent to the recorder', () => {
   it('is served as the HTTP/1.1 request it also is, its body included, and the connection goes on', async () => {
@@ -50,6 +50,9 @@ describe('an Upgrade that is not to WebSocket, sent to the recorder', () => {
       ['http', 'GET', '/api/v2/me', 200],
     ]);
     expect(rows[0]?.requestBody?.toString()).toBe(body);
+    const recordedNames = rows[0]?.requestHeaders.map(([name]) => name.toLowerCase());
+    expect(recordedNames).not.toContain('upgrade');
+    expect(recordedNames).not.toContain('http2-settings');
   });
 });
 
@@ -104,6 +107,15 @@ describe('an h2c upgrade pipelined behind requests still being answered', () => 
   });
 
   it('leaves the recorder serving when the client resets the connection while it waits', async () => {
+    // In the test process an uncaught error would not stop the recorder: it is caught here instead.
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown): void => {
+      uncaught.push(err);
+    };
+    process.on('uncaughtException', onUncaught);
+    onTestFinished(() => {
+      process.off('uncaughtException', onUncaught);
+    });
     const { upstream, whenArrived, release } = await startHeldUpstream();
     const { recorder } = await startTestRecorder(upstream.url);
     const host = new URL(recorder.url).host;
@@ -112,16 +124,22 @@ describe('an h2c upgrade pipelined behind requests still being answered', () => 
     await once(socket, 'connect');
     socket.write(`GET /slow/c HTTP/1.1\r\nHost: ${host}\r\n\r\n${h2cHead('GET', '/api/v2/me', host)}`);
     await whenArrived('/slow/c');
+    const slowRecorded = nextEvent(recorder, 'exchange');
     socket.resetAndDestroy();
     await once(socket, 'close');
     release('/slow/c');
+    // The recorder saw the reset: the earlier exchange ends as the client's abort.
+    expect((await slowRecorded).flags).toContain('client-aborted');
     expect((await send(`${recorder.url}/after`)).status).toBe(200);
+    expect(uncaught).toEqual([]);
   });
 });
 
 describe('an h2c upgrade with more headers than Node keeps', () => {
   it('is refused with a 431, not parsed again from the headers that are left', async () => {
+    const reached: string[] = [];
     const upstream = await startHttpUpstream((req, res) => {
+      reached.push(req.url ?? '');
       req.resume();
       res.end('{}');
     });
@@ -135,5 +153,8 @@ describe('an h2c upgrade with more headers than Node keeps', () => {
     );
     expect(received).toMatch(/^HTTP\/1\.1 431 /);
     expect(received).not.toContain('HTTP/1.1 200');
+    // The connection is answered and closed: a request still on its way upstream would have come by now.
+    expect((await send(`${recorder.url}/after`)).status).toBe(200);
+    expect(reached).toEqual(['/after']);
   });
 });

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, it, onTestFinished, vi } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { startRecorder } from '../../src/proxy/index.js';
 import { openStore } from '../../src/store/index.js';
@@ -372,13 +372,22 @@ describe('startRecorder', () => {
 
   it("writes a held long-poll's request while it is held; its answer completes the row, nothing twice", async () => {
     const held: Array<import('node:http').ServerResponse> = [];
+    let onHeld = (): void => {};
+    const isHeld = new Promise<void>((resolve) => {
+      onHeld = resolve;
+    });
     const upstream = await startHttpUpstream((req, res) => {
       req.resume();
-      req.on('end', () => held.push(res));
+      req.on('end', () => {
+        held.push(res);
+        onHeld();
+      });
     });
     const { recorder, store } = await startTestRecorder(upstream.url, { batchWindowMs: 10 });
     const exchangeEvents: number[] = [];
     recorder.on('exchange', (e) => exchangeEvents.push(e.id));
+    // The sweep emits the held poll's request message together with handing its placeholder row to the writer.
+    const heldWritten = nextEvent(recorder, 'bayeux-message');
     const reply = send(`${recorder.url}/api/v2/notifications/connect`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -389,14 +398,12 @@ describe('startRecorder', () => {
       exchanges: store.exchanges(recorder.sessionId).map((e) => [e.kind, e.status, e.endMs]),
       messages: store.messages(recorder.sessionId).map((m) => [m.direction, m.channel]),
     });
-    await vi.waitFor(
-      () =>
-        expect(rows()).toEqual({
-          exchanges: [['bayeux', null, null]],
-          messages: [['to-server', '/meta/connect']],
-        }),
-      { timeout: 5000, interval: 10 },
-    );
+    await Promise.all([heldWritten, isHeld]);
+    await recorder.flush();
+    expect(rows()).toEqual({
+      exchanges: [['bayeux', null, null]],
+      messages: [['to-server', '/meta/connect']],
+    });
     expect(held).toHaveLength(1);
     held[0]?.writeHead(200, { 'Content-Type': 'application/json' });
     held[0]?.end('[{"channel":"/meta/connect","clientId":"c1","id":"5","successful":true}]');
